@@ -1,0 +1,40 @@
+# go-concurrency-patterns: companion code to Rob Pike's "Go Concurrency Patterns" (2012).
+# `make run` shows every pattern in order; `make test` proves them.
+
+GO          ?= go
+STATICCHECK := $(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2
+FOLDERS     := 01_goroutines 02_channels 03_generator 04_fan_in 05_sync_fan_in 06_select \
+               07_select_timeout 08_quit_channel 09_daisy_chain 10_system_interactions summary
+# Only the folders that exist, so `make run` works while the collection grows.
+PROGRAMS    := $(foreach d,$(FOLDERS),$(wildcard $(d)/*.go))
+PROGRAMS    := $(filter $(FOLDERS),$(sort $(dir $(PROGRAMS:%=%))))
+
+.DEFAULT_GOAL := help
+.PHONY: help run test check fmt vet staticcheck bench
+
+help: ## the targets, one line each
+	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+
+run: ## run every program in order, a header before each; stops at the first failure
+	@set -e; for d in $(FOLDERS); do \
+		[ -d "$$d" ] || continue; \
+		printf '\n=== go run ./%s\n' "$$d"; \
+		$(GO) run ./$$d; \
+	done
+
+test: ## every test, with the race detector
+	$(GO) test -race ./...
+
+fmt: ## fail if any file is not gofmt-formatted
+	@out=$$(gofmt -l .); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+
+vet: ## go vet
+	$(GO) vet ./...
+
+staticcheck: ## staticcheck, pinned (adds nothing to go.mod)
+	$(STATICCHECK) ./...
+
+check: fmt vet staticcheck test ## gofmt, go vet, staticcheck, then the tests
+
+bench: ## every benchmark once, output ready for benchstat
+	$(GO) test -run '^$$' -bench . -benchmem -count 1 ./...

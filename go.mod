@@ -1,0 +1,3 @@
+module go-concurrency-patterns
+
+go 1.25
