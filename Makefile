@@ -5,9 +5,6 @@ GO          ?= go
 STATICCHECK := $(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2
 FOLDERS     := 01_goroutines 02_channels 03_generator 04_fan_in 05_sync_fan_in 06_select \
                07_select_timeout 08_quit_channel 09_daisy_chain 10_system_interactions summary
-# Only the folders that exist, so `make run` works while the collection grows.
-PROGRAMS    := $(foreach d,$(FOLDERS),$(wildcard $(d)/*.go))
-PROGRAMS    := $(filter $(FOLDERS),$(sort $(dir $(PROGRAMS:%=%))))
 
 .DEFAULT_GOAL := help
 .PHONY: help run test check fmt vet staticcheck bench
