@@ -1,0 +1,77 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"slices"
+	"sync"
+	"time"
+)
+
+// summary describes many searches of one version.
+type summary struct {
+	complete           float64 // share of searches with all three kinds of result
+	p50, p95, p99, max time.Duration
+}
+
+// measure runs n searches of google at once, with queries "golang 0",
+// "golang 1", ..., and summarises them.
+func measure(b *Backends, google func(*Backends, string) []Result, n int) summary {
+	latencies := make([]time.Duration, n)
+	complete := make([]bool, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() {
+			start := time.Now()
+			results := google(b, fmt.Sprintf("golang %d", i))
+			// Each goroutine writes only its own elements: no lock is needed,
+			// and wg.Wait makes the writes visible below.
+			latencies[i] = time.Since(start)
+			complete[i] = len(results) == 3
+		})
+	}
+	wg.Wait()
+	return summarize(latencies, complete)
+}
+
+// summarize computes the share of complete searches and the latency
+// percentiles. It sorts latencies.
+func summarize(latencies []time.Duration, complete []bool) summary {
+	if len(latencies) == 0 {
+		return summary{}
+	}
+	slices.Sort(latencies)
+	done := 0
+	for _, ok := range complete {
+		if ok {
+			done++
+		}
+	}
+	return summary{
+		complete: float64(done) / float64(len(complete)),
+		p50:      percentile(latencies, 50),
+		p95:      percentile(latencies, 95),
+		p99:      percentile(latencies, 99),
+		max:      latencies[len(latencies)-1],
+	}
+}
+
+// percentile returns the p-th percentile of sorted by the nearest-rank
+// method: the smallest value such that at least p% of the values are no
+// larger. sorted must be sorted and not empty; 0 < p <= 100.
+func percentile(sorted []time.Duration, p int) time.Duration {
+	rank := (p*len(sorted) + 99) / 100 // ceil(p/100 * n), in integers
+	return sorted[max(rank, 1)-1]
+}
+
+// writeTable measures every version with n searches and writes one row each.
+func writeTable(w io.Writer, b *Backends, versions []version, n int) {
+	fmt.Fprintf(w, "  %-7s %9s %8s %8s %8s %8s\n", "version", "complete", "p50", "p95", "p99", "max")
+	ms := func(d time.Duration) string { return fmt.Sprintf("%.1fms", float64(d)/float64(time.Millisecond)) }
+	for _, v := range versions {
+		// One version at a time, so that versions do not slow each other
+		// down on a small machine.
+		s := measure(b, v.google, n)
+		fmt.Fprintf(w, "  %-7s %8.1f%% %8s %8s %8s %8s\n", v.name, 100*s.complete, ms(s.p50), ms(s.p95), ms(s.p99), ms(s.max))
+	}
+}
