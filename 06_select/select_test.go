@@ -127,12 +127,14 @@ func TestSelectEvaluatesEveryCase(t *testing.T) {
 
 func TestSelectBlocksUntilACaseCanProceed(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		c := make(chan string)
+		c, never := make(chan string), make(chan string)
 		got := ""
 		go func() {
 			select {
 			case s := <-c:
 				got = s
+			case s := <-never:
+				got = "never: " + s
 			}
 		}()
 		time.Sleep(time.Hour)
