@@ -38,7 +38,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"hash/fnv"
 	"io"
 	"math/rand/v2"
 	"os"
@@ -152,9 +151,7 @@ type Backends struct {
 func newBackends(seed uint64, replicas int, timeout time.Duration) *Backends {
 	service := func(name string) Search {
 		return fakeSearch(name, func(query string) time.Duration {
-			h := fnv.New64a()
-			fmt.Fprintf(h, "%s\x00%s", name, query)
-			return time.Duration(rand.New(rand.NewPCG(seed, h.Sum64())).Int64N(int64(maxLatency)))
+			return time.Duration(mix(seed, name, query) % uint64(maxLatency))
 		})
 	}
 	replicated := func(kind string) []Search {
@@ -169,6 +166,23 @@ func newBackends(seed uint64, replicas int, timeout time.Duration) *Backends {
 		WebReplicas: replicated("web"), ImageReplicas: replicated("image"), VideoReplicas: replicated("video"),
 		Timeout: timeout,
 	}
+}
+
+// mix hashes seed, name and query into 64 well-mixed bits (FNV-1a, then
+// the SplitMix64 finaliser), without allocating.
+func mix(seed uint64, name, query string) uint64 {
+	h := 14695981039346656037 ^ seed
+	for _, s := range []string{name, "\x00", query} {
+		for i := range len(s) {
+			h ^= uint64(s[i])
+			h *= 1099511628211
+		}
+	}
+	h ^= h >> 30
+	h *= 0xbf58476d1ce4e5b9
+	h ^= h >> 27
+	h *= 0x94d049bb133111eb
+	return h ^ h>>31
 }
 
 // Google10 is Google Search 1.0: ask each service in turn.
