@@ -15,20 +15,21 @@
 // takes the largest. 2.1 stops waiting after -timeout (80ms) and returns
 // what it has; late results are dropped. First asks every replica of a
 // service and keeps the fastest answer, so 3.0, which is 2.1 with every
-// service replicated through First, is both fast and nearly always complete.
+// service replicated through First, is both fast and complete far more often.
 // No locks, no condition variables, no callbacks.
 //
-// -queries N runs N searches of every version at once and prints, for each,
+// -queries N runs N searches of each version at once and prints, for each,
 // the share of searches that came back complete (all three kinds) and the
 // latency percentiles, so the talk's claim becomes a measurement.
 //
 // Changed from the talk: in the talk, the searches that lose (2.1's late ones,
 // First's slower replicas) stay blocked for ever on an unbuffered channel
-// that nobody reads any more. Here each version does two things: every
+// that nobody reads any more. Here 2.1, 3.0 and First do two things: every
 // result channel has room for every sender, so no send ever blocks, and a
-// Search takes a context.Context that the version cancels when it returns, so
-// a search nobody waits for stops at once instead of finishing its work.
-// Either alone ends the goroutines eventually; together no goroutine outlives
+// Search takes a context.Context that is cancelled when the search returns,
+// so a search nobody waits for stops at once. With buffers alone a late
+// search would still finish its work before ending; with cancelling alone it
+// would stop working but block on its send. Together no goroutine outlives
 // its search. The services are passed in a Backends value instead of package
 // variables, so tests can give them exact latencies.
 package main
