@@ -87,9 +87,12 @@ func BenchmarkWhisper(b *testing.B) {
 
 func TestRun(t *testing.T) {
 	var out bytes.Buffer
-	if err := run(&out, []string{"-n", "3"}); err != nil {
-		t.Fatal(err)
-	}
+	// In the bubble, so that a gopher left behind by run fails the test.
+	synctest.Test(t, func(t *testing.T) {
+		if err := run(&out, []string{"-n", "3"}); err != nil {
+			t.Fatal(err)
+		}
+	})
 	s := out.String()
 	for _, want := range []string{
 		"A chain of 3 gophers: 0 went in at the right, 3 came out at the left.\n",
