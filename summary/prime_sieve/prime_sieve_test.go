@@ -1,0 +1,155 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"testing/synctest"
+)
+
+// trialDivision returns the first n primes the plain way, to check the sieve against.
+func trialDivision(n int) []int {
+	var primes []int
+	for m := 2; len(primes) < n; m++ {
+		prime := true
+		for _, p := range primes {
+			if p*p > m {
+				break
+			}
+			if m%p == 0 {
+				prime = false
+				break
+			}
+		}
+		if prime {
+			primes = append(primes, m)
+		}
+	}
+	return primes
+}
+
+// sieved runs sieve for n primes in a synctest bubble (which fails if any
+// goroutine of the chain is still blocked at the end) and returns them.
+func sieved(t *testing.T, n int) []int {
+	t.Helper()
+	var out bytes.Buffer
+	synctest.Test(t, func(t *testing.T) {
+		var running atomic.Int64
+		sieve(&out, n, &running)
+	})
+	var got []int
+	for _, f := range strings.Fields(out.String()) {
+		p, err := strconv.Atoi(f)
+		if err != nil {
+			t.Fatalf("sieve printed %q, not a number", f)
+		}
+		got = append(got, p)
+	}
+	return got
+}
+
+func TestSieveFindsTheFirst1000PrimesInOrder(t *testing.T) {
+	want := trialDivision(1000)
+	got := sieved(t, 1000)
+	if len(got) != len(want) {
+		t.Fatalf("sieve printed %d numbers, want %d", len(got), len(want))
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Fatalf("prime %d: sieve says %d, trial division %d", i+1, got[i], want[i])
+		}
+	}
+	if got[999] != 7919 {
+		t.Fatalf("the 1000th prime is 7919, sieve says %d", got[999])
+	}
+}
+
+func TestSievePrintsOnePrimeALine(t *testing.T) {
+	var out bytes.Buffer
+	synctest.Test(t, func(t *testing.T) {
+		var running atomic.Int64
+		sieve(&out, 10, &running)
+	})
+	if want := "2\n3\n5\n7\n11\n13\n17\n19\n23\n29\n"; out.String() != want {
+		t.Fatalf("sieve(10) printed %q, want %q", out.String(), want)
+	}
+}
+
+func TestSieveOfNoPrimesPrintsNothing(t *testing.T) {
+	if got := sieved(t, 0); len(got) != 0 {
+		t.Fatalf("sieve(0) printed %v", got)
+	}
+}
+
+// gaugeWriter records, each time sieve prints a prime, how many goroutines
+// of the chain are running once every one of them is blocked.
+type gaugeWriter struct {
+	running *atomic.Int64
+	seen    []int64
+}
+
+func (g *gaugeWriter) Write(p []byte) (int, error) {
+	synctest.Wait() // every goroutine started so far has counted itself in and is blocked
+	g.seen = append(g.seen, g.running.Load())
+	return len(p), nil
+}
+
+func TestChainIsOneGeneratorAndOneFilterPerPrimeFoundThenNothing(t *testing.T) {
+	for _, n := range []int{0, 1, 2, 50, 300} {
+		t.Run(fmt.Sprint(n), func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				var running atomic.Int64
+				g := &gaugeWriter{running: &running}
+				sieve(g, n, &running)
+				if len(g.seen) != n {
+					t.Fatalf("sieve printed %d lines, want %d", len(g.seen), n)
+				}
+				for k, r := range g.seen {
+					// While the (k+1)th prime is printed, the chain is the
+					// generator and a filter for each of the k primes before it.
+					if want := int64(1 + k); r != want {
+						t.Fatalf("as prime %d was printed, %d goroutines of the chain ran, want %d (1 generator + %d filters)", k+1, r, want, k)
+					}
+				}
+				synctest.Wait() // sieve has closed done: let the chain see it
+				if r := running.Load(); r != 0 {
+					t.Fatalf("after sieve returned, %d goroutines of the chain still run, want 0", r)
+				}
+				// synctest.Test also fails if any of them is still blocked.
+			})
+		})
+	}
+}
+
+func FuzzSieveAgreesWithTrialDivision(f *testing.F) {
+	for _, n := range []uint16{0, 1, 2, 3, 25, 168} {
+		f.Add(n)
+	}
+	f.Fuzz(func(t *testing.T, n uint16) {
+		n %= 400 // small sieves: the fuzzer runs many
+		want := trialDivision(int(n))
+		got := sieved(t, int(n))
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Fatalf("sieve(%d) = %v, want %v", n, got, want)
+		}
+	})
+}
+
+// BenchmarkSieve reports the time per prime found for chains of n primes.
+// Each prime crosses the filter of every prime before it, so the time per
+// prime grows with n: in proportion to n, if hand-offs dominate.
+func BenchmarkSieve(b *testing.B) {
+	for _, n := range []int{1000, 2000, 4000, 8000} {
+		b.Run(fmt.Sprintf("n=%d", n), func(b *testing.B) {
+			var running atomic.Int64
+			for b.Loop() {
+				sieve(io.Discard, n, &running)
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(n), "ns/prime")
+		})
+	}
+}
