@@ -1,0 +1,154 @@
+package main
+
+import (
+	"crypto/md5"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"maps"
+	"os"
+	"runtime/trace"
+	"slices"
+	"strings"
+	"time"
+)
+
+func main() {
+	err := run(os.Stdout, os.Args[1:])
+	if errors.Is(err, flag.ErrHelp) {
+		return // -h: usage printed to stdout, exit status 0
+	}
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "pipelines: %v (see -h)\n", oneLine(err)) // exactly one line
+		os.Exit(2)
+	}
+}
+
+// oneLine keeps an error on one line, whatever a file name contains.
+func oneLine(err error) string {
+	return strings.ReplaceAll(err.Error(), "\n", `\n`)
+}
+
+const (
+	maxDigesters = 1000
+	shownSums    = 5 // sums printed without -all
+)
+
+// run parses args and shows the pipelines, writing what a reader sees to w.
+func run(w io.Writer, args []string) error {
+	fs := flag.NewFlagSet("pipelines", flag.ContinueOnError)
+	fs.SetOutput(io.Discard) // main prints one line; -h prints below
+	dir := fs.String("dir", ".", "the file tree MD5All digests (.git directories are left out)")
+	digesters := fs.Int("digesters", 20, fmt.Sprintf("goroutines the bounded MD5All reads files with (1 to %d)", maxDigesters))
+	all := fs.Bool("all", false, fmt.Sprintf("print every sum, not just the first %d", shownSums))
+	traceFile := fs.String("trace", "", "write a runtime/trace execution trace to `file` (view: go tool trace file)")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(w, "pipelines: gen, sq and merge stopped early with done, then MD5All serial, parallel and bounded")
+			fmt.Fprintln(w, "usage: go run ./summary/pipelines [flags]")
+			fs.SetOutput(w)
+			fs.PrintDefaults()
+		}
+		return err
+	}
+	if err := validate(*digesters); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	if info, err := os.Stat(*dir); err != nil {
+		return fmt.Errorf("-dir: %w", err)
+	} else if !info.IsDir() {
+		return fmt.Errorf("-dir %q is not a directory", *dir)
+	}
+	if *traceFile != "" {
+		f, err := os.Create(*traceFile)
+		if err != nil {
+			return fmt.Errorf("-trace: %w", err)
+		}
+		defer f.Close()
+		if err := trace.Start(f); err != nil {
+			return fmt.Errorf("-trace: %w", err)
+		}
+		defer trace.Stop()
+	}
+
+	fmt.Fprintln(w, "pipelines: squares through gen, sq and merge, stopped early with done; then MD5All three ways")
+	fmt.Fprintf(w, "square: %s\n", lines(square))
+	fmt.Fprintf(w, "fan-out, fan-in: %s (two sq stages: either order)\n", lines(fanOut))
+
+	var got strings.Builder
+	out := stopShort(&got)
+	held := <-out // the value a goroutine was still blocked trying to send
+	fmt.Fprintf(w, "stopping short: took %s; a sender was still blocked holding %d (a leak, had we not drained it here)\n",
+		strings.TrimSpace(got.String()), held)
+	fmt.Fprintf(w, "explicit cancellation: took %s; close(done) let every stage return\n", lines(cancellation))
+
+	f := files{readFile: os.ReadFile, skip: ".git"}
+	return digest(w, *dir, *all, []way{
+		{"serial", "one file after another", serial{f}.MD5All},
+		{"parallel", "a goroutine per file", parallel{f}.MD5All},
+		{"bounded", fmt.Sprintf("%d digesters", *digesters), bounded{f, *digesters}.MD5All},
+	})
+}
+
+// A way is one of the three MD5Alls, with what to call it in the table.
+type way struct {
+	name, how string
+	md5All    func(root string) (map[string][md5.Size]byte, error)
+}
+
+// digest runs each way on dir, timing it, checks that they agree, and prints
+// the sums sorted by path like md5sum (the first few, or all).
+func digest(w io.Writer, dir string, all bool, ways []way) error {
+	fmt.Fprintf(w, "MD5All(%q), leaving out .git:\n", dir)
+	var sums []map[string][md5.Size]byte
+	for _, way := range ways {
+		start := time.Now()
+		m, err := way.md5All(dir)
+		elapsed := time.Since(start)
+		if err != nil {
+			return fmt.Errorf("%s MD5All: %w", way.name, err)
+		}
+		fmt.Fprintf(w, "  %-8s %10v  %d files, %s\n", way.name, elapsed.Round(time.Microsecond), len(m), way.how)
+		sums = append(sums, m)
+	}
+	for i, m := range sums[1:] {
+		if !maps.Equal(sums[0], m) {
+			// A bug, or the tree changed while we read it.
+			return fmt.Errorf("the %s and %s MD5Alls disagree", ways[0].name, ways[i+1].name)
+		}
+	}
+	fmt.Fprintf(w, "the three agree on all %d sums\n", len(sums[0]))
+
+	// Print the results sorted by path name, like md5sum.
+	paths := slices.Sorted(maps.Keys(sums[0]))
+	shown := paths
+	if !all && len(shown) > shownSums {
+		shown = shown[:shownSums]
+	}
+	for _, path := range shown {
+		fmt.Fprintf(w, "%x  %s\n", sums[0][path], path)
+	}
+	if len(shown) < len(paths) {
+		fmt.Fprintf(w, "... and %d more (-all prints every one)\n", len(paths)-len(shown))
+	}
+	return nil
+}
+
+// validate checks the flags that size something.
+func validate(digesters int) error {
+	if digesters < 1 || digesters > maxDigesters {
+		return fmt.Errorf("-digesters must be between 1 and %d, got %d", maxDigesters, digesters)
+	}
+	return nil
+}
+
+// lines runs one of the article's mains and joins what it printed into one line.
+func lines(f func(w io.Writer)) string {
+	var b strings.Builder
+	f(&b)
+	return strings.Join(strings.Fields(b.String()), " ")
+}

@@ -1,0 +1,445 @@
+// Pipelines builds streaming pipelines out of stages joined by channels,
+// stops them early without leaking a goroutine, and digests a file tree with
+// MD5 three ways: serially, with a goroutine per file, and with a fixed number
+// of digesters.
+//
+// Sections: "Squaring numbers", "Fan-out, fan-in", "Stopping short",
+// "Explicit cancellation", "Digesting a tree", "Parallel digestion",
+// "Bounded parallelism" (Sameer Ajmani, "Go Concurrency Patterns: Pipelines
+// and cancellation", the Go blog, March 2014, go.dev/blog/pipelines).
+//
+// What to notice:
+//   - Each stage closes its outbound channel when it has sent everything, and
+//     ranges over its inbound channel until that closes; so a pipeline that is
+//     read to the end ends by itself (gen, sq, merge).
+//   - Fan-out is several sq reading one channel; fan-in is merge, a goroutine
+//     per input and a sync.WaitGroup that says when out can be closed.
+//   - A consumer that stops short leaves a sender blocked for ever (stopShort).
+//     Closing one done channel is a broadcast: every select on <-done in every
+//     stage proceeds, so every upstream goroutine returns (cancellation).
+//   - MD5All's three versions return the same map. The parallel one starts a
+//     goroutine per file; the bounded one reads at most numDigesters files at
+//     once, however big the tree. Both close done on return, so an error
+//     midway abandons the rest of the work and leaves nothing running.
+//
+// Changed from the article:
+//   - The article redefines gen, sq and merge with a done parameter; one
+//     package cannot hold two functions of one name, so the second set is
+//     genDone, sqDone and mergeDone. Its intermediate steps (a buffered merge,
+//     "bad code", and done sent twice, "tedious") are described, not shown.
+//   - The article's mains (Println to stdout) become square, fanOut, stopShort
+//     and cancellation, which write to w; stopShort returns out so that run
+//     can show the blocked sender, then release it.
+//   - The three MD5Alls are methods of serial, parallel and bounded, which
+//     carry how a file is read (os.ReadFile, or a slow or failing reader in a
+//     test) and which directory name not to walk into (.git); bounded also
+//     carries its number of digesters (the article's constant, 20).
+//   - filepath.WalkDir (Go 1.16) instead of filepath.Walk, which stats every
+//     file; os.ReadFile instead of the deprecated ioutil.ReadFile;
+//     sync.WaitGroup.Go (Go 1.25) instead of Add, go and Done.
+//   - We keep the article's done channel rather than a context.Context: the
+//     lesson is that closing a channel is a broadcast, and ctx.Done() is
+//     exactly such a channel. Today's Go would pass ctx and select on
+//     <-ctx.Done(), gaining deadlines and a reason (ctx.Err()) for free.
+package main
+
+import (
+	"crypto/md5"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"path/filepath"
+	"sync"
+)
+
+// gen sends the values in nums on the returned channel, then closes it.
+func gen(nums ...int) <-chan int {
+	out := make(chan int)
+	go func() {
+		for _, n := range nums {
+			out <- n // blocks until the next stage receives
+		}
+		close(out)
+	}()
+	return out
+}
+
+// sq receives values from in, squares them and sends them on the returned
+// channel, until in is closed. Then sq closes the returned channel.
+func sq(in <-chan int) <-chan int {
+	out := make(chan int)
+	go func() {
+		for n := range in {
+			out <- n * n
+		}
+		close(out)
+	}()
+	return out
+}
+
+// square is the article's first main: a pipeline of two stages.
+func square(w io.Writer) {
+	// Set up the pipeline.
+	c := gen(2, 3)
+	out := sq(c)
+
+	// Consume the output.
+	fmt.Fprintln(w, <-out) // 4
+	fmt.Fprintln(w, <-out) // 9
+}
+
+// merge receives values from each input channel and sends them on the
+// returned channel. merge closes the returned channel after all the input
+// values have been sent.
+func merge(cs ...<-chan int) <-chan int {
+	var wg sync.WaitGroup
+	out := make(chan int)
+
+	// Start an output goroutine for each input channel in cs. output copies
+	// values from c to out until c is closed.
+	output := func(c <-chan int) {
+		for n := range c {
+			out <- n
+		}
+	}
+	for _, c := range cs {
+		wg.Go(func() { output(c) })
+	}
+
+	// Start a goroutine to close out once all the output goroutines are
+	// done. This must start after the last wg.Go call.
+	go func() {
+		wg.Wait()
+		close(out)
+	}()
+	return out
+}
+
+// fanOut is the article's second main: two sq read from one channel (fan-out)
+// and merge gathers their outputs into one (fan-in).
+func fanOut(w io.Writer) {
+	in := gen(2, 3)
+
+	// Distribute the sq work across two goroutines that both read from in.
+	c1 := sq(in)
+	c2 := sq(in)
+
+	// Consume the merged output from c1 and c2.
+	for n := range merge(c1, c2) {
+		fmt.Fprintln(w, n) // 4 then 9, or 9 then 4
+	}
+}
+
+// stopShort is the article's main that stops short: it takes the first value
+// and no more, so one of merge's output goroutines stays blocked sending the
+// second.
+func stopShort(w io.Writer) <-chan int {
+	in := gen(2, 3)
+
+	// Distribute the sq work across two goroutines that both read from in.
+	c1 := sq(in)
+	c2 := sq(in)
+
+	// Consume the first value from the output.
+	out := merge(c1, c2)
+	fmt.Fprintln(w, <-out) // 4 or 9
+	// Since we didn't receive the second value from out, one of the output
+	// goroutines is hung attempting to send it.
+	return out // Changed: returned, so that run can show the blocked sender and release it.
+}
+
+// genDone sends the values in nums on the returned channel, then closes it.
+func genDone(done <-chan struct{}, nums ...int) <-chan int {
+	// The buffer holds every value, so these sends cannot block and need no
+	// goroutine; we ignore done here for that reason.
+	out := make(chan int, len(nums))
+	for _, n := range nums {
+		out <- n
+	}
+	close(out)
+	return out
+}
+
+// sqDone receives values from in, squares them and sends them on the
+// returned channel, until in or done is closed. Then sqDone closes the
+// returned channel.
+func sqDone(done <-chan struct{}, in <-chan int) <-chan int {
+	out := make(chan int)
+	go func() {
+		defer close(out) // on every return path
+		for n := range in {
+			select {
+			case out <- n * n:
+			case <-done:
+				return
+			}
+		}
+	}()
+	return out
+}
+
+// mergeDone receives values from each input channel and sends them on the
+// returned channel. mergeDone closes the returned channel after all the input
+// values have been sent or after done is closed.
+func mergeDone(done <-chan struct{}, cs ...<-chan int) <-chan int {
+	var wg sync.WaitGroup
+	out := make(chan int)
+
+	// Start an output goroutine for each input channel in cs. output copies
+	// values from c to out until c or done is closed. It may return without
+	// draining c: its sender, sqDone, stops too once done is closed.
+	output := func(c <-chan int) {
+		for n := range c {
+			select {
+			case out <- n:
+			case <-done:
+				return
+			}
+		}
+	}
+	for _, c := range cs {
+		wg.Go(func() { output(c) })
+	}
+
+	// Start a goroutine to close out once all the output goroutines are
+	// done. This must start after the last wg.Go call.
+	go func() {
+		wg.Wait()
+		close(out)
+	}()
+	return out
+}
+
+// cancellation is the article's main with explicit cancellation: it too
+// takes only the first value, and closing done on return releases every
+// stage.
+func cancellation(w io.Writer) {
+	// Set up a done channel that's shared by the whole pipeline, and close
+	// that channel when this pipeline exits, as a signal for all the
+	// goroutines we started to exit.
+	done := make(chan struct{})
+	defer close(done)
+
+	in := genDone(done, 2, 3)
+
+	// Distribute the sq work across two goroutines that both read from in.
+	c1 := sqDone(done, in)
+	c2 := sqDone(done, in)
+
+	// Consume the first value from output.
+	out := mergeDone(done, c1, c2)
+	fmt.Fprintln(w, <-out) // 4 or 9
+
+	// done will be closed by the deferred call.
+}
+
+// Changed: what each MD5All reads with and skips travels in a value, so that
+// a test can inject a slow or failing reader and run shows .git left out.
+type files struct {
+	readFile func(name string) ([]byte, error) // os.ReadFile, or a test's reader
+	skip     string                            // a directory name not to walk into; "" skips nothing
+}
+
+// serial digests one file after another.
+type serial struct{ files }
+
+// MD5All reads all the files in the file tree rooted at root and returns a
+// map from file path to the MD5 sum of the file's contents. If the directory
+// walk fails or any read operation fails, MD5All returns an error.
+func (s serial) MD5All(root string) (map[string][md5.Size]byte, error) {
+	m := make(map[string][md5.Size]byte)
+	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && d.Name() == s.skip {
+			return filepath.SkipDir // Changed: .git is left out.
+		}
+		if !d.Type().IsRegular() {
+			return nil
+		}
+		data, err := s.readFile(path)
+		if err != nil {
+			return err
+		}
+		m[path] = md5.Sum(data)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// A result is the product of reading and summing a file using MD5.
+type result struct {
+	path string
+	sum  [md5.Size]byte
+	err  error
+}
+
+// parallel digests every file in a goroutine of its own.
+type parallel struct{ files }
+
+// sumFiles starts goroutines to walk the directory tree at root and digest
+// each regular file. These goroutines send the results of the digests on the
+// result channel and send the result of the walk on the error channel. If
+// done is closed, sumFiles abandons its work.
+func (p parallel) sumFiles(done <-chan struct{}, root string) (<-chan result, <-chan error) {
+	// For each regular file, start a goroutine that sums the file and sends
+	// the result on c. Send the result of the walk on errc.
+	c := make(chan result)
+	errc := make(chan error, 1)
+	go func() {
+		var wg sync.WaitGroup
+		err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			if d.IsDir() && d.Name() == p.skip {
+				return filepath.SkipDir // Changed: .git is left out.
+			}
+			if !d.Type().IsRegular() {
+				return nil
+			}
+			wg.Go(func() {
+				data, err := p.readFile(path)
+				select {
+				case c <- result{path, md5.Sum(data), err}:
+				case <-done: // MD5All has returned: nobody will receive.
+				}
+			})
+			// Abort the walk if done is closed.
+			select {
+			case <-done:
+				return errors.New("walk canceled")
+			default:
+				return nil
+			}
+		})
+		// WalkDir has returned, so all calls to wg.Go are done. Start a
+		// goroutine to close c once all the sends are done.
+		go func() {
+			wg.Wait()
+			close(c)
+		}()
+		// No select needed here, since errc is buffered.
+		errc <- err
+	}()
+	return c, errc
+}
+
+// MD5All reads all the files in the file tree rooted at root and returns a
+// map from file path to the MD5 sum of the file's contents. If the directory
+// walk fails or any read operation fails, MD5All returns an error. In that
+// case, MD5All does not wait for inflight read operations to complete.
+func (p parallel) MD5All(root string) (map[string][md5.Size]byte, error) {
+	// MD5All closes the done channel when it returns; it may do so before
+	// receiving all the values from c and errc.
+	done := make(chan struct{})
+	defer close(done)
+
+	c, errc := p.sumFiles(done, root)
+
+	m := make(map[string][md5.Size]byte)
+	for r := range c {
+		if r.err != nil {
+			return nil, r.err
+		}
+		m[r.path] = r.sum
+	}
+	if err := <-errc; err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// bounded digests files in a fixed number of goroutines.
+type bounded struct {
+	files
+	numDigesters int // Changed: the article's constant (20) is a field, so -digesters can set it.
+}
+
+// walkFiles starts a goroutine to walk the directory tree at root and send
+// the path of each regular file on the string channel. It sends the result of
+// the walk on the error channel. If done is closed, walkFiles abandons its
+// work.
+func (b bounded) walkFiles(done <-chan struct{}, root string) (<-chan string, <-chan error) {
+	paths := make(chan string)
+	errc := make(chan error, 1)
+	go func() {
+		// Close the paths channel after WalkDir returns.
+		defer close(paths)
+		// No select needed for this send, since errc is buffered.
+		errc <- filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			if d.IsDir() && d.Name() == b.skip {
+				return filepath.SkipDir // Changed: .git is left out.
+			}
+			if !d.Type().IsRegular() {
+				return nil
+			}
+			select {
+			case paths <- path: // blocks until a digester is free
+			case <-done:
+				return errors.New("walk canceled")
+			}
+			return nil
+		})
+	}()
+	return paths, errc
+}
+
+// digester reads path names from paths and sends digests of the
+// corresponding files on c until either paths or done is closed.
+func (b bounded) digester(done <-chan struct{}, paths <-chan string, c chan<- result) {
+	for path := range paths {
+		data, err := b.readFile(path)
+		select {
+		case c <- result{path, md5.Sum(data), err}:
+		case <-done:
+			return
+		}
+	}
+}
+
+// MD5All reads all the files in the file tree rooted at root and returns a
+// map from file path to the MD5 sum of the file's contents. If the directory
+// walk fails or any read operation fails, MD5All returns an error. In that
+// case, MD5All does not wait for inflight read operations to complete.
+func (b bounded) MD5All(root string) (map[string][md5.Size]byte, error) {
+	// MD5All closes the done channel when it returns; it may do so before
+	// receiving all the values from c and errc.
+	done := make(chan struct{})
+	defer close(done)
+
+	paths, errc := b.walkFiles(done, root)
+
+	// Start a fixed number of goroutines to read and digest files.
+	c := make(chan result)
+	var wg sync.WaitGroup
+	for range b.numDigesters {
+		wg.Go(func() { b.digester(done, paths, c) })
+	}
+	go func() {
+		wg.Wait()
+		close(c) // several digesters send on c, so none of them may close it
+	}()
+
+	m := make(map[string][md5.Size]byte)
+	for r := range c {
+		if r.err != nil {
+			return nil, r.err
+		}
+		m[r.path] = r.sum
+	}
+	// Check whether the walk failed. Not any earlier: until c is drained,
+	// walkFiles may be blocked sending on paths and never reach errc.
+	if err := <-errc; err != nil {
+		return nil, err
+	}
+	return m, nil
+}
