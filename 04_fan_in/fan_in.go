@@ -1,122 +1,108 @@
-// Fan_in merges several channels into one, passing each message on as soon
-// as it is ready, so a fast speaker is no longer held back by a slow one.
+// Fan_in merges two channels into one, so main hears whoever is ready first.
 //
 // Slides: "Multiplexing", "Fan-in" (Go Concurrency Patterns, 2012).
 //
-// In 03_generator main heard Joe, then Ann, then Joe: whoever was ready first
-// still had to wait for their turn. fanIn starts one goroutine per input; each
-// copies its input into a single output channel. main reads only the output
-// and hears whoever is ready. The time on each line shows Joe and Ann speaking
-// in the order they are ready, no longer in turn.
+// In 03_generator main heard Joe, then Ann, then Joe: a speaker who was ready
+// early still had to wait for their turn. fanIn starts one goroutine per input;
+// each copies its input into one channel c, and main receives only from c. Now
+// the order of the lines is the order in which Joe and Ann are ready: the time
+// on each line shows a fast speaker saying several things while a slow one is
+// still pausing. Within one speaker the order stays: each input is copied by
+// one goroutine, one message at a time.
 //
-// Changed from the talk: the talk's fanIn takes exactly two inputs and never
-// closes its output, and its producers loop forever. Here fanIn takes any
-// number of inputs; the producers send -n messages each and close their
-// channels; when every input is closed and drained, fanIn closes its output
-// (a sync.WaitGroup counts the forwarding goroutines), so main can range over
-// it and no goroutine is left behind. Pauses are a tenth as long (under 100ms).
+// Changed from the talk:
+//   - boring sends n messages (-n, default 5, so main's 2n receives are the
+//     talk's ten) and then closes its channel, where the talk's loops forever;
+//     fanIn's goroutines range over their inputs and end when they close, and a
+//     sync.WaitGroup tells a third goroutine when both are done, so that it can
+//     close c. No goroutine is left behind, and a caller may range over c.
+//   - boring pauses before each message rather than after it, so it closes its
+//     channel as soon as main has taken its last message: nothing is left
+//     sleeping when main leaves. (Pausing first also keeps Joe: 0 and Ann: 0
+//     from both being ready at 0ms, where the scheduler, not the seed, would
+//     pick which one main hears first.)
+//   - boring takes the pause as an argument, so tests choose exact pauses; the
+//     program draws them at random in whole milliseconds under 200ms, the
+//     talk's rand.Intn(2e3) milliseconds divided by ten.
+//   - main writes to w, which puts the time since start on each line.
+//
+// Going further, after the slide's code: fanInAll merges any number of
+// inputs, with a goroutine per input, as the talk's "Restoring sequencing"
+// slide does.
 package main
 
 import (
-	"errors"
-	"flag"
 	"fmt"
 	"io"
-	"math/rand/v2"
-	"os"
 	"sync"
 	"time"
 )
 
-func main() {
-	err := run(os.Stdout, os.Args[1:])
-	if errors.Is(err, flag.ErrHelp) {
-		return // -h: usage already printed
-	}
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "fan_in:", err)
-		os.Exit(2)
-	}
-}
-
-// run parses args and shows the pattern, writing what a reader sees to w.
-func run(w io.Writer, args []string) error {
-	fs := flag.NewFlagSet("fan_in", flag.ContinueOnError)
-	n := fs.Int("n", 5, "messages each producer sends")
-	seed := fs.Uint64("seed", 0, "seed for the random pauses (0: different every run)")
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	if *n < 0 {
-		return fmt.Errorf("-n must be at least 0, got %d", *n)
-	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
-	}
-	if *seed == 0 {
-		*seed = rand.Uint64()
-	}
-	// Each producer gets its own pause source: a rand.Rand is not safe for
-	// concurrent use.
-	const maxPause = 100 * time.Millisecond
-	conversation(w, *n, randomPauses(*seed, 1, maxPause), randomPauses(*seed, 2, maxPause))
-	return nil
-}
-
-// conversation is the talk's main for fan-in: Joe and Ann, heard through one
-// channel as soon as either is ready. Each line is prefixed with the time
-// since start.
-func conversation(w io.Writer, n int, joePause, annPause func() time.Duration) {
-	start := time.Now()
-	c := fanIn(boring("Joe", n, joePause), boring("Ann", n, annPause))
-	for s := range c { // ends when fanIn closes c, after both producers are done
-		fmt.Fprintf(w, "%4dms %s\n", time.Since(start).Milliseconds(), s)
-	}
-	fmt.Fprintf(w, "%4dms You're both boring; I'm leaving.\n", time.Since(start).Milliseconds())
-}
-
-// fanIn returns a channel that carries every message from every input, each
-// passed on as soon as it is ready. Messages from one input keep their order.
-// The output closes once every input is closed and drained; the caller must
-// receive until then, or the forwarding goroutines wait for it forever.
-func fanIn(inputs ...<-chan string) <-chan string {
+// boring returns a receive-only channel on which a new goroutine sends n
+// numbered messages; then it closes the channel.
+func boring(msg string, n int, pause func() time.Duration) <-chan string {
 	c := make(chan string)
-	var wg sync.WaitGroup
-	for _, input := range inputs {
-		wg.Go(func() { // one forwarder per input
-			for s := range input { // ends when the input's producer closes it
-				c <- s // blocks until the caller receives
-			}
-		})
-	}
 	go func() {
-		// Only the senders may close c, and only after the last of them is
-		// done: the WaitGroup tells us when.
+		for i := range n { // Changed: n messages, then stop.
+			// Changed: the pause comes before the message (see the doc comment).
+			time.Sleep(pause())
+			c <- fmt.Sprintf("%s: %d", msg, i) // blocks until fanIn's goroutine receives
+		}
+		close(c) // Changed: the sender closes, so fanIn's goroutine for c ends.
+	}()
+	return c
+}
+
+// fanIn returns a channel on which every message from input1 and input2 comes
+// as soon as it is ready. It closes once both inputs are closed and drained.
+func fanIn(input1, input2 <-chan string) <-chan string {
+	c := make(chan string)
+	var wg sync.WaitGroup // Changed: counts the two copying goroutines, so c can be closed.
+	wg.Go(func() {
+		for s := range input1 { // Changed: the talk's for { c <- <-input1 } never ends.
+			c <- s // blocks until main receives
+		}
+	})
+	wg.Go(func() {
+		for s := range input2 {
+			c <- s
+		}
+	})
+	go func() { // Changed: only a sender may close c, and only when both are done.
 		wg.Wait()
 		close(c)
 	}()
 	return c
 }
 
-// boring returns a receive-only channel on which a new goroutine sends n
-// numbered messages, pausing before each; then it closes the channel.
-func boring(msg string, n int, pause func() time.Duration) <-chan string {
-	c := make(chan string)
-	go func() {
-		for i := range n {
-			time.Sleep(pause())
-			c <- fmt.Sprintf("%s %d", msg, i) // blocks until fanIn's forwarder receives
-		}
-		close(c) // the sender closes: fanIn's forwarder for c ends
-	}()
-	return c
+// conversation is the slide's main: Joe and Ann through one channel, heard
+// in the order they are ready.
+func conversation(w io.Writer, n int, joePause, annPause func() time.Duration) {
+	c := fanIn(boring("Joe", n, joePause), boring("Ann", n, annPause))
+	for range 2 * n { // Changed: the talk's 10 receives, as each speaker now says n things.
+		fmt.Fprintln(w, <-c)
+	}
+	fmt.Fprintln(w, "You're both boring; I'm leaving.")
 }
 
-// randomPauses returns a source of random pauses in [0, max), as the talk's
-// rand.Intn(1e3) milliseconds but shorter. Sources with the same seed and
-// different streams are independent. The source is not safe for concurrent
-// use: give each goroutine its own.
-func randomPauses(seed, stream uint64, max time.Duration) func() time.Duration {
-	r := rand.New(rand.NewPCG(seed, stream))
-	return func() time.Duration { return time.Duration(r.Int64N(int64(max))) }
+// Going further: fan-in of any number of inputs.
+
+// fanInAll is fanIn for any number of inputs: one goroutine per input copies
+// it into c, and c closes once every input is closed and drained. A caller
+// must receive until then, or the copying goroutines wait for it forever.
+func fanInAll(inputs ...<-chan string) <-chan string {
+	c := make(chan string)
+	var wg sync.WaitGroup
+	for _, input := range inputs {
+		wg.Go(func() {
+			for s := range input {
+				c <- s
+			}
+		})
+	}
+	go func() {
+		wg.Wait()
+		close(c)
+	}()
+	return c
 }
