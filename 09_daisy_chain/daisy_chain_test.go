@@ -2,21 +2,28 @@ package main
 
 import (
 	"bytes"
-	"errors"
-	"flag"
 	"fmt"
+	"io"
 	"runtime"
-	"strings"
 	"testing"
 	"testing/synctest"
+	"time"
 )
 
-func TestWhisperSumsToN(t *testing.T) {
-	for _, n := range []int{0, 1, 3, 1000, 100_000} {
+func TestDaisyChainTurnsZeroIntoN(t *testing.T) {
+	// The property holds at any length; 10,000 (the slide's n) keeps the race
+	// detector fast. The program and BenchmarkDaisyChain show 100,000.
+	for _, n := range []int{0, 1, 3, 1000, 10_000} {
 		t.Run(fmt.Sprint(n), func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
-				if got := whisper(n); got != n {
-					t.Fatalf("whisper(%d) = %d, want %d", n, got, n)
+				var out bytes.Buffer
+				calls := 0
+				daisyChain(&out, n, func() { calls++ })
+				if want := fmt.Sprintln(n); out.String() != want {
+					t.Fatalf("daisyChain(%d) printed %q, want %q", n, out.String(), want)
+				}
+				if calls != 1 {
+					t.Fatalf("built was called %d times, want once", calls)
 				}
 				// Every gopher has handed its number on and returned:
 				// synctest.Test fails if any is still blocked.
@@ -25,110 +32,122 @@ func TestWhisperSumsToN(t *testing.T) {
 	}
 }
 
-func TestEachGopherWaitsForItsRight(t *testing.T) {
+func TestBuiltIsCalledWhileAllGophersWait(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		leftmost, rightmost := chain(3)
-		synctest.Wait() // every gopher is now blocked on its right
+		const n = 1000
+		var out bytes.Buffer
+		before := runtime.NumGoroutine()
+		daisyChain(&out, n, func() {
+			synctest.Wait() // every gopher has started and is blocked
+			if got := runtime.NumGoroutine() - before; got != n {
+				t.Errorf("%d gophers exist when built is called, want all %d", got, n)
+			}
+			if out.Len() != 0 {
+				t.Errorf("the whisper came out (%q) before built was called", out.String())
+			}
+		})
+	})
+}
+
+func TestEachGopherWaitsForItsRightThenForItsLeft(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		left, right := make(chan int), make(chan int)
+		returned := false
+		go func() {
+			f(left, right)
+			returned = true
+		}()
+		synctest.Wait() // f is now blocked
 		select {
-		case v := <-leftmost:
+		case v := <-left:
 			t.Fatalf("%d came out before anything went in", v)
 		default:
 		}
-		rightmost <- 10
-		if got := <-leftmost; got != 13 {
-			t.Fatalf("10 in, %d out; want 13", got)
+		right <- 10
+		synctest.Wait()
+		if returned {
+			t.Fatal("f returned before anyone took its number: its send must wait for the left")
+		}
+		if got := <-left; got != 11 {
+			t.Fatalf("10 in, %d out; want 11", got)
+		}
+		synctest.Wait()
+		if !returned {
+			t.Fatal("f did not return after its one hand-off")
 		}
 	})
 }
 
-func FuzzWhisper(f *testing.F) {
+func FuzzDaisyChain(f *testing.F) {
 	for _, n := range []uint16{0, 1, 2, 7, 500} {
 		f.Add(n)
 	}
 	f.Fuzz(func(t *testing.T, n uint16) {
 		n %= 2000 // small chains: the fuzzer runs many
 		synctest.Test(t, func(t *testing.T) {
-			if got := whisper(int(n)); got != int(n) {
-				t.Fatalf("whisper(%d) = %d", n, got)
+			var out bytes.Buffer
+			daisyChain(&out, int(n), func() {})
+			if want := fmt.Sprintln(n); out.String() != want {
+				t.Fatalf("daisyChain(%d) printed %q, want %q", n, out.String(), want)
 			}
 		})
 	})
 }
 
-func TestMeasure(t *testing.T) {
-	m := measure(1000)
-	if m.result != 1000 {
-		t.Fatalf("result %d, want 1000", m.result)
+func TestMeasureSeesTheChainsHeap(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		const n = 1000
+		var out bytes.Buffer
+		m := measure(&out, n)
+		if out.String() != "1000\n" || m.n != n {
+			t.Fatalf("measure(%d) printed %q and recorded n = %d", n, out.String(), m.n)
+		}
+		// Every gopher needs a new channel, so the heap grows by at least
+		// 1000 of them. The stack may not grow: the runtime reuses the stacks
+		// of goroutines that have ended, such as an earlier test's chain.
+		if m.heap < n*64 {
+			t.Fatalf("the chain allocated %d bytes of heap, want at least 64 a gopher", m.heap)
+		}
+		// Nothing sleeps, so no virtual time passes.
+		if m.build != 0 || m.trip != 0 {
+			t.Fatalf("build %v, trip %v of virtual time, want 0", m.build, m.trip)
+		}
+	})
+}
+
+func TestReportDividesEachFigureByN(t *testing.T) {
+	m := measurement{
+		n:     100_000,
+		build: 219_123_456 * time.Nanosecond,
+		trip:  62_049_000 * time.Nanosecond,
+		stack: 204_800_000,
+		heap:  77_300_000,
 	}
-	// Every gopher needs a new channel, so the heap grows by at least 1000
-	// of them. The stack may not grow: the runtime reuses the stacks of
-	// goroutines that have ended, such as an earlier test's chain.
-	if m.heap < 1000*64 {
-		t.Fatalf("the chain allocated %d bytes of heap, want at least 64 a gopher", m.heap)
+	want := "  building the chain: 219.1ms (2191ns a gopher)\n" +
+		"  the whisper's trip: 62ms (620ns a hop)\n" +
+		"  memory: 2821 bytes a gopher (2048 of stack, 773 of heap for the goroutine and its channel)\n"
+	if got := m.report(); got != want {
+		t.Errorf("report:\n%s\nwant:\n%s", got, want)
+	}
+	if got := (measurement{}).report(); got != "" {
+		t.Errorf("report for no gophers = %q, want nothing", got)
 	}
 }
 
-func BenchmarkWhisper(b *testing.B) {
-	// Time per gopher to build a chain of n and pass the whisper through,
-	// and the heap each gopher allocates. After the first chain the runtime
-	// reuses ended goroutines' stacks and records, so this is the cost of a
-	// gopher in a warm program; the program itself reports a cold one.
-	const n = 10_000
+func BenchmarkDaisyChain(b *testing.B) {
+	// Time per gopher to build a chain of 100,000 and pass the whisper
+	// through, and the heap each gopher allocates. After the first chain the
+	// runtime reuses ended goroutines' stacks and records, so this is the
+	// cost of a gopher in a warm program; the program itself reports a cold
+	// one.
+	const n = 100_000
 	var before, after runtime.MemStats
 	runtime.ReadMemStats(&before)
 	for b.Loop() {
-		whisper(n)
+		daisyChain(io.Discard, n, func() {})
 	}
 	runtime.ReadMemStats(&after)
 	gophers := float64(b.N) * n
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/gophers, "ns/gopher")
 	b.ReportMetric(float64(after.TotalAlloc-before.TotalAlloc)/gophers, "heap-B/gopher")
-}
-
-func TestRun(t *testing.T) {
-	var out bytes.Buffer
-	// In the bubble, so that a gopher left behind by run fails the test.
-	synctest.Test(t, func(t *testing.T) {
-		if err := run(&out, []string{"-n", "3"}); err != nil {
-			t.Fatal(err)
-		}
-	})
-	s := out.String()
-	for _, want := range []string{
-		"A chain of 3 gophers: 0 went in at the right, 3 came out at the left.\n",
-		"  building the chain: ",
-		"  the whisper's trip: ",
-		"  memory: ",
-	} {
-		if !strings.Contains(s, want) {
-			t.Errorf("output lacks %q:\n%s", want, s)
-		}
-	}
-	out.Reset()
-	if err := run(&out, []string{"-n", "0"}); err != nil {
-		t.Fatal(err)
-	}
-	if want := "A chain of 0 gophers: 0 went in at the right, 0 came out at the left.\n"; out.String() != want {
-		t.Errorf("-n 0 printed %q, want %q", out.String(), want)
-	}
-}
-
-func TestRunRejectsBadFlags(t *testing.T) {
-	for _, tc := range []struct {
-		args []string
-		want string
-	}{
-		{[]string{"-n", "-1"}, "-n must be at least 0, got -1"},
-		{[]string{"-n", "many"}, "invalid value"},
-		{[]string{"-nope"}, "not defined"},
-		{[]string{"extra"}, `unexpected argument "extra"`},
-	} {
-		err := run(&bytes.Buffer{}, tc.args)
-		if err == nil || !strings.Contains(err.Error(), tc.want) {
-			t.Errorf("run(%q) = %v, want an error containing %q", tc.args, err, tc.want)
-		}
-	}
-	if err := run(&bytes.Buffer{}, []string{"-h"}); !errors.Is(err, flag.ErrHelp) {
-		t.Errorf("run(-h) = %v, want flag.ErrHelp", err)
-	}
 }
