@@ -70,19 +70,22 @@ func TestMainBadFlagsExitTwoWithOneLine(t *testing.T) {
 		{[]string{"extra"}, `unexpected argument "extra"`},
 		{[]string{"-trace", filepath.Join(t.TempDir(), "no", "such", "dir", "x.trace")}, "-trace"},
 	} {
-		stdout, stderr, status := runMain(t, tc.args...)
-		if status != 2 {
-			t.Errorf("%q exited %d, want 2", tc.args, status)
-		}
-		if stdout != "" {
-			t.Errorf("%q wrote to stdout: %q", tc.args, stdout)
-		}
-		if strings.Count(stderr, "\n") != 1 || !strings.HasSuffix(stderr, "\n") {
-			t.Errorf("%q: stderr is not exactly one line: %q", tc.args, stderr)
-		}
-		if !strings.HasPrefix(stderr, "prime_sieve: ") || !strings.Contains(stderr, tc.want) {
-			t.Errorf("%q: stderr %q does not name %q", tc.args, stderr, tc.want)
-		}
+		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
+			t.Parallel()
+			stdout, stderr, status := runMain(t, tc.args...)
+			if status != 2 {
+				t.Errorf("%q exited %d, want 2", tc.args, status)
+			}
+			if stdout != "" {
+				t.Errorf("%q wrote to stdout: %q", tc.args, stdout)
+			}
+			if strings.Count(stderr, "\n") != 1 || !strings.HasSuffix(stderr, "\n") {
+				t.Errorf("%q: stderr is not exactly one line: %q", tc.args, stderr)
+			}
+			if !strings.HasPrefix(stderr, "prime_sieve: ") || !strings.Contains(stderr, tc.want) {
+				t.Errorf("%q: stderr %q does not name %q", tc.args, stderr, tc.want)
+			}
+		})
 	}
 }
 

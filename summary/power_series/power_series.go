@@ -1,0 +1,407 @@
+// Power_series computes with infinite power series, each one a network of
+// goroutines that produce exact rational coefficients only when asked.
+//
+// Slides: "More party tricks" (Go Concurrency Patterns, 2012), which links
+// McIlroy's concurrent power series: M. Douglas McIlroy, "Squinting at Power
+// Series" (Software: Practice and Experience, 1990), as the Go test suite
+// carries it (test/chan/powser1.go); sin and cos come from the paper.
+//
+// A power series F = f0 + f1·x + f2·x² + ... is a stream (a dch): the
+// consumer sends a request on req and receives the next coefficient on dat.
+// Each operation is a goroutine that reads its input streams as it is asked
+// for output: Add asks each input for one coefficient per coefficient it
+// gives, Integ prepends its constant and divides the k-th term by k. The
+// famous tricks are feedback loops. Exp(F) is the X with X' = X·F' and
+// X(0) = 1, so X = Integ(1, Mul(X, Diff(F))): the network reads its own
+// output, through Split, which hands every coefficient to two readers
+// and keeps what one has read ahead of the other. sin and cos are each
+// other's integrals: sin = Integ(0, cos), cos = Integ(1, −sin). Nothing here
+// knows a formula for eˣ or sin x; the coefficients come out of the network.
+//
+// What to notice: a feedback loop does not deadlock because each Integ
+// sends its constant before it asks its input for anything, and split
+// serves a reader from its queue while it waits for its own input (one
+// select over every channel it owns, with the cases it must not take
+// switched off by nil channels). Mul is recursive: every coefficient it
+// gives starts a new Mul further down, so the network grows as it runs
+// (after 30 coefficients, Exp's has over a hundred goroutines).
+//
+// How it stops: every stream of one computation belongs to one network,
+// whose quit channel its consumer closes (network.Close) when it has read
+// what it wants. Every send and every receive on a stream, in every
+// goroutine, is a select that also waits on quit; when quit is closed the
+// goroutine ends right there (runtime.Goexit, which runs its deferred
+// bookkeeping), however deep in get, put or copy it is. Every goroutine is
+// started by network.spawn, which counts it in a WaitGroup and in a running
+// gauge, and Close waits for the WaitGroup: when Close returns, no goroutine
+// of the network is left, Exp's and sin's feedback loops included.
+//
+// Changed from the source:
+//   - the quit channel, network and spawn above: the source never stops its
+//     goroutines (its main ends with the process exit); select has been
+//     introduced by the talk's end.
+//   - coefficients are exact math/big.Rat values instead of the source's
+//     int64 fractions, which overflow after a few dozen terms of Exp.
+//   - every series is infinite: the source's end marker (a zero denominator)
+//     is gone, and a finite series such as Mon continues with zeros.
+//   - split is one goroutine with a queue per reader and a select, not the
+//     source's chain of a goroutine per coefficient; the source's global
+//     sequence numbers and channel names are dropped.
+//   - Exp and SinCos are started from a network (no package variables);
+//     a constant c is Mon(c, 0).
+package main
+
+import (
+	"fmt"
+	"io"
+	"math/big"
+	"runtime"
+	"sync"
+	"sync/atomic"
+)
+
+// A network is the goroutines and streams of one computation.
+type network struct {
+	quit    chan struct{} // closed by the consumer when it has read what it wants
+	wg      sync.WaitGroup
+	running atomic.Int64 // goroutines of the network running now
+}
+
+func newNetwork() *network {
+	return &network{quit: make(chan struct{})}
+}
+
+// spawn runs f in a new goroutine of the network.
+func (n *network) spawn(f func()) {
+	n.wg.Go(func() {
+		n.running.Add(1) // each goroutine counts itself in and out
+		defer n.running.Add(-1)
+		f()
+	})
+}
+
+// Close tells every goroutine of the network to stop and waits until each
+// has returned. Nobody may read a stream of the network afterwards.
+func (n *network) Close() {
+	close(n.quit)
+	n.wg.Wait()
+}
+
+// stop ends the calling goroutine of a network whose quit is closed.
+func stop() {
+	runtime.Goexit() // runs the goroutine's deferred calls: spawn's bookkeeping
+}
+
+// A dch is a demand channel: the consumer sends on req, then receives the
+// next coefficient on dat.
+type dch struct {
+	req chan struct{}
+	dat chan *big.Rat // a coefficient is never modified once sent: Split hands it to two readers
+	net *network
+}
+
+// sameNetwork panics unless U and V belong to one network: one Close must
+// stop every goroutine that reads them.
+func sameNetwork(U, V PS) {
+	if U.net != V.net {
+		panic("power series from two networks")
+	}
+}
+
+// A dch2 is a pair of demand channels.
+type dch2 [2]*dch
+
+// PS is a power series: the stream of its coefficients, constant term first.
+type PS = *dch
+
+func mkdch(net *network) *dch {
+	return &dch{req: make(chan struct{}), dat: make(chan *big.Rat), net: net}
+}
+
+func mkdch2(net *network) *dch2 {
+	return &dch2{mkdch(net), mkdch(net)}
+}
+
+// demand blocks until the consumer of Z asks for a coefficient.
+func (Z *dch) demand() {
+	select {
+	case <-Z.req:
+	case <-Z.net.quit: // Changed: every receive and send also waits on quit.
+		stop()
+	}
+}
+
+// reply sends the coefficient Z's consumer asked for.
+func (Z *dch) reply(u *big.Rat) {
+	select {
+	case Z.dat <- u:
+	case <-Z.net.quit: // Changed: every receive and send also waits on quit.
+		stop()
+	}
+}
+
+// put waits for a request on out and sends dat.
+func put(dat *big.Rat, out *dch) {
+	out.demand()
+	out.reply(dat)
+}
+
+// get asks in for its next coefficient and returns it.
+func get(in *dch) *big.Rat {
+	select {
+	case in.req <- struct{}{}:
+	case <-in.net.quit: // Changed: every receive and send also waits on quit.
+		stop()
+	}
+	select {
+	case u := <-in.dat:
+		return u
+	case <-in.net.quit: // Changed: every receive and send also waits on quit.
+		stop()
+	}
+	panic("unreachable")
+}
+
+// get2 gets one coefficient from each of two streams, asking both at once.
+func get2(in0, in1 *dch) [2]*big.Rat {
+	req := [2]chan<- struct{}{in0.req, in1.req}
+	var dat [2]<-chan *big.Rat // nil until we have asked: a nil channel is never ready
+	var out [2]*big.Rat
+	for range 4 {
+		select {
+		case req[0] <- struct{}{}:
+			req[0], dat[0] = nil, in0.dat
+		case req[1] <- struct{}{}:
+			req[1], dat[1] = nil, in1.dat
+		case out[0] = <-dat[0]:
+			dat[0] = nil
+		case out[1] = <-dat[1]:
+			dat[1] = nil
+		case <-in0.net.quit: // Changed: every receive and send also waits on quit.
+			stop()
+		}
+	}
+	return out
+}
+
+// copy passes every coefficient of in to out, each when out asks for it.
+func copy(in *dch, out *dch) {
+	for {
+		out.demand()
+		out.reply(get(in))
+	}
+}
+
+// repeat sends dat for ever.
+func repeat(dat *big.Rat, out *dch) {
+	for {
+		put(dat, out)
+	}
+}
+
+// split reads in and hands each coefficient to both out[0] and out[1],
+// which may read at different rates: q[i] holds what in has given and
+// out[i] has not yet read. It asks in only when a reader waits and its
+// queue is empty, and it serves each reader from its queue even while it
+// waits for in: without that, a feedback loop (Exp) would deadlock.
+func split(in *dch, out *dch2) {
+	var q [2][]*big.Rat
+	var wants [2]bool // out[i] has asked and not yet been served
+	asked := false    // we have asked in and not yet received
+	for {
+		var inReq chan<- struct{}
+		if !asked && (wants[0] && len(q[0]) == 0 || wants[1] && len(q[1]) == 0) {
+			inReq = in.req
+		}
+		var inDat <-chan *big.Rat
+		if asked {
+			inDat = in.dat
+		}
+		var req [2]<-chan struct{}
+		var dat [2]chan<- *big.Rat
+		var next [2]*big.Rat
+		for i := range 2 {
+			if !wants[i] {
+				req[i] = out[i].req
+			} else if len(q[i]) > 0 {
+				dat[i], next[i] = out[i].dat, q[i][0]
+			}
+		}
+		select {
+		case inReq <- struct{}{}:
+			asked = true
+		case u := <-inDat:
+			asked = false
+			q[0], q[1] = append(q[0], u), append(q[1], u)
+		case <-req[0]:
+			wants[0] = true
+		case <-req[1]:
+			wants[1] = true
+		case dat[0] <- next[0]:
+			wants[0], q[0] = false, q[0][1:]
+		case dat[1] <- next[1]:
+			wants[1], q[1] = false, q[1][1:]
+		case <-in.net.quit: // Changed: every receive and send also waits on quit.
+			return
+		}
+	}
+}
+
+// Rational numbers.
+
+func i2tor(u, v int64) *big.Rat { return big.NewRat(u, v) }
+func itor(u int64) *big.Rat     { return big.NewRat(u, 1) }
+func add(u, v *big.Rat) *big.Rat {
+	return new(big.Rat).Add(u, v)
+}
+func mul(u, v *big.Rat) *big.Rat {
+	return new(big.Rat).Mul(u, v)
+}
+func neg(u *big.Rat) *big.Rat {
+	return new(big.Rat).Neg(u)
+}
+
+// Printn writes the first n coefficients of U to w, separated by spaces.
+func Printn(w io.Writer, U PS, n int) {
+	for i := range n {
+		if i > 0 {
+			fmt.Fprint(w, " ")
+		}
+		fmt.Fprint(w, get(U).RatString())
+	}
+	fmt.Fprintln(w)
+}
+
+// Power-series constructors return the stream of a new series. Each starts
+// a goroutine that puts the terms on it, one per request.
+
+// Split makes two streams that each give every coefficient of U.
+func Split(U PS) *dch2 {
+	UU := mkdch2(U.net)
+	U.net.spawn(func() { split(U, UU) }) // Changed: spawn counts it, so Close can wait for it.
+	return UU
+}
+
+// Add returns U + V.
+func Add(U, V PS) PS {
+	sameNetwork(U, V)
+	Z := mkdch(U.net)
+	U.net.spawn(func() {
+		for {
+			Z.demand()
+			uv := get2(U, V)
+			Z.reply(add(uv[0], uv[1]))
+		}
+	})
+	return Z
+}
+
+// Cmul returns c·U.
+func Cmul(c *big.Rat, U PS) PS {
+	Z := mkdch(U.net)
+	U.net.spawn(func() {
+		for {
+			Z.demand()
+			Z.reply(mul(c, get(U)))
+		}
+	})
+	return Z
+}
+
+// Sub returns U − V.
+func Sub(U, V PS) PS {
+	return Add(U, Cmul(itor(-1), V))
+}
+
+// Rep returns c + c·x + c·x² + ...: with c = 1, the series of 1/(1−x).
+func Rep(net *network, c *big.Rat) PS {
+	Z := mkdch(net)
+	net.spawn(func() { repeat(c, Z) })
+	return Z
+}
+
+// Mon returns the monomial c·xⁿ (and with n = 0, the constant c).
+func Mon(net *network, c *big.Rat, n int) PS {
+	Z := mkdch(net)
+	net.spawn(func() {
+		for range n {
+			put(itor(0), Z)
+		}
+		put(c, Z)
+		repeat(itor(0), Z) // Changed: series are infinite; the source ends here.
+	})
+	return Z
+}
+
+// Mul returns U·V. With U = u + x·UU and V = v + x·VV,
+//
+//	U·V = u·v + x·(u·VV + v·UU) + x²·UU·VV
+//
+// so after the first coefficient it is W = u·VV + v·UU, whose first
+// coefficient comes next, and then the rest of W plus UU·VV, recursively.
+func Mul(U, V PS) PS {
+	sameNetwork(U, V)
+	Z := mkdch(U.net)
+	U.net.spawn(func() {
+		Z.demand()
+		uv := get2(U, V)
+		Z.reply(mul(uv[0], uv[1]))
+		UU := Split(U)
+		VV := Split(V)
+		W := Add(Cmul(uv[0], VV[0]), Cmul(uv[1], UU[0]))
+		Z.demand()
+		Z.reply(get(W))
+		copy(Add(W, Mul(UU[1], VV[1])), Z)
+	})
+	return Z
+}
+
+// Diff returns the derivative of U.
+func Diff(U PS) PS {
+	Z := mkdch(U.net)
+	U.net.spawn(func() {
+		Z.demand()
+		get(U) // the constant term: its derivative is 0
+		for i := int64(1); ; i++ {
+			Z.reply(mul(itor(i), get(U)))
+			Z.demand()
+		}
+	})
+	return Z
+}
+
+// Integ returns the integral of U with constant term c.
+func Integ(c *big.Rat, U PS) PS {
+	Z := mkdch(U.net)
+	U.net.spawn(func() {
+		put(c, Z) // before reading U: this is what lets a feedback loop start
+		for i := int64(1); ; i++ {
+			Z.demand()
+			Z.reply(mul(i2tor(1, i), get(U)))
+		}
+	})
+	return Z
+}
+
+// Exp returns exp(U) for a U with constant term 0: the X with
+// X = Integ(1, Mul(X, Diff(U))), a network that reads its own output.
+// (A nonzero constant term is ignored, as in the source: exp of it is not
+// rational.)
+func Exp(U PS) PS {
+	ZZ := mkdch2(U.net)
+	X := Integ(itor(1), Mul(ZZ[0], Diff(U)))
+	U.net.spawn(func() { split(X, ZZ) })
+	return ZZ[1]
+}
+
+// SinCos returns sin x and cos x, each the integral of the other:
+// sin = Integ(0, cos) and cos = Integ(1, −sin).
+func SinCos(net *network) (sin, cos PS) {
+	SS := mkdch2(net)
+	CC := mkdch2(net)
+	S := Integ(itor(0), CC[0])
+	C := Integ(itor(1), Cmul(itor(-1), SS[0]))
+	net.spawn(func() { split(S, SS) })
+	net.spawn(func() { split(C, CC) })
+	return SS[1], CC[1]
+}
