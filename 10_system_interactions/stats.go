@@ -14,16 +14,16 @@ type summary struct {
 	p50, p95, p99, max time.Duration
 }
 
-// measure runs n searches of google at once, with queries "golang 0",
+// measure runs n searches of google at once, with the queries "golang 0",
 // "golang 1", ..., and summarises them.
-func measure(b *Backends, google func(*Backends, string) []Result, n int) summary {
+func measure(google func(query string) []Result, n int) summary {
 	latencies := make([]time.Duration, n)
 	complete := make([]bool, n)
 	var wg sync.WaitGroup
 	for i := range n {
 		wg.Go(func() {
 			start := time.Now()
-			results := google(b, fmt.Sprintf("golang %d", i))
+			results := google(fmt.Sprintf("golang %d", i))
 			// Each goroutine writes only its own elements: no lock is needed,
 			// and wg.Wait makes the writes visible below.
 			latencies[i] = time.Since(start)
@@ -64,14 +64,17 @@ func percentile(sorted []time.Duration, p int) time.Duration {
 	return sorted[max(rank, 1)-1]
 }
 
-// writeTable measures every version with n searches and writes one row each.
-func writeTable(w io.Writer, b *Backends, versions []version, n int) {
+// A row is one line of the table: a version and its summary.
+type row struct {
+	version string
+	s       summary
+}
+
+// writeTable writes the rows under a header, durations in milliseconds.
+func writeTable(w io.Writer, rows []row) {
 	fmt.Fprintf(w, "  %-7s %9s %8s %8s %8s %8s\n", "version", "complete", "p50", "p95", "p99", "max")
 	ms := func(d time.Duration) string { return fmt.Sprintf("%.1fms", float64(d)/float64(time.Millisecond)) }
-	for _, v := range versions {
-		// One version at a time, so that versions do not slow each other
-		// down on a small machine.
-		s := measure(b, v.google, n)
-		fmt.Fprintf(w, "  %-7s %8.1f%% %8s %8s %8s %8s\n", v.name, 100*s.complete, ms(s.p50), ms(s.p95), ms(s.p99), ms(s.max))
+	for _, r := range rows {
+		fmt.Fprintf(w, "  %-7s %8.1f%% %8s %8s %8s %8s\n", r.version, 100*r.s.complete, ms(r.s.p50), ms(r.s.p95), ms(r.s.p99), ms(r.s.max))
 	}
 }

@@ -3,11 +3,9 @@ package main
 import (
 	"bytes"
 	"context"
-	"errors"
-	"flag"
 	"fmt"
+	"io"
 	"slices"
-	"strings"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -15,19 +13,15 @@ import (
 
 const ms = time.Millisecond
 
-// after returns a latency function that always answers after d.
-func after(d time.Duration) func(string) time.Duration {
-	return func(string) time.Duration { return d }
-}
-
-// backends returns Backends with one server per kind answering after the
-// given latencies, no replicas, and an 80ms timeout.
-func backends(web, image, video time.Duration) *Backends {
-	return &Backends{
-		Web:     fakeSearch("web", after(web)),
-		Image:   fakeSearch("image", after(image)),
-		Video:   fakeSearch("video", after(video)),
-		Timeout: 80 * ms,
+// fixed returns a latency function that gives each kind of service the
+// latency in l, whatever the query. A kind not in l fails the test.
+func fixed(t *testing.T, l map[string]time.Duration) func(kind, query string) time.Duration {
+	return func(kind, query string) time.Duration {
+		d, ok := l[kind]
+		if !ok {
+			t.Errorf("no latency for %q", kind)
+		}
+		return d
 	}
 }
 
@@ -40,7 +34,22 @@ func results(kinds ...string) []Result {
 	return rs
 }
 
-// timed runs google in the bubble and returns its results and virtual time.
+// searchEnds tracks every search of s and returns a function that, once
+// the searches have all ended, returns when each ended, since start, in
+// the order they ended.
+func searchEnds(s *Services, n int, start time.Time) func() []time.Duration {
+	ended := make(chan time.Time, n)
+	track(s, ended)
+	return func() []time.Duration {
+		var ds []time.Duration
+		for range n {
+			ds = append(ds, (<-ended).Sub(start))
+		}
+		return ds
+	}
+}
+
+// timed asks google for "golang" and returns the results and how long it took.
 func timed(google func(string) []Result) ([]Result, time.Duration) {
 	start := time.Now()
 	rs := google("golang")
@@ -49,8 +58,9 @@ func timed(google func(string) []Result) ([]Result, time.Duration) {
 
 func TestFakeSearchAnswersAfterItsLatency(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
+		s := newServices(io.Discard, 1, fixed(t, map[string]time.Duration{"web": 42 * ms}))
 		start := time.Now()
-		r := fakeSearch("web", after(42*ms))(t.Context(), "golang")
+		r := s.fakeSearch("web")("golang")
 		if want := Result("web result for \"golang\"\n"); r != want {
 			t.Errorf("got %q, want %q", r, want)
 		}
@@ -60,26 +70,26 @@ func TestFakeSearchAnswersAfterItsLatency(t *testing.T) {
 	})
 }
 
-func TestFakeSearchStopsWhenCancelled(t *testing.T) {
+func TestSearchPrintsTheResultsAndTheTimeTheyTook(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		ctx, cancel := context.WithCancel(t.Context())
-		go func() {
-			time.Sleep(5 * ms)
-			cancel()
-		}()
-		start := time.Now()
-		if r := fakeSearch("web", after(time.Hour))(ctx, "golang"); r != "" {
-			t.Errorf("a cancelled search returned %q, want nothing", r)
-		}
-		if d := time.Since(start); d != 5*ms {
-			t.Errorf("stopped after %v, want at the cancel, 5ms", d)
+		var out bytes.Buffer
+		search(&out, func(query string) []Result {
+			time.Sleep(12345 * time.Microsecond)
+			return []Result{Result(query + " 1\n"), Result(query + " 2\n")}
+		})
+		if want := "[golang 1\n golang 2\n]\n12.345ms\n"; out.String() != want {
+			t.Errorf("search printed %q, want %q", out.String(), want)
 		}
 	})
 }
 
+// three are latencies for web, image and video: image fastest, video slowest.
+var three = map[string]time.Duration{"web": 30 * ms, "image": 20 * ms, "video": 40 * ms}
+
 func TestGoogle10TakesTheSumOfTheLatencies(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		got, d := timed(backends(30*ms, 20*ms, 40*ms).Google10)
+		s := newServices(io.Discard, 1, fixed(t, three))
+		got, d := timed(s.Google10)
 		if want := results("web", "image", "video"); !slices.Equal(got, want) {
 			t.Errorf("results %q, want %q", got, want)
 		}
@@ -91,7 +101,8 @@ func TestGoogle10TakesTheSumOfTheLatencies(t *testing.T) {
 
 func TestGoogle20TakesTheLargestLatency(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		got, d := timed(backends(30*ms, 20*ms, 40*ms).Google20)
+		s := newServices(io.Discard, 1, fixed(t, three))
+		got, d := timed(s.Google20)
 		if want := results("image", "web", "video"); !slices.Equal(got, want) {
 			t.Errorf("results %q, want them in the order they came: %q", got, want)
 		}
@@ -101,263 +112,220 @@ func TestGoogle20TakesTheLargestLatency(t *testing.T) {
 	})
 }
 
-func TestGoogle21(t *testing.T) {
+func TestGoogle21WaitsAtMost80msAndEveryLateSearchEndsWhenItsLatencyIsOver(t *testing.T) {
 	for _, tc := range []struct {
 		name              string
 		web, image, video time.Duration
 		want              []Result
+		out               string // "timed out" or nothing
 		took              time.Duration
 	}{
-		{"all answer in time", 30 * ms, 20 * ms, 40 * ms, results("image", "web", "video"), 40 * ms},
-		{"video is slow", 30 * ms, 20 * ms, 81 * ms, results("image", "web"), 80 * ms},
-		{"video never answers", 30 * ms, 20 * ms, time.Hour, results("image", "web"), 80 * ms},
-		{"nobody answers in time", time.Hour, time.Hour, time.Hour, nil, 80 * ms},
+		{"all in time", 30 * ms, 20 * ms, 40 * ms, results("image", "web", "video"), "", 40 * ms},
+		{"the last just in time", 30 * ms, 20 * ms, 79 * ms, results("image", "web", "video"), "", 79 * ms},
+		{"video late", 30 * ms, 20 * ms, 81 * ms, results("image", "web"), "timed out\n", 80 * ms},
+		{"all three late", 90 * ms, 95 * ms, 99 * ms, nil, "timed out\n", 80 * ms},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
-				got, d := timed(backends(tc.web, tc.image, tc.video).Google21)
-				if !slices.Equal(got, tc.want) {
-					t.Errorf("results %q, want %q", got, tc.want)
+				var out bytes.Buffer
+				s := newServices(&out, 1, fixed(t, map[string]time.Duration{"web": tc.web, "image": tc.image, "video": tc.video}))
+				ends := searchEnds(s, 3, time.Now())
+				got, d := timed(s.Google21)
+				if !slices.Equal(got, tc.want) || d != tc.took || out.String() != tc.out {
+					t.Errorf("results %q after %v, printed %q; want %q after %v, printed %q", got, d, out.String(), tc.want, tc.took, tc.out)
 				}
-				if d != tc.took {
-					t.Errorf("took %v, want %v", d, tc.took)
+				// A late search sends into the buffer and ends at its own
+				// latency. Were the buffer too small, one would block for
+				// ever: ends would wait and synctest.Test report a deadlock.
+				want := []time.Duration{tc.web, tc.image, tc.video}
+				slices.Sort(want)
+				if got := ends(); !slices.Equal(got, want) {
+					t.Errorf("the searches ended at %v, want at their latencies %v", got, want)
 				}
-				// The late searches were cancelled when Google21 returned:
-				// were one still waiting for its hour, synctest.Test would
-				// fail here.
 			})
 		})
 	}
 }
 
-func TestFirstReturnsTheFastestReplica(t *testing.T) {
-	for n := 1; n <= 10; n++ {
+func TestFirstReturnsTheFastestReplicaAndEveryLoserEnds(t *testing.T) {
+	for n := 1; n <= 5; n++ {
 		t.Run(fmt.Sprint(n, " replicas"), func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
 				// Replica i answers after (n-i)*10ms + 5ms: the last is fastest.
-				var replicas []Search
+				l := map[string]time.Duration{}
+				var want []time.Duration
 				for i := range n {
-					replicas = append(replicas, fakeSearch(fmt.Sprint("web", i+1), after(time.Duration(n-i)*10*ms-5*ms)))
+					l[fmt.Sprint("web", i+1)] = time.Duration(n-i)*10*ms - 5*ms
+					want = append(want, time.Duration(i+1)*10*ms-5*ms)
 				}
+				s := newServices(io.Discard, n, fixed(t, l))
 				start := time.Now()
-				got := First(t.Context(), "golang", replicas...)
+				ends := searchEnds(s, n, start)
+				got := First("golang", s.WebReplicas...)
 				if want := results(fmt.Sprint("web", n))[0]; got != want {
 					t.Errorf("First = %q, want the fastest replica's %q", got, want)
 				}
 				if d := time.Since(start); d != 5*ms {
 					t.Errorf("First took %v, want the fastest latency, 5ms", d)
 				}
+				if got := ends(); !slices.Equal(got, want) {
+					t.Errorf("the replicas ended at %v, want at their latencies %v", got, want)
+				}
 			})
 		})
 	}
 }
 
-func TestFirstWithNoReplicasPanics(t *testing.T) {
-	defer func() {
-		if recover() == nil {
-			t.Fatal("First with no replicas did not panic")
+func TestUseFirstPrintsTheFasterReplica(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		var out bytes.Buffer
+		s := newServices(io.Discard, 1, fixed(t, map[string]time.Duration{"replica 1": 35 * ms, "replica 2": 15 * ms}))
+		s.useFirst(&out)
+		if want := "replica 2 result for \"golang\"\n\n15ms\n"; out.String() != want {
+			t.Errorf("useFirst printed %q, want %q", out.String(), want)
 		}
-	}()
-	First(t.Context(), "golang")
+		// replica 1 answers at 35ms into the buffer and ends. (synctest.Test
+		// lets no time pass once this function returns: we wait for it here.
+		// Without the buffer it would block for ever, and the test fail.)
+		time.Sleep(20 * ms)
+	})
+}
+
+// replicated gives web1, image1, ... the latencies in first and web2,
+// image2, ... those in second, each given in the order web, image, video.
+func replicated(first, second [3]time.Duration) map[string]time.Duration {
+	l := map[string]time.Duration{}
+	for i, kind := range []string{"web", "image", "video"} {
+		l[kind+"1"], l[kind+"2"] = first[i], second[i]
+	}
+	return l
 }
 
 func TestGoogle30SurvivesOneSlowReplicaOfEachService(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		slow := after(time.Hour)
-		b := &Backends{
-			WebReplicas:   []Search{fakeSearch("web1", slow), fakeSearch("web2", after(30*ms))},
-			ImageReplicas: []Search{fakeSearch("image1", after(20*ms)), fakeSearch("image2", slow)},
-			VideoReplicas: []Search{fakeSearch("video1", slow), fakeSearch("video2", after(40*ms))},
-			Timeout:       80 * ms,
+		var out bytes.Buffer
+		l := replicated([3]time.Duration{99 * ms, 20 * ms, 95 * ms}, [3]time.Duration{30 * ms, 90 * ms, 40 * ms})
+		s := newServices(&out, 2, fixed(t, l))
+		ends := searchEnds(s, 6, time.Now())
+		got, d := timed(s.Google30)
+		if want := results("image1", "web2", "video2"); !slices.Equal(got, want) || d != 40*ms || out.Len() != 0 {
+			t.Errorf("results %q after %v, printed %q; want the fast replicas' %q after 40ms, nothing printed", got, d, out.String(), want)
 		}
-		got, d := timed(b.Google30)
-		if want := results("image1", "web2", "video2"); !slices.Equal(got, want) {
-			t.Errorf("results %q, want the fast replicas' %q", got, want)
-		}
-		if d != 40*ms {
-			t.Errorf("took %v, want 40ms: the slowest of the fast replicas", d)
+		if got, want := ends(), []time.Duration{20 * ms, 30 * ms, 40 * ms, 90 * ms, 95 * ms, 99 * ms}; !slices.Equal(got, want) {
+			t.Errorf("the replicas ended at %v, want at their latencies %v", got, want)
 		}
 	})
 }
 
-func TestNoGoroutineOutlivesItsSearch(t *testing.T) {
-	// Services that never answer within the timeout, or at all in a
-	// reasonable time: each version must still leave nothing behind.
-	for _, v := range allVersions {
-		t.Run(v.name, func(t *testing.T) {
+func TestGoogle30WithEveryServiceLateTimesOutAndLeavesNothingBehind(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		// All three Firsts answer after the timeout: the result channel needs
+		// room for all three, or the last one's send blocks for ever.
+		var out bytes.Buffer
+		l := replicated([3]time.Duration{81 * ms, 85 * ms, 90 * ms}, [3]time.Duration{95 * ms, 96 * ms, 97 * ms})
+		s := newServices(&out, 2, fixed(t, l))
+		ends := searchEnds(s, 6, time.Now())
+		got, d := timed(s.Google30)
+		if got != nil || d != 80*ms || out.String() != "timed out\n" {
+			t.Errorf("results %q after %v, printed %q; want none after 80ms, \"timed out\"", got, d, out.String())
+		}
+		if got, want := ends(), []time.Duration{81 * ms, 85 * ms, 90 * ms, 95 * ms, 96 * ms, 97 * ms}; !slices.Equal(got, want) {
+			t.Errorf("the replicas ended at %v, want at their latencies %v", got, want)
+		}
+	})
+}
+
+func TestFakeSearchContextStopsWhenCancelled(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		s := newServices(io.Discard, 1, fixed(t, map[string]time.Duration{"web": 50 * ms}))
+		ctx, cancel := context.WithCancel(context.Background())
+		time.AfterFunc(5*ms, cancel)
+		start := time.Now()
+		if r := s.fakeSearchContext("web")(ctx, "golang"); r != "" {
+			t.Errorf("a cancelled search returned %q, want nothing", r)
+		}
+		if d := time.Since(start); d != 5*ms {
+			t.Errorf("stopped after %v, want at the cancel, 5ms", d)
+		}
+		// Not cancelled, it answers after its latency.
+		start = time.Now()
+		if r, want := s.fakeSearchContext("web")(context.Background(), "golang"), results("web")[0]; r != want || time.Since(start) != 50*ms {
+			t.Errorf("got %q after %v, want %q after 50ms", r, time.Since(start), want)
+		}
+	})
+}
+
+func TestFirstContextStopsTheLosersAtOnce(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		s := newServices(io.Discard, 3, fixed(t, map[string]time.Duration{"web1": 60 * ms, "web2": 10 * ms, "web3": 90 * ms}))
+		start := time.Now()
+		ends := searchEnds(s, 3, start)
+		// A context nobody else cancels: only FirstContext's own cancel can
+		// stop the losers.
+		if got, want := FirstContext(context.Background(), "golang", s.WebContext...), results("web2")[0]; got != want {
+			t.Errorf("FirstContext = %q, want the fastest replica's %q", got, want)
+		}
+		if got, want := ends(), []time.Duration{10 * ms, 10 * ms, 10 * ms}; !slices.Equal(got, want) {
+			t.Errorf("the replicas ended at %v, want all at the first answer, %v", got, want)
+		}
+	})
+}
+
+func TestFirstContextReturnsNothingWhenItsContextIsDone(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		s := newServices(io.Discard, 2, fixed(t, map[string]time.Duration{"web1": 60 * ms, "web2": 70 * ms}))
+		ctx, cancel := context.WithTimeout(context.Background(), 5*ms)
+		defer cancel()
+		start := time.Now()
+		if got := FirstContext(ctx, "golang", s.WebContext...); got != "" || time.Since(start) != 5*ms {
+			t.Errorf("FirstContext = %q after %v, want nothing after 5ms", got, time.Since(start))
+		}
+	})
+}
+
+func TestGoogle30ContextStopsEverySearchNobodyWaitsFor(t *testing.T) {
+	for _, tc := range []struct {
+		name          string
+		first, second [3]time.Duration
+		want          []Result
+		out           string
+		took          time.Duration
+		ends          []time.Duration
+	}{
+		{"in time: each loser stops at its service's first answer",
+			[3]time.Duration{60 * ms, 20 * ms, 95 * ms}, [3]time.Duration{30 * ms, 90 * ms, 40 * ms},
+			results("image1", "web2", "video2"), "", 40 * ms,
+			[]time.Duration{20 * ms, 20 * ms, 30 * ms, 30 * ms, 40 * ms, 40 * ms}},
+		{"all late: every search stops at the timeout",
+			[3]time.Duration{81 * ms, 85 * ms, 90 * ms}, [3]time.Duration{95 * ms, 96 * ms, 97 * ms},
+			nil, "timed out\n", 80 * ms,
+			[]time.Duration{80 * ms, 80 * ms, 80 * ms, 80 * ms, 80 * ms, 80 * ms}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
-				b := newBackends(1, 3, 80*ms)
-				never := fakeSearch("never", after(time.Hour))
-				b.Video = never
-				b.VideoReplicas = []Search{never, never, never}
-				v.google(b, "golang")
-				// Returning now, with virtual time stopped, fails the test if
-				// any goroutine of the search is still blocked.
+				var out bytes.Buffer
+				s := newServices(&out, 2, fixed(t, replicated(tc.first, tc.second)))
+				ends := searchEnds(s, 6, time.Now())
+				got, d := timed(s.Google30Context)
+				if !slices.Equal(got, tc.want) || d != tc.took || out.String() != tc.out {
+					t.Errorf("results %q after %v, printed %q; want %q after %v, printed %q", got, d, out.String(), tc.want, tc.took, tc.out)
+				}
+				if got := ends(); !slices.Equal(got, tc.ends) {
+					t.Errorf("the replicas ended at %v, want %v", got, tc.ends)
+				}
 			})
 		})
 	}
 }
 
-func TestNewBackendsIsReproducibleAndUnder100ms(t *testing.T) {
-	synctest.Test(t, func(t *testing.T) {
-		a, b := newBackends(7, 2, time.Hour), newBackends(7, 2, time.Hour)
-		for i := range 50 {
-			q := fmt.Sprint("golang ", i)
-			for _, pair := range [][2]Search{{a.Web, b.Web}, {a.WebReplicas[1], b.WebReplicas[1]}, {a.Video, b.Video}} {
-				_, da := timed(func(string) []Result { return []Result{pair[0](t.Context(), q)} })
-				_, db := timed(func(string) []Result { return []Result{pair[1](t.Context(), q)} })
-				if da != db {
-					t.Fatalf("same seed, query %q: latencies %v and %v", q, da, db)
-				}
-				if da < 0 || da >= maxLatency {
-					t.Fatalf("latency %v outside [0, %v)", da, maxLatency)
-				}
-			}
-		}
-	})
-}
-
-func TestPercentile(t *testing.T) {
-	var hundred []time.Duration
-	for i := 1; i <= 100; i++ {
-		hundred = append(hundred, time.Duration(i)*ms)
-	}
-	for _, tc := range []struct {
-		sorted []time.Duration
-		p      int
-		want   time.Duration
-	}{
-		{hundred, 50, 50 * ms},
-		{hundred, 95, 95 * ms},
-		{hundred, 99, 99 * ms},
-		{hundred, 100, 100 * ms},
-		{hundred, 1, 1 * ms},
-		{[]time.Duration{7 * ms}, 50, 7 * ms},
-		{[]time.Duration{7 * ms}, 99, 7 * ms},
-		{[]time.Duration{1, 2, 3, 4}, 50, 2},
-		{[]time.Duration{1, 2, 3, 4}, 51, 3},
-		{[]time.Duration{1, 2, 3, 4}, 95, 4},
-	} {
-		if got := percentile(tc.sorted, tc.p); got != tc.want {
-			t.Errorf("percentile(%v, %d) = %v, want %v", tc.sorted, tc.p, got, tc.want)
-		}
-	}
-}
-
-func TestSummarize(t *testing.T) {
-	// 1ms..200ms, shuffled; every fourth search incomplete.
-	var latencies []time.Duration
-	var complete []bool
-	for i := range 200 {
-		latencies = append(latencies, time.Duration((i*37)%200+1)*ms)
-		complete = append(complete, i%4 != 0)
-	}
-	got := summarize(latencies, complete)
-	want := summary{complete: 0.75, p50: 100 * ms, p95: 190 * ms, p99: 198 * ms, max: 200 * ms}
-	if got != want {
-		t.Errorf("summarize = %+v, want %+v", got, want)
-	}
-	if (summarize(nil, nil) != summary{}) {
-		t.Error("summarize of nothing is not the zero summary")
-	}
-}
-
-func TestReplicationBeatsTimeoutAlone(t *testing.T) {
-	synctest.Test(t, func(t *testing.T) {
-		b := newBackends(1, 2, 80*ms)
-		s10 := measure(b, (*Backends).Google10, 1000)
-		s20 := measure(b, (*Backends).Google20, 1000)
-		s21 := measure(b, (*Backends).Google21, 1000)
-		s30 := measure(b, (*Backends).Google30, 1000)
-		t.Logf("1.0 %+v\n2.0 %+v\n2.1 %+v\n3.0 %+v", s10, s20, s21, s30)
-		if s10.complete != 1 || s20.complete != 1 {
-			t.Errorf("1.0 and 2.0 wait for everything, yet completeness is %v and %v", s10.complete, s20.complete)
-		}
-		if s21.max > 80*ms || s30.max > 80*ms {
-			t.Errorf("2.1 and 3.0 must return within the 80ms timeout; max %v and %v", s21.max, s30.max)
-		}
-		if s30.complete < s21.complete {
-			t.Errorf("3.0 complete %.1f%%, less than 2.1's %.1f%%", 100*s30.complete, 100*s21.complete)
-		}
-		if s30.p99 > s21.p99 {
-			t.Errorf("3.0 p99 %v, more than 2.1's %v", s30.p99, s21.p99)
-		}
-		if s30.p50 >= s20.p50 || s20.p50 >= s10.p50 {
-			t.Errorf("medians should fall from 1.0 to 2.0 to 3.0: %v, %v, %v", s10.p50, s20.p50, s30.p50)
-		}
-	})
-}
-
 func BenchmarkGoogle30(b *testing.B) {
 	// Services that answer at once: what is left is the cost of the
-	// concurrency itself (goroutines, channels, contexts, the timer).
-	instant := after(0)
-	replicas := func(kind string) []Search {
-		return []Search{fakeSearch(kind+"1", instant), fakeSearch(kind+"2", instant)}
-	}
-	be := &Backends{WebReplicas: replicas("web"), ImageReplicas: replicas("image"), VideoReplicas: replicas("video"), Timeout: time.Second}
+	// concurrency itself (goroutines, channels, the timer).
+	s := newServices(io.Discard, 2, func(string, string) time.Duration { return 0 })
 	b.ReportAllocs()
 	for b.Loop() {
-		if rs := be.Google30("golang"); len(rs) != 3 {
+		if rs := s.Google30("golang"); len(rs) != 3 {
 			b.Fatalf("got %d results, want 3", len(rs))
 		}
-	}
-}
-
-func TestRun(t *testing.T) {
-	synctest.Test(t, func(t *testing.T) {
-		var out bytes.Buffer
-		if err := run(&out, []string{"-seed", "1", "-queries", "20"}); err != nil {
-			t.Fatal(err)
-		}
-		s := out.String()
-		for _, want := range []string{
-			"Google Search 1.0: one service after another\n",
-			"Google Search 2.0: all services at once\n",
-			"Google Search 2.1: all at once, at most 80ms\n",
-			"Google Search 3.0: all at once, the first of 2 replicas each, at most 80ms\n",
-			"20 searches of each version at once (services answer within 100ms; timeout 80ms; 2 replicas in 3.0):\n",
-			"  version  complete      p50      p95      p99      max\n",
-			"\n  1.0        100.0% ",
-			"\n  2.0        100.0% ",
-			"\n  2.1 ",
-			"\n  3.0 ",
-		} {
-			if !strings.Contains(s, want) {
-				t.Errorf("output lacks %q:\n%s", want, s)
-			}
-		}
-
-		out.Reset()
-		if err := run(&out, []string{"-seed", "1", "-version", "2.1", "-timeout", "1ms", "-queries", "0"}); err != nil {
-			t.Fatal(err)
-		}
-		if want := "Google Search 2.1: all at once, at most 1ms\n  timed out\n  1ms\n\n"; out.String() != want {
-			t.Errorf("-version 2.1 -timeout 1ms printed:\n%q\nwant:\n%q", out.String(), want)
-		}
-	})
-}
-
-func TestRunRejectsBadFlags(t *testing.T) {
-	for _, tc := range []struct {
-		args []string
-		want string
-	}{
-		{[]string{"-queries", "-1"}, "-queries must be at least 0, got -1"},
-		{[]string{"-replicas", "0"}, "-replicas must be at least 1, got 0"},
-		{[]string{"-timeout", "0s"}, "-timeout must be positive, got 0s"},
-		{[]string{"-timeout", "-5ms"}, "-timeout must be positive, got -5ms"},
-		{[]string{"-version", "4.0"}, `-version must be 1.0, 2.0, 2.1, 3.0 or all, got "4.0"`},
-		{[]string{"-replicas", "two"}, "invalid value"},
-		{[]string{"-nope"}, "not defined"},
-		{[]string{"extra"}, `unexpected argument "extra"`},
-	} {
-		err := run(&bytes.Buffer{}, tc.args)
-		if err == nil || !strings.Contains(err.Error(), tc.want) {
-			t.Errorf("run(%q) = %v, want an error containing %q", tc.args, err, tc.want)
-		}
-	}
-	if err := run(&bytes.Buffer{}, []string{"-h"}); !errors.Is(err, flag.ErrHelp) {
-		t.Errorf("run(-h) = %v, want flag.ErrHelp", err)
 	}
 }
