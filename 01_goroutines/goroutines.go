@@ -1,113 +1,62 @@
-// Goroutines starts a boring function with the go statement and listens to it
-// for a while before leaving.
+// Goroutines starts the talk's boring function with the go statement and
+// listens to it for a while before leaving.
 //
 // Slides: "A boring function", "Slightly less boring", "Running it",
 // "Ignoring it", "Ignoring it a little less", "Goroutines" (Go Concurrency
 // Patterns, 2012).
 //
-// boring prints numbered messages with a random pause between them. Calling it
-// plainly would run forever; "go boring(...)" starts it in a goroutine, an
-// independently executing function with its own small, growable stack, and
-// returns at once. When main returns, the program ends and every goroutine dies
-// with it: that is "Ignoring it", and it is what -listen 0 shows here (boring
-// hardly gets a word in). By default main listens for a while first, as in
-// "Ignoring it a little less", so you see both speaking at the same time.
+// boring says "boring! 0", "boring! 1", ... with a random pause after each
+// message, forever: called plainly, as in "Running it", it would never return.
+// The go statement starts it in a goroutine, an independently executing
+// function with its own small, growable stack, and does not make the caller
+// wait. Goroutines are very cheap (not threads: the runtime multiplexes them
+// onto a few threads), so a program may have hundreds of thousands. In "Ignoring it" (-listen 0) main returns at once, the program exits,
+// and boring hardly gets a word in. In "Ignoring it a little less" main says
+// "I'm listening.", sleeps while boring talks (the time column shows both
+// running at once) and leaves.
 //
-// Changed from the talk: pauses are a tenth as long (under 100ms, listening
-// 200ms). The talk lets the end of the process kill boring mid-sentence; a test
-// or a library cannot rely on that, so run cancels a context and waits for
-// boring to return before it says it is leaving. Nothing is printed after that
-// line and no goroutine is left behind.
+// This is the one program in the collection that leaves a goroutine running
+// when main returns: that the program's exit takes boring down with it is the
+// lesson. 08_quit_channel shows how to tell a goroutine to stop.
+//
+// Changed from the talk:
+//   - boring takes n, the number of messages to say (n < 0: forever, like the
+//     talk's loop), so that a test can let it finish in virtual time before
+//     the test ends.
+//   - boring takes pause, the source of its pauses, so that a test can choose
+//     them. The program draws them like the talk, a tenth as long: under
+//     100ms, and main listens for 200ms instead of 2s.
+//   - boring and main write to w instead of standard output; w (main.go)
+//     stamps each line with the time since the start and is safe for both.
 package main
 
 import (
-	"context"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
-	"math/rand/v2"
-	"os"
-	"sync"
 	"time"
 )
 
-func main() {
-	err := run(os.Stdout, os.Args[1:])
-	if errors.Is(err, flag.ErrHelp) {
-		return // -h: usage already printed
-	}
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "goroutines:", err)
-		os.Exit(2)
+// boring is the talk's boring function ("Slightly less boring"): it says msg
+// with a counter, then pauses.
+func boring(w io.Writer, msg string, n int, pause func() time.Duration) {
+	for i := 0; n < 0 || i < n; i++ { // Changed: stops after n messages; n < 0 runs forever.
+		fmt.Fprintln(w, msg, i)
+		time.Sleep(pause()) // Changed: the talk's random pause comes from pause.
 	}
 }
 
-// run parses args and shows the pattern, writing what a reader sees to w.
-func run(w io.Writer, args []string) error {
-	fs := flag.NewFlagSet("goroutines", flag.ContinueOnError)
-	listen := fs.Duration("listen", 200*time.Millisecond, "how long main listens before leaving (0: the talk's \"Ignoring it\")")
-	seed := fs.Uint64("seed", 0, "seed for the random pauses (0: different every run)")
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	if *listen < 0 {
-		return fmt.Errorf("-listen must be at least 0, got %v", *listen)
-	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
-	}
-	talk(w, *listen, randomPauses(*seed, 100*time.Millisecond))
-	return nil
+// ignoringIt is main from "Ignoring it": the go statement starts boring and
+// does not wait for it, so main returns at once and the program exits.
+func ignoringIt(w io.Writer, n int, pause func() time.Duration) {
+	go boring(w, "boring!", n, pause)
 }
 
-// talk is main from "Ignoring it a little less": start boring, listen, leave.
-// Each line is prefixed with the time since start.
-func talk(w io.Writer, listen time.Duration, pause func() time.Duration) {
-	start := time.Now()
-	// Two goroutines print: main and boring. The mutex keeps their lines whole
-	// and their writes to w from racing.
-	var mu sync.Mutex
-	say := func(s string) {
-		mu.Lock()
-		defer mu.Unlock()
-		fmt.Fprintf(w, "%4dms %s\n", time.Since(start).Milliseconds(), s)
-	}
-
-	ctx, stop := context.WithCancel(context.Background())
-	var wg sync.WaitGroup
-	wg.Go(func() { boring(ctx, "boring!", say, pause) }) // the talk: go boring("boring!")
-	say("I'm listening.")
+// ignoringItALittleLess is main from "Ignoring it a little less": main and
+// boring both run while main listens; then main leaves, with boring still
+// talking.
+func ignoringItALittleLess(w io.Writer, listen time.Duration, n int, pause func() time.Duration) {
+	go boring(w, "boring!", n, pause)
+	fmt.Fprintln(w, "I'm listening.")
 	time.Sleep(listen)
-
-	// The talk returns from main here and the process takes boring with it.
-	// We tell boring to stop and wait until it has, so it cannot speak after
-	// main has left.
-	stop()
-	wg.Wait()
-	say("You're boring; I'm leaving.")
-}
-
-// boring says msg with a counter, pausing between messages, until ctx is done.
-func boring(ctx context.Context, msg string, say func(string), pause func() time.Duration) {
-	for i := 0; ctx.Err() == nil; i++ {
-		say(fmt.Sprintf("%s %d", msg, i))
-		// The talk sleeps here. We also wake when main leaves, so boring stops
-		// at once instead of finishing its pause.
-		select {
-		case <-time.After(pause()):
-		case <-ctx.Done():
-		}
-	}
-}
-
-// randomPauses returns a source of random pauses in [0, max), as the talk's
-// rand.Intn(1e3) milliseconds but shorter. Seed 0 picks a random seed.
-// The source is not safe for concurrent use: give each goroutine its own.
-func randomPauses(seed uint64, max time.Duration) func() time.Duration {
-	if seed == 0 {
-		seed = rand.Uint64()
-	}
-	r := rand.New(rand.NewPCG(seed, 0))
-	return func() time.Duration { return time.Duration(r.Int64N(int64(max))) }
+	fmt.Fprintln(w, "You're boring; I'm leaving.")
 }
