@@ -2,9 +2,6 @@ package main
 
 import (
 	"bytes"
-	"context"
-	"errors"
-	"flag"
 	"fmt"
 	"strings"
 	"testing"
@@ -12,9 +9,9 @@ import (
 	"time"
 )
 
-// pauses returns a pause source that pauses ds in turn, then the last one
-// for ever.
-func pauses(ds ...time.Duration) func() time.Duration {
+// fixed returns a pause source that pauses ds in turn, then the last one for
+// ever.
+func fixed(ds ...time.Duration) func() time.Duration {
 	return func() time.Duration {
 		d := ds[0]
 		if len(ds) > 1 {
@@ -24,163 +21,189 @@ func pauses(ds ...time.Duration) func() time.Duration {
 	}
 }
 
-func TestTimeoutEachMessageFiresWhenOneMessageIsTooSlow(t *testing.T) {
+const ms = time.Millisecond
+
+// listen runs one of the slides' mains with a stamped writer and checks what
+// it printed and how much virtual time it took. Then it waits, in virtual
+// time, for Joe to say the rest of his messages to the drain: synctest.Test
+// fails if his goroutine is still blocked after that.
+func listen(t *testing.T, main func(w *stampWriter), wantOut string, wantTook time.Duration) {
+	t.Helper()
 	synctest.Test(t, func(t *testing.T) {
+		t.Helper()
 		start := time.Now()
 		var out bytes.Buffer
-		// The talk's numbers: a 1s timeout; the third message takes 1.5s.
-		timeoutEachMessage(&out, time.Second, 10, pauses(100*time.Millisecond, 200*time.Millisecond, 1500*time.Millisecond))
-		want := " 100ms Joe 0\n 300ms Joe 1\n1300ms You're too slow.\n"
-		if out.String() != want {
-			t.Errorf("output:\n%s\nwant:\n%s", out.String(), want)
+		main(stamped(&out))
+		if took := time.Since(start); out.String() != wantOut || took != wantTook {
+			t.Errorf("after %v:\n%s\nwant after %v:\n%s", took, out.String(), wantTook, wantOut)
 		}
-		if d := time.Since(start); d != 1300*time.Millisecond {
-			t.Errorf("gave up after %v, want exactly 1.3s", d)
-		}
-		// boring was mid-pause when main left; synctest.Test fails if it is
-		// still blocked when this function returns.
+		joeFinishes()
 	})
 }
 
-func TestTimeoutEachMessageIsPerMessage(t *testing.T) {
-	synctest.Test(t, func(t *testing.T) {
-		var out bytes.Buffer
-		// Each message takes 999ms, just under the timeout: ten of them take
-		// almost 10s in all and none is too slow.
-		timeoutEachMessage(&out, time.Second, 10, pauses(999*time.Millisecond))
-		if !strings.HasSuffix(out.String(), "9990ms You're boring; I'm leaving.\n") {
-			t.Errorf("output:\n%s\nwant ten messages and no timeout", out.String())
-		}
-		if strings.Contains(out.String(), "too slow") {
-			t.Errorf("timed out although every message came within the timeout:\n%s", out.String())
-		}
-	})
+// joeFinishes sleeps long enough, in virtual time, for any Joe in these tests
+// to say his last message to the drain and return: at most 1000 messages an
+// hour apart.
+func joeFinishes() { time.Sleep(1001 * time.Hour) }
+
+func TestTimeoutEachMessageGivesUpOnTheFirstSlowMessage(t *testing.T) {
+	// Joe says a message, then pauses: 10ms, 20ms, then 150ms, too long.
+	listen(t, func(w *stampWriter) { timeoutEachMessage(w, 10, fixed(10*ms, 20*ms, 150*ms)) },
+		"   0ms Joe: 0\n  10ms Joe: 1\n  30ms Joe: 2\n 130ms You're too slow.\n", 130*ms)
 }
 
-func TestTimeoutWholeConversationEndsAtItsDeadline(t *testing.T) {
+func TestTimeoutEachMessageIsExactly100ms(t *testing.T) {
+	// 98ms is in time, 101ms is too late: the timeout fires 100ms after the
+	// last message, not at 99 or 101.
+	listen(t, func(w *stampWriter) { timeoutEachMessage(w, 10, fixed(98*ms, 101*ms)) },
+		"   0ms Joe: 0\n  98ms Joe: 1\n 198ms You're too slow.\n", 198*ms)
+}
+
+func TestTimeoutEachMessageRestartsWithEachMessage(t *testing.T) {
+	// Every message comes within 90ms, so none is too slow, though the five
+	// take 450ms in all: each message gets a new timer.
+	listen(t, func(w *stampWriter) { timeoutEachMessage(w, 5, fixed(90*ms)) },
+		"   0ms Joe: 0\n  90ms Joe: 1\n 180ms Joe: 2\n 270ms Joe: 3\n 360ms Joe: 4\n 450ms Joe has nothing more to say.\n",
+		450*ms)
+}
+
+func TestTimeoutWholeConversationEndsAtExactly500ms(t *testing.T) {
+	// A message every 60ms, each well within any per-message timeout: only
+	// the one timer made before the loop ends the conversation.
+	var want strings.Builder
+	for i := range 9 {
+		fmt.Fprintf(&want, "%4dms Joe: %d\n", 60*i, i)
+	}
+	want.WriteString(" 500ms You talk too much.\n")
+	listen(t, func(w *stampWriter) { timeoutWholeConversation(w, 1000, fixed(60*ms)) }, want.String(), 500*ms)
+}
+
+func TestTimeoutWholeConversationHowEverJoeTalks(t *testing.T) {
 	for _, tc := range []struct {
 		name     string
 		pause    func() time.Duration
 		messages int
 	}{
-		{"a message every 300ms", pauses(300 * time.Millisecond), 3},
-		{"a message every 3ms", pauses(3 * time.Millisecond), 333},
-		{"one message, then silence", pauses(10*time.Millisecond, time.Hour), 1},
-		{"silence", pauses(2 * time.Second), 0},
+		{"a message every 3ms", fixed(3 * ms), 167},
+		{"one message, then silence", fixed(time.Hour), 1},
+		{"a message at 0 and 499ms", fixed(499*ms, time.Hour), 2},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
 				start := time.Now()
 				var out bytes.Buffer
-				timeoutWholeConversation(&out, time.Second, tc.pause)
-				if d := time.Since(start); d != time.Second {
-					t.Errorf("ended after %v, want exactly 1s", d)
+				timeoutWholeConversation(stamped(&out), 1000, tc.pause)
+				if d := time.Since(start); d != 500*ms {
+					t.Errorf("ended after %v, want exactly 500ms", d)
 				}
 				lines := strings.Split(strings.TrimSuffix(out.String(), "\n"), "\n")
-				if last := lines[len(lines)-1]; last != "1000ms You talk too much." {
-					t.Errorf("last line %q, want the timeout at 1000ms", last)
+				if last := lines[len(lines)-1]; last != " 500ms You talk too much." {
+					t.Errorf("last line %q, want the timeout at 500ms", last)
 				}
 				if got := len(lines) - 1; got != tc.messages {
 					t.Errorf("heard %d messages, want %d", got, tc.messages)
 				}
+				joeFinishes()
 			})
 		})
 	}
 }
 
-func TestTimeoutWholeConversationReportsEveryMessageBeforeTheDeadline(t *testing.T) {
+func TestTimeoutWholeConversationHearsEveryMessageBeforeTheDeadline(t *testing.T) {
 	for seed := range uint64(20) {
-		synctest.Test(t, func(t *testing.T) {
-			// The messages arrive at the running sums of the pauses (main is
-			// always listening); replay the same seeded pauses to predict them.
-			var want strings.Builder
-			replay := randomPauses(seed+1, 2, 100*time.Millisecond)
-			var at time.Duration
-			for i := 0; ; i++ {
-				at += replay()
-				if at >= 500*time.Millisecond {
-					break
-				}
-				fmt.Fprintf(&want, "%4dms Joe %d\n", at.Milliseconds(), i)
-			}
+		// main is always listening, so Joe's messages come at the running
+		// sums of his pauses; replay the same seeded pauses to predict them.
+		var want strings.Builder
+		replay := pauses(seed+1, 2)
+		var at time.Duration
+		i := 0
+		for ; at < 500*ms && i < 12; i++ {
+			fmt.Fprintf(&want, "%4dms Joe: %d\n", at.Milliseconds(), i)
+			at += replay()
+		}
+		switch {
+		case at == 500*ms:
+			t.Fatalf("seed %d: Joe speaks or closes at 500ms, when the timer fires: either may win", seed+1)
+		case at < 500*ms:
+			fmt.Fprintf(&want, "%4dms Joe has nothing more to say.\n", at.Milliseconds())
+		default:
 			want.WriteString(" 500ms You talk too much.\n")
-
+		}
+		synctest.Test(t, func(t *testing.T) {
 			var out bytes.Buffer
-			timeoutWholeConversation(&out, 500*time.Millisecond, randomPauses(seed+1, 2, 100*time.Millisecond))
+			timeoutWholeConversation(stamped(&out), 12, pauses(seed+1, 2))
 			if out.String() != want.String() {
 				t.Errorf("seed %d: output:\n%s\nwant:\n%s", seed+1, out.String(), want.String())
 			}
+			joeFinishes()
 		})
 	}
 }
 
-func TestBoringStopsWhenTheContextIsDone(t *testing.T) {
+func TestListenersStopWhenJoeRunsOut(t *testing.T) {
+	const want = "   0ms Joe: 0\n  10ms Joe: 1\n  20ms Joe: 2\n  30ms Joe has nothing more to say.\n"
+	listen(t, func(w *stampWriter) { timeoutEachMessage(w, 3, fixed(10*ms)) }, want, 30*ms)
+	listen(t, func(w *stampWriter) { timeoutWholeConversation(w, 3, fixed(10*ms)) }, want, 30*ms)
+	listen(t, func(w *stampWriter) { timeoutEachMessage(w, 0, fixed(10*ms)) }, "   0ms Joe has nothing more to say.\n", 0)
+}
+
+func TestBoringSaysNMessagesEachWaitingForItsReceiverThenCloses(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		ctx, stop := context.WithCancel(t.Context())
-		c := boring(ctx, "Joe", pauses(time.Millisecond))
-		<-c
-		time.Sleep(time.Second) // boring is now blocked on its next send
-		stop()
-		synctest.Wait()
-		select {
-		case s := <-c:
-			t.Fatalf("boring sent %q after it was told to stop", s)
-		default:
+		start := time.Now()
+		c := boring("Joe", 3, fixed(10*ms))
+		time.Sleep(25 * ms) // Joe has said nothing yet: his send waits for us
+		for i, at := range []time.Duration{25 * ms, 35 * ms, 45 * ms} {
+			s := <-c
+			if want := fmt.Sprintf("Joe: %d", i); s != want || time.Since(start) != at {
+				t.Fatalf("got %q at %v, want %q at %v", s, time.Since(start), want, at)
+			}
+		}
+		if s, ok := <-c; ok || time.Since(start) != 55*ms {
+			t.Fatalf("got %q at %v, want the channel closed at 55ms, after the last pause", s, time.Since(start))
 		}
 	})
 }
 
-func TestRun(t *testing.T) {
+func TestPausesAreWholeMillisecondsUnder150(t *testing.T) {
+	p := pauses(1, 1)
+	lo, hi := time.Hour, time.Duration(0)
+	for range 10_000 {
+		d := p()
+		if d%ms != 0 {
+			t.Fatalf("pause %v is not a whole number of milliseconds", d)
+		}
+		lo, hi = min(lo, d), max(hi, d)
+	}
+	// 10,000 draws from 150 values: each bound is missed with odds below 1e-28.
+	if lo != 0 || hi != 149*ms {
+		t.Fatalf("pauses ranged over [%v, %v], want [0, 149ms]", lo, hi)
+	}
+}
+
+func TestPauseStreamsDiffer(t *testing.T) {
+	a, b := pauses(7, 1), pauses(7, 2)
+	same := 0
+	for range 100 {
+		if a() == b() {
+			same++
+		}
+	}
+	if same > 10 { // about 1 in 150 would match by chance
+		t.Fatalf("streams 1 and 2 of one seed agreed on %d of 100 pauses", same)
+	}
+}
+
+func TestStampWriterStampsEachLine(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		var out bytes.Buffer
-		if err := run(&out, []string{"-seed", "1"}); err != nil {
-			t.Fatal(err)
-		}
-		s := out.String()
-		for _, want := range []string{
-			"Timeout for each message: 100ms (pauses under 150ms).\n",
-			"\n\nTimeout for the whole conversation: 500ms (pauses under 100ms).\n",
-			" 500ms You talk too much.\n",
-		} {
-			if !strings.Contains(s, want) {
-				t.Errorf("output lacks %q:\n%s", want, s)
-			}
-		}
-		if !strings.Contains(s, "You're too slow.") && !strings.Contains(s, "You're boring; I'm leaving.") {
-			t.Errorf("the per-message part did not end:\n%s", s)
-		}
-
-		for mode, want := range map[string]string{"message": "Timeout for each message", "conversation": "Timeout for the whole conversation"} {
-			out.Reset()
-			if err := run(&out, []string{"-mode", mode, "-seed", "2"}); err != nil {
-				t.Fatal(err)
-			}
-			if !strings.HasPrefix(out.String(), want) || strings.Count(out.String(), "Timeout for") != 1 {
-				t.Errorf("-mode %s printed:\n%s", mode, out.String())
-			}
+		w := stamped(&out)
+		time.Sleep(7 * ms)
+		fmt.Fprint(w, "a\nb")
+		time.Sleep(1000 * ms)
+		fmt.Fprint(w, "c\n")
+		fmt.Fprint(w, "d\n")
+		if want := "   7ms a\n   7ms bc\n1007ms d\n"; out.String() != want {
+			t.Fatalf("got %q, want %q", out.String(), want)
 		}
 	})
-}
-
-func TestRunRejectsBadFlags(t *testing.T) {
-	for _, tc := range []struct {
-		args []string
-		want string
-	}{
-		{[]string{"-mode", "x"}, `-mode must be message, conversation or both, got "x"`},
-		{[]string{"-timeout", "0s"}, "-timeout must be positive, got 0s"},
-		{[]string{"-total", "-1s"}, "-total must be positive, got -1s"},
-		{[]string{"-n", "-1"}, "-n must be at least 0, got -1"},
-		{[]string{"-timeout", "soon"}, "invalid value"},
-		{[]string{"-nope"}, "not defined"},
-		{[]string{"extra"}, `unexpected argument "extra"`},
-	} {
-		err := run(&bytes.Buffer{}, tc.args)
-		if err == nil || !strings.Contains(err.Error(), tc.want) {
-			t.Errorf("run(%q) = %v, want an error containing %q", tc.args, err, tc.want)
-		}
-	}
-	if err := run(&bytes.Buffer{}, []string{"-h"}); !errors.Is(err, flag.ErrHelp) {
-		t.Errorf("run(-h) = %v, want flag.ErrHelp", err)
-	}
 }
