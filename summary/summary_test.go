@@ -1,16 +1,15 @@
 package main
 
 import (
-	"bytes"
-	"errors"
-	"flag"
 	"fmt"
+	"math/big"
 	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"testing/synctest"
+	"time"
 )
 
 // counters returns one counter of each kind, and a function that releases
@@ -94,6 +93,27 @@ func TestChanCounterGoroutineEndsOnClose(t *testing.T) {
 	})
 }
 
+func TestHammerTakesAsLongAsOneGoroutinesIncrements(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		// Each increment takes 1µs of virtual time; 4 goroutines work at
+		// once, so 10 increments each take 10µs, 0.25µs an increment.
+		var n atomic.Int64
+		d := hammer(sleepyCounter{&n}, 4, 10)
+		if d != 10*time.Microsecond || n.Load() != 40 {
+			t.Errorf("hammer took %v for %d increments, want 10µs for 40", d, n.Load())
+		}
+		if got := perIncrement(d, 40); got != 250 {
+			t.Errorf("perIncrement(%v, 40) = %vns, want 250ns", d, got)
+		}
+	})
+}
+
+// sleepyCounter is a counter whose increments take 1µs each.
+type sleepyCounter struct{ n *atomic.Int64 }
+
+func (c sleepyCounter) Inc()         { time.Sleep(time.Microsecond); c.n.Add(1) }
+func (c sleepyCounter) Value() int64 { return c.n.Load() }
+
 func TestSquaresDeliversEveryResultOnceAndCloses(t *testing.T) {
 	for _, n := range []int{0, 1, 7, 500} {
 		for _, workers := range []int{1, 3, 8} {
@@ -121,15 +141,54 @@ func TestSquaresDeliversEveryResultOnceAndCloses(t *testing.T) {
 	}
 }
 
+func TestSquaresCountsOnlyWhatWasHandedOver(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		var processed atomic.Int64
+		results := squares(10, 3, &processed)
+		for received := range 10 {
+			synctest.Wait() // every worker is blocked: on its send, or out of jobs
+			// A worker's send waits for our receive, and it counts only
+			// after: processed can be neither ahead of us nor behind.
+			if p := processed.Load(); p != int64(received) {
+				t.Fatalf("processed = %d after %d squares received, want %d", p, received, received)
+			}
+			<-results
+		}
+		if _, open := <-results; open {
+			t.Error("results still open after the 10th square")
+		}
+		if p := processed.Load(); p != 10 {
+			t.Errorf("processed = %d at the end, want 10", p)
+		}
+	})
+}
+
+func TestSumOfSquares(t *testing.T) {
+	for _, n := range []int{0, 1, 2, 10, 1000, maxJobs} {
+		want := new(big.Int)
+		for i := 1; i <= n; i++ {
+			want.Add(want, new(big.Int).Mul(big.NewInt(int64(i)), big.NewInt(int64(i))))
+		}
+		if got := sumOfSquares(n); !want.IsInt64() || got != want.Int64() {
+			t.Errorf("sumOfSquares(%d) = %d, want %v", n, got, want)
+		}
+	}
+}
+
 func TestAdvice(t *testing.T) {
 	names := []string{"channels", "mutex", "atomic"}
 	for _, tc := range []struct {
 		costs []float64
 		want  string
 	}{
-		{[]float64{200, 20, 5}, "Here atomic was cheapest, 40x cheaper than channels"},
-		{[]float64{200, 4, 5}, "Here mutex was cheapest, 50x cheaper than channels"},
-		{[]float64{3, 4, 5}, "Here channels were as cheap as anything"},
+		{[]float64{200, 20, 5}, "Here atomic was cheapest, 40x cheaper than channels: for a count, use sync; use channels to hand over work."},
+		{[]float64{200, 5, 20}, "Here mutex was cheapest, 40x cheaper than channels: "},
+		{[]float64{200, 4, 4}, "Here mutex was cheapest, 50x cheaper than channels: "}, // a tie: the first listed
+		{[]float64{4, 4, 5}, "Here channels were as cheap as anything: measure before you choose."},
+		{[]float64{4, 5, 4}, "Here channels were as cheap as anything: "},
+		{[]float64{3, 4, 5}, "Here channels were as cheap as anything: "},
+		{[]float64{0, 0, 0}, "Here channels were as cheap as anything: "},
+		{[]float64{8, 7.9, 9}, "Here mutex was cheapest, 1x cheaper than channels: "},
 	} {
 		if got := advice(names, tc.costs); !strings.HasPrefix(got, tc.want) {
 			t.Errorf("advice(%v) = %q, want it to start %q", tc.costs, got, tc.want)
@@ -163,53 +222,4 @@ func BenchmarkSquares(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n), "ns/job")
-}
-
-func TestRun(t *testing.T) {
-	// Inside the bubble the clock stands still while the counters work, so
-	// every cost reads 0ns; what matters here is the counts and that every
-	// goroutine run started has ended.
-	var out bytes.Buffer
-	synctest.Test(t, func(t *testing.T) {
-		if err := run(&out, []string{"-goroutines", "3", "-increments", "100", "-jobs", "10", "-workers", "2"}); err != nil {
-			t.Fatal(err)
-		}
-	})
-	s := out.String()
-	for _, want := range []string{
-		"A reference counter, 3 goroutines × 100 increments = 300, three ways:\n",
-		"  channels (one goroutine owns it)   counted 300 ",
-		"  sync.Mutex                         counted 300 ",
-		"  sync/atomic (atomic.Int64)         counted 300 ",
-		"Here ",
-		"Working together: 2 workers squared 1..10; the squares sum to 385 (n(n+1)(2n+1)/6 = 385).\n",
-		"an atomic counted 10 jobs done.\n",
-	} {
-		if !strings.Contains(s, want) {
-			t.Errorf("output lacks %q:\n%s", want, s)
-		}
-	}
-}
-
-func TestRunRejectsBadFlags(t *testing.T) {
-	for _, tc := range []struct {
-		args []string
-		want string
-	}{
-		{[]string{"-goroutines", "0"}, "-goroutines must be at least 1, got 0"},
-		{[]string{"-increments", "0"}, "-increments must be at least 1, got 0"},
-		{[]string{"-jobs", "-1"}, "-jobs must be at least 0, got -1"},
-		{[]string{"-workers", "0"}, "-workers must be at least 1, got 0"},
-		{[]string{"-workers", "many"}, "invalid value"},
-		{[]string{"-nope"}, "not defined"},
-		{[]string{"extra"}, `unexpected argument "extra"`},
-	} {
-		err := run(&bytes.Buffer{}, tc.args)
-		if err == nil || !strings.Contains(err.Error(), tc.want) {
-			t.Errorf("run(%q) = %v, want an error containing %q", tc.args, err, tc.want)
-		}
-	}
-	if err := run(&bytes.Buffer{}, []string{"-h"}); !errors.Is(err, flag.ErrHelp) {
-		t.Errorf("run(-h) = %v, want flag.ErrHelp", err)
-	}
 }
