@@ -3,178 +3,194 @@ package main
 import (
 	"bytes"
 	"context"
-	"errors"
-	"flag"
 	"fmt"
+	"math/rand/v2"
 	"strings"
 	"testing"
 	"testing/synctest"
 	"time"
 )
 
+const ms = time.Millisecond
+
 // every returns a pause source that always pauses d.
 func every(d time.Duration) func() time.Duration {
 	return func() time.Duration { return d }
 }
 
-// checkSilent fails if anything can be received from c now.
-func checkSilent(t *testing.T, c <-chan string) {
+// checkNothingMore fails if anything more comes from c, a channel whose
+// speaker has been told to stop. A speaker that closes its channel must have
+// closed it by now: the receive waits for the close, and the caller checks
+// that no virtual time passed.
+func checkNothingMore(t *testing.T, c <-chan string, closes bool) {
 	t.Helper()
+	if closes {
+		if s, ok := <-c; ok {
+			t.Fatalf("received %q after the speaker was told to stop", s)
+		}
+		return
+	}
 	synctest.Wait()
 	select {
 	case s, ok := <-c:
-		if ok {
-			t.Fatalf("received %q after the speaker was told to stop", s)
-		}
+		t.Fatalf("received %q (open: %t) after the speaker was told to stop", s, ok)
 	default:
 	}
 }
 
-func TestAfterQuitTheProducerSendsNothingMore(t *testing.T) {
-	synctest.Test(t, func(t *testing.T) {
-		quit := make(chan bool)
-		c := boring("Joe", quit, every(10*time.Millisecond))
-		for i := range 3 {
-			if got, want := <-c, fmt.Sprintf("Joe: %d", i); got != want {
-				t.Fatalf("got %q, want %q", got, want)
-			}
-		}
-		quit <- true
-		time.Sleep(time.Second) // plenty of time to speak, were boring still running
-		checkSilent(t, c)
-	})
+// heard returns what main prints for count messages: Joe: 0 to Joe: count-1.
+func heard(count int) string {
+	var b strings.Builder
+	for i := range count {
+		fmt.Fprintf(&b, "Joe: %d\n", i)
+	}
+	return b.String()
 }
 
-func TestQuitMidPauseEndsPromptly(t *testing.T) {
-	synctest.Test(t, func(t *testing.T) {
-		quit := make(chan bool)
-		boring("Joe", quit, every(time.Hour))
-		start := time.Now()
-		time.Sleep(time.Millisecond)
-		quit <- true // boring is an hour from its next message
-		if d := time.Since(start); d != time.Millisecond {
-			t.Fatalf("quit took until %v, want at once (1ms)", d)
-		}
-	})
-}
-
-func TestRoundTripWaitsForTheCleanup(t *testing.T) {
-	synctest.Test(t, func(t *testing.T) {
-		quit := make(chan string)
-		cleaned := false
-		c := boringRoundTrip("Joe", quit, every(10*time.Millisecond), func() {
-			time.Sleep(30 * time.Millisecond) // a slow cleanup
-			cleaned = true
-		})
-		<-c
-		start := time.Now()
-		quit <- "Bye!"
-		if got := <-quit; got != "See you!" {
-			t.Fatalf("Joe says %q, want \"See you!\"", got)
-		}
-		// Receiving the answer happens after the cleanup: no race, no sleep.
-		if !cleaned {
-			t.Fatal("the answer came before the cleanup finished")
-		}
-		if d := time.Since(start); d != 30*time.Millisecond {
-			t.Fatalf("the answer came after %v, want exactly the cleanup's 30ms", d)
-		}
-		checkSilent(t, c)
-	})
-}
-
-func TestCancelStopsEverySpeakerSharingTheContext(t *testing.T) {
-	synctest.Test(t, func(t *testing.T) {
-		ctx, cancel := context.WithCancel(t.Context())
-		var speakers []<-chan string
-		for i := range 5 {
-			speakers = append(speakers, boringContext(ctx, fmt.Sprint("S", i), every(time.Duration(i+1)*time.Millisecond)))
-		}
-		for _, c := range speakers {
-			<-c // each has spoken once; some are now mid-pause, some blocked sending
-		}
-		time.Sleep(3 * time.Millisecond)
-		cancel() // one call, five speakers
-		synctest.Wait()
-		for i, c := range speakers {
-			if s, ok := <-c; ok {
-				t.Fatalf("speaker %d sent %q after cancel, want its channel closed", i, s)
-			}
-		}
-	})
-}
-
-func TestCloseReturnsTheCleanupsError(t *testing.T) {
-	for _, want := range []error{nil, errors.New("disk full")} {
+func TestQuitChannelListensOneToTenTimesThenQuits(t *testing.T) {
+	counts := map[int]bool{}
+	for seed := range uint64(60) {
+		// main listens 1 + IntN(10) times, like the talk's loop from
+		// rand.Intn(10) down to 0; replay its source to know how many.
+		count := 1 + rand.New(rand.NewPCG(seed, 0)).IntN(10)
+		counts[count] = true
 		synctest.Test(t, func(t *testing.T) {
-			cleaned := false
-			s := newSpeaker("Joe", every(10*time.Millisecond), func() error {
-				cleaned = true
-				return want
+			start := time.Now()
+			var out bytes.Buffer
+			quitChannel(&out, rand.New(rand.NewPCG(seed, 0)), every(10*ms))
+			if out.String() != heard(count) {
+				t.Fatalf("seed %d: main printed:\n%s\nwant %d messages:\n%s", seed, out.String(), count, heard(count))
+			}
+			// Joe sends each message after a 10ms pause; after the last one
+			// main sends on quit, which Joe takes after his next pause.
+			if took, want := time.Since(start), time.Duration(count+1)*10*ms; took != want {
+				t.Fatalf("seed %d: quit was taken at %v, want %v", seed, took, want)
+			}
+			// synctest.Test fails if Joe has not returned.
+		})
+	}
+	if len(counts) != 10 {
+		t.Fatalf("60 seeds gave the counts %v, want each of 1 to 10", counts)
+	}
+}
+
+// A speaker is one of the four ways to start Joe, with the way to stop him.
+type speaker struct {
+	name  string
+	start func(pause func() time.Duration) (c <-chan string, stop func())
+	// stopsMidPause: told to stop during a pause, the speaker stops at once;
+	// the slides' boring first finishes its pause.
+	stopsMidPause bool
+	closes        bool // the speaker closes its channel when it stops
+}
+
+func speakers() []speaker {
+	return []speaker{
+		{"boring", func(p func() time.Duration) (<-chan string, func()) {
+			quit := make(chan bool)
+			return boring("Joe", quit, p), func() { quit <- true }
+		}, false, false},
+		{"boringRoundTrip", func(p func() time.Duration) (<-chan string, func()) {
+			quit := make(chan string)
+			c := boringRoundTrip("Joe", quit, p, func() {})
+			return c, func() {
+				quit <- "Bye!"
+				<-quit
+			}
+		}, false, false},
+		{"boringContext", func(p func() time.Duration) (<-chan string, func()) {
+			ctx, cancel := context.WithCancel(context.Background())
+			return boringContext(ctx, "Joe", p), cancel
+		}, true, true},
+		{"Speaker", func(p func() time.Duration) (<-chan string, func()) {
+			s := newSpeaker("Joe", p, func() error { return nil })
+			return s.C, func() {
+				if err := s.Close(); err != nil {
+					panic(err) // the cleanup returns nil
+				}
+			}
+		}, true, false},
+	}
+}
+
+func TestEachSendWaitsForItsReceiver(t *testing.T) {
+	for _, sp := range speakers() {
+		t.Run(sp.name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				begin := time.Now()
+				c, stop := sp.start(every(10 * ms))
+				time.Sleep(25 * ms) // Joe has been waiting to send since 10ms
+				for i, at := range []time.Duration{25 * ms, 35 * ms} {
+					if s := <-c; s != fmt.Sprintf("Joe: %d", i) || time.Since(begin) != at {
+						t.Fatalf("got %q at %v, want \"Joe: %d\" at %v: each send waits for its receive", s, time.Since(begin), i, at)
+					}
+				}
+				stop()
 			})
-			if got := <-s.C; got != "Joe: 0" {
-				t.Fatalf("got %q, want \"Joe: 0\"", got)
-			}
-			if err := s.Close(); err != want {
-				t.Fatalf("Close() = %v, want %v", err, want)
-			}
-			if !cleaned {
-				t.Fatal("Close returned before the cleanup ran")
-			}
-			checkSilent(t, s.C)
 		})
 	}
 }
 
-func TestCloseMidPauseEndsPromptly(t *testing.T) {
-	synctest.Test(t, func(t *testing.T) {
-		s := newSpeaker("Joe", every(time.Hour), func() error { return nil })
-		start := time.Now()
-		if err := s.Close(); err != nil {
-			t.Fatal(err)
-		}
-		if d := time.Since(start); d != 0 {
-			t.Fatalf("Close took %v of virtual time, want none", d)
-		}
-	})
-}
-
-func TestRun(t *testing.T) {
-	synctest.Test(t, func(t *testing.T) {
-		var out bytes.Buffer
-		if err := run(&out, []string{"-seed", "1"}); err != nil {
-			t.Fatal(err)
-		}
-		s := out.String()
-		for _, want := range []string{
-			"Joe: 0\n",
-			"main: quit <- true\n",
-			"Joe: cleaning up\nJoe says: \"See you!\"\n",
-			"Joe: 0\nAnn: 0\nJoe: 1\nAnn: 1\nmain: cancel(); Joe and Ann have both stopped",
-			"Joe: 0\nJoe: 1\nmain: Close() returned \"could not flush the notes\"\n",
-		} {
-			if !strings.Contains(s, want) {
-				t.Errorf("output lacks %q:\n%s", want, s)
-			}
-		}
-	})
-}
-
-func TestRunRejectsBadFlags(t *testing.T) {
-	for _, tc := range []struct {
-		args []string
-		want string
-	}{
-		{[]string{"-seed", "x"}, "invalid value"},
-		{[]string{"-nope"}, "not defined"},
-		{[]string{"extra"}, `unexpected argument "extra"`},
-	} {
-		err := run(&bytes.Buffer{}, tc.args)
-		if err == nil || !strings.Contains(err.Error(), tc.want) {
-			t.Errorf("run(%q) = %v, want an error containing %q", tc.args, err, tc.want)
-		}
+func TestStoppedWhileBlockedOnASendJoeSendsNothingMore(t *testing.T) {
+	for _, sp := range speakers() {
+		t.Run(sp.name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				begin := time.Now()
+				c, stop := sp.start(every(10 * ms))
+				<-c
+				<-c
+				time.Sleep(15 * ms) // Joe has been blocked on sending "Joe: 2" since 30ms
+				stop()
+				checkNothingMore(t, c, sp.closes) // and synctest.Test fails if Joe has not returned
+				if took := time.Since(begin); took != 35*ms {
+					t.Fatalf("Joe stopped at %v, want at once (35ms): he was ready", took)
+				}
+			})
+		})
 	}
-	if err := run(&bytes.Buffer{}, []string{"-h"}); !errors.Is(err, flag.ErrHelp) {
-		t.Errorf("run(-h) = %v, want flag.ErrHelp", err)
+}
+
+func TestStoppedMidPause(t *testing.T) {
+	for _, sp := range speakers() {
+		t.Run(sp.name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				begin := time.Now()
+				c, stop := sp.start(every(10 * ms))
+				<-c                // at 10ms; Joe pauses until 20ms
+				time.Sleep(3 * ms) // 13ms
+				stop()
+				want := 20 * ms // the slides' boring sleeps, then selects
+				if sp.stopsMidPause {
+					want = 13 * ms
+				}
+				checkNothingMore(t, c, sp.closes)
+				if took := time.Since(begin); took != want {
+					t.Fatalf("Joe stopped at %v, want %v", took, want)
+				}
+			})
+		})
+	}
+}
+
+func TestReceiveOnQuitWaitsForTheCleanup(t *testing.T) {
+	for seed := range uint64(10) {
+		count := 1 + rand.New(rand.NewPCG(seed, 0)).IntN(10)
+		synctest.Test(t, func(t *testing.T) {
+			start := time.Now()
+			var out bytes.Buffer
+			receiveOnQuit(&out, rand.New(rand.NewPCG(seed, 0)), every(10*ms), func() {
+				time.Sleep(30 * ms) // a slow cleanup
+				out.WriteString("cleaned up\n")
+			})
+			want := heard(count) + "cleaned up\nJoe says: \"See you!\"\n"
+			if out.String() != want {
+				t.Fatalf("seed %d: main printed:\n%s\nwant:\n%s", seed, out.String(), want)
+			}
+			// Joe takes "Bye!" after the pause that follows the last message
+			// main heard, cleans up for 30ms, then answers.
+			if took, want := time.Since(start), time.Duration(count+1)*10*ms+30*ms; took != want {
+				t.Fatalf("seed %d: the answer came at %v, want %v", seed, took, want)
+			}
+		})
 	}
 }
