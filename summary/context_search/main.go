@@ -31,7 +31,7 @@ func main() {
 }
 
 const (
-	minLatency = 2 * time.Millisecond // the timed-out request's timeout is half of it: at least 1ms
+	minLatency = 20 * time.Millisecond // half of it, the timeout and the client's patience, must outlast a loopback round trip
 	maxLatency = 500 * time.Millisecond
 )
 
