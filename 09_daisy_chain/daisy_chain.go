@@ -42,6 +42,9 @@ func daisyChain(w io.Writer, n int, built func()) {
 	right := leftmost
 	left := leftmost
 	for range n {
+		// Unbuffered, as in the talk. With a buffer of one, each gopher
+		// would return as soon as it has passed the sum on, instead of when
+		// its left takes it; the whisper and the result would be the same.
 		right = make(chan int)
 		go f(left, right)
 		left = right

@@ -119,12 +119,12 @@ func TestReportDividesEachFigureByN(t *testing.T) {
 	m := measurement{
 		n:     100_000,
 		build: 219_123_456 * time.Nanosecond,
-		trip:  62_049_000 * time.Nanosecond,
+		trip:  62_449_000 * time.Nanosecond,
 		stack: 204_800_000,
 		heap:  77_300_000,
 	}
 	want := "  building the chain: 219.1ms (2191ns a gopher)\n" +
-		"  the whisper's trip: 62ms (620ns a hop)\n" +
+		"  the whisper's trip: 62.4ms (624ns a hop)\n" +
 		"  memory: 2821 bytes a gopher (2048 of stack, 773 of heap for the goroutine and its channel)\n"
 	if got := m.report(); got != want {
 		t.Errorf("report:\n%s\nwant:\n%s", got, want)
