@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"runtime/trace"
 	"strings"
 	"testing"
 	"testing/synctest"
@@ -58,6 +59,7 @@ func runFor(t *testing.T, n int, args ...string) string {
 // The talk's loop never ends; the program ends anyway, because main's exit
 // takes boring down with it.
 func TestMainExitTakesBoringDown(t *testing.T) {
+	t.Parallel()
 	stdout, stderr, status := runMain(t, "-listen", "30ms") // -n -1: boring never stops by itself
 	if status != 0 || stderr != "" {
 		t.Fatalf("exit status %d, stderr %q; want 0 and nothing", status, stderr)
@@ -71,6 +73,7 @@ func TestMainExitTakesBoringDown(t *testing.T) {
 }
 
 func TestMainHelp(t *testing.T) {
+	t.Parallel()
 	stdout, stderr, status := runMain(t, "-h")
 	if status != 0 || stderr != "" {
 		t.Errorf("-h: exit status %d, stderr %q; want 0 and nothing", status, stderr)
@@ -86,6 +89,7 @@ func TestMainHelp(t *testing.T) {
 }
 
 func TestMainRejectsBadInputInOneLine(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		args []string
 		want string
@@ -94,12 +98,14 @@ func TestMainRejectsBadInputInOneLine(t *testing.T) {
 		{[]string{"-listen", "soon"}, `goroutines: invalid value "soon" for flag -listen: parse error (see -h)` + "\n"},
 		{[]string{"-n", "-2"}, "goroutines: -n must be between -1 and 1000, got -2 (see -h)\n"},
 		{[]string{"-listen", "11s"}, "goroutines: -listen must be between 0 and 10s, got 11s (see -h)\n"},
-		{[]string{"extra"}, `goroutines: unexpected argument "extra" (see -h)` + "\n"},
 	} {
-		stdout, stderr, status := runMain(t, tc.args...)
-		if status != 2 || stdout != "" || stderr != tc.want {
-			t.Errorf("%q: exit status %d, stdout %q, stderr %q; want 2, nothing, %q", tc.args, status, stdout, stderr, tc.want)
-		}
+		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
+			t.Parallel()
+			stdout, stderr, status := runMain(t, tc.args...)
+			if status != 2 || stdout != "" || stderr != tc.want {
+				t.Errorf("exit status %d, stdout %q, stderr %q; want 2, nothing, %q", status, stdout, stderr, tc.want)
+			}
+		})
 	}
 }
 
@@ -184,6 +190,7 @@ func TestRunFlagEdges(t *testing.T) {
 		{[]string{"-listen", "-1ns"}, "-listen must be between 0 and 10s, got -1ns"},
 		{[]string{"-listen", "10.000000001s"}, "-listen must be between 0 and 10s, got 10.000000001s"},
 		{[]string{"-seed", "-3"}, `invalid value "-3" for flag -seed`},
+		{[]string{"extra"}, `unexpected argument "extra"`},
 		{[]string{"-n", "five"}, `invalid value "five" for flag -n`},
 	} {
 		var out bytes.Buffer
@@ -197,9 +204,13 @@ func TestRunFlagEdges(t *testing.T) {
 // -trace writes a Go execution trace (outside synctest: trace.Start cannot run
 // in a bubble).
 func TestRunWritesATrace(t *testing.T) {
+	t.Parallel()
 	name := filepath.Join(t.TempDir(), "goroutines.trace")
 	if err := run(&bytes.Buffer{}, []string{"-listen", "0", "-n", "0", "-seed", "1", "-trace", name}); err != nil {
 		t.Fatal(err)
+	}
+	if trace.IsEnabled() {
+		t.Error("run returned with the trace still running")
 	}
 	data, err := os.ReadFile(name)
 	if err != nil {

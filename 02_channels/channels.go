@@ -1,140 +1,84 @@
-// Channels connects main and a boring goroutine with a channel, then shows
-// that an unbuffered channel synchronises its two ends and a buffer does not.
+// Channels connects main and a boring goroutine with a channel: a send and a
+// receive wait for each other, so the channel both communicates and
+// synchronises.
 //
 // Slides: "Communication", "Channels", "Using channels", "Synchronization",
 // "An aside about buffered channels", "The Go approach" (Go Concurrency
 // Patterns, 2012).
 //
-// A channel is declared and made like this:
+// A channel is declared and made, and values are sent and received, like this:
 //
-//	var c chan string
-//	c = make(chan string)
-//	c <- "hi"  // send
-//	s := <-c   // receive
+//	var c chan int
+//	c = make(chan int) // or c := make(chan int)
+//	c <- 1             // send: the arrow shows the direction of data flow
+//	value = <-c        // receive
 //
-// boring sends its messages on c and main prints what it receives. On an
-// unbuffered channel a send and a receive wait for each other, so the two
-// goroutines meet at every message: the channel communicates and
-// synchronises. A buffer of size k lets k sends complete with nobody
-// receiving, which removes that meeting. The second half of the output shows
-// the moment each send completed, with and without a buffer.
+// In 01 main could not hear boring; here boring sends its messages on c and
+// main prints what it receives. When main executes <-c it waits until boring
+// sends (the time column shows main printing each message the moment boring
+// sends it); when boring executes c <- value it waits until main is ready to
+// receive. A buffer removes that second wait: handOff, after the slide's code,
+// measures the moment each send completes, unbuffered and with buffers.
 //
 // Don't communicate by sharing memory, share memory by communicating.
 //
-// Changed from the talk: boring sends -n messages instead of looping forever,
-// and it pauses before each message rather than after, so it returns as soon
-// as main has received the last one. Pauses are a tenth as long (under 100ms).
+// Changed from the talk:
+//   - boring sends n messages instead of looping forever (main receives n, the
+//     talk's five by default), so that it returns once main has heard them all.
+//   - boring takes pause, the source of its pauses, so that a test can choose
+//     them. The program draws them like the talk, a tenth as long: under 100ms.
+//   - main writes to w instead of standard output; w (main.go) stamps each
+//     line with the time since the start.
 package main
 
 import (
-	"errors"
-	"flag"
 	"fmt"
 	"io"
-	"math/rand/v2"
-	"os"
-	"strings"
 	"time"
 )
 
-func main() {
-	err := run(os.Stdout, os.Args[1:])
-	if errors.Is(err, flag.ErrHelp) {
-		return // -h: usage already printed
-	}
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "channels:", err)
-		os.Exit(2)
-	}
-}
-
-// run parses args and shows the pattern, writing what a reader sees to w.
-func run(w io.Writer, args []string) error {
-	fs := flag.NewFlagSet("channels", flag.ContinueOnError)
-	n := fs.Int("n", 5, "messages boring sends")
-	seed := fs.Uint64("seed", 0, "seed for the random pauses (0: different every run)")
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	if *n < 0 {
-		return fmt.Errorf("-n must be at least 0, got %d", *n)
-	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
-	}
-
-	// "Using channels": the channel connects main and boring.
+// usingChannels is main from "Using channels": the channel connects main and
+// boring so that they can communicate.
+func usingChannels(w io.Writer, n int, pause func() time.Duration) {
 	c := make(chan string)
-	go boring("boring!", c, *n, randomPauses(*seed, 100*time.Millisecond))
-	for range *n {
-		fmt.Fprintf(w, "You say: %q\n", <-c) // waits for boring's next send
+	go boring("boring!", c, n, pause)
+	for range n { // Changed: n receives, the talk's 5 by default.
+		fmt.Fprintf(w, "You say: %q\n", <-c) // a receive expression is just a value
 	}
 	fmt.Fprintln(w, "You're boring; I'm leaving.")
-
-	// "Synchronization" and "An aside about buffered channels".
-	const values, gap = 3, 30 * time.Millisecond
-	fmt.Fprintf(w, "\nA sender sends %d values as fast as it can; main receives one every %dms.\n", values, gap.Milliseconds())
-	for _, capacity := range []int{0, 1, values} {
-		label := fmt.Sprintf("buffer %d:", capacity)
-		if capacity == 0 {
-			label = "unbuffered:"
-		}
-		sent, _ := handOff(capacity, values, gap)
-		fmt.Fprintf(w, "  %-11s sends completed at %s\n", label, millis(sent))
-	}
-	fmt.Fprintln(w, "Unbuffered, each send waits for its receive; a buffer of k lets k sends go ahead.")
-	return nil
 }
 
-// boring sends n numbered messages on c, pausing before each one.
-func boring(msg string, c chan<- string, n int, pause func() time.Duration) {
-	for i := range n {
-		time.Sleep(pause())
-		c <- fmt.Sprintf("%s %d", msg, i) // blocks until main receives
+// boring is the talk's boring from "Using channels": it sends its messages on
+// c instead of printing them.
+func boring(msg string, c chan string, n int, pause func() time.Duration) {
+	for i := range n { // Changed: n messages, so that boring returns.
+		c <- fmt.Sprintf("%s %d", msg, i) // waits until main receives: "Synchronization"
+		time.Sleep(pause())               // Changed: the talk's random pause comes from pause.
 	}
 }
 
-// handOff makes a channel with the given capacity and starts a sender that
-// sends n values on it back to back, while the caller receives one value every
-// gap. It returns when each send completed and when each value was received,
-// measured from the start.
-func handOff(capacity, n int, gap time.Duration) (sent, received []time.Duration) {
+// Going further: "An aside about buffered channels" says that a buffer
+// removes the synchronisation. handOff shows it.
+
+// handOff makes a channel with the given capacity and sends n values on it as
+// fast as it can, while a receiver takes one value every gap. It returns the
+// moments, since the start, at which each send completed.
+func handOff(capacity, n int, gap time.Duration) []time.Duration {
 	start := time.Now()
 	c := make(chan int, capacity)
-	go func() {
-		for i := range n {
-			c <- i // with the buffer full, or no buffer, this waits for a receive
-			sent = append(sent, time.Since(start))
+	done := make(chan bool)
+	go func() { // the receiver
+		for range n {
+			time.Sleep(gap)
+			<-c
 		}
-		close(c) // the sender closes: the receiver's range below ends
+		done <- true
 	}()
-	for {
-		time.Sleep(gap)
-		if _, ok := <-c; !ok {
-			// The close happened after the sender's last append, so sent is
-			// safe to read now.
-			return sent, received
-		}
-		received = append(received, time.Since(start))
+	var sent []time.Duration
+	for i := range n {
+		c <- i // unbuffered, or with a full buffer, this waits for the receiver
+		sent = append(sent, time.Since(start))
 	}
-}
-
-// millis formats durations as whole milliseconds: "0ms 30ms 60ms".
-func millis(ds []time.Duration) string {
-	s := make([]string, len(ds))
-	for i, d := range ds {
-		s[i] = fmt.Sprintf("%dms", d.Milliseconds())
-	}
-	return strings.Join(s, " ")
-}
-
-// randomPauses returns a source of random pauses in [0, max), as the talk's
-// rand.Intn(1e3) milliseconds but shorter. Seed 0 picks a random seed.
-// The source is not safe for concurrent use: give each goroutine its own.
-func randomPauses(seed uint64, max time.Duration) func() time.Duration {
-	if seed == 0 {
-		seed = rand.Uint64()
-	}
-	r := rand.New(rand.NewPCG(seed, 0))
-	return func() time.Duration { return time.Duration(r.Int64N(int64(max))) }
+	<-done // the receiver has taken every value: no goroutine is left behind
+	return sent
 }
