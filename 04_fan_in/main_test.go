@@ -2,12 +2,14 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"runtime/trace"
 	"slices"
 	"strings"
 	"testing"
@@ -26,14 +28,22 @@ func TestMain(m *testing.M) {
 }
 
 // runMain runs the program with args in a new process and returns what it
-// wrote and its exit status.
+// wrote and its exit status. A program that has not ended after 10 seconds
+// (it takes well under one) is killed: a hung program fails the test instead
+// of hanging it. (Go's "all goroutines are asleep" check does not run in a
+// binary built with -race, so a deadlock would otherwise hang.)
 func runMain(t *testing.T, args ...string) (stdout, stderr string, status int) {
 	t.Helper()
-	cmd := exec.Command(os.Args[0], args...)
+	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, os.Args[0], args...)
 	cmd.Env = append(os.Environ(), "GO_CONCURRENCY_RUN_MAIN=1", "GORACE=atexit_sleep_ms=0")
 	var out, errOut bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errOut
 	err := cmd.Run()
+	if ctx.Err() != nil {
+		t.Fatalf("running %q: still running after 10s, killed; stdout:\n%s", args, out.String())
+	}
 	var exit *exec.ExitError
 	if err != nil && !errors.As(err, &exit) {
 		t.Fatalf("running %q: %v", args, err)
@@ -187,6 +197,20 @@ func TestRunAcceptsZeroMessages(t *testing.T) {
 	})
 }
 
+func TestRunRejectsNOutOfRange(t *testing.T) {
+	// In a bubble: should validation let 1001 through, the run takes no
+	// real time and the test fails at once.
+	synctest.Test(t, func(t *testing.T) {
+		for _, n := range []string{"-1", "1001"} {
+			var out bytes.Buffer
+			err := run(&out, []string{"-n", n, "-seed", "1"})
+			if want := "-n must be between 0 and 1000, got " + n; err == nil || err.Error() != want || out.Len() != 0 {
+				t.Errorf("run(-n %s) printed %q and returned %v, want nothing printed and %q", n, out.String(), err, want)
+			}
+		}
+	})
+}
+
 func TestRunAcceptsTheLargestN(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) { // cheap in virtual time
 		out := runOK(t, "-n", fmt.Sprint(maxN), "-seed", "1")
@@ -204,6 +228,9 @@ func TestRunWritesATrace(t *testing.T) {
 	// Outside synctest: trace.Start cannot run in a bubble.
 	file := filepath.Join(t.TempDir(), "x.trace")
 	runOK(t, "-n", "0", "-seed", "1", "-trace", file)
+	if trace.IsEnabled() {
+		t.Fatal("tracing still on after run returned, want it stopped")
+	}
 	data, err := os.ReadFile(file)
 	if err != nil {
 		t.Fatal(err)
