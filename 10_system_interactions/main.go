@@ -186,7 +186,9 @@ func track(s *Services, ended chan<- time.Time) {
 	}
 }
 
-// later returns the later of a and b.
+// later returns the later of a and b. (In virtual time the last time
+// received is also the latest; in real time two searches ending together
+// may send in either order.)
 func later(a, b time.Time) time.Time {
 	if b.After(a) {
 		return b
