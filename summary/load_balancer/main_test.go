@@ -63,13 +63,16 @@ func TestMainBadFlagsPrintOneLineAndExitTwo(t *testing.T) {
 		{[]string{"-policy", "random"}, "-policy must be heap, roundrobin or both"},
 		{[]string{"extra"}, `unexpected argument "extra"`},
 	} {
-		stdout, stderr, code := runMain(t, tc.args...)
-		if code != 2 || stdout != "" {
-			t.Errorf("%v: exit %d, stdout %q; want 2 and nothing", tc.args, code, stdout)
-		}
-		if strings.Count(stderr, "\n") != 1 || !strings.HasPrefix(stderr, "load_balancer: ") || !strings.Contains(stderr, tc.want) {
-			t.Errorf("%v: stderr %q, want one line naming %q", tc.args, stderr, tc.want)
-		}
+		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
+			t.Parallel()
+			stdout, stderr, code := runMain(t, tc.args...)
+			if code != 2 || stdout != "" {
+				t.Errorf("%v: exit %d, stdout %q; want 2 and nothing", tc.args, code, stdout)
+			}
+			if strings.Count(stderr, "\n") != 1 || !strings.HasPrefix(stderr, "load_balancer: ") || !strings.Contains(stderr, tc.want) {
+				t.Errorf("%v: stderr %q, want one line naming %q", tc.args, stderr, tc.want)
+			}
+		})
 	}
 }
 

@@ -1,0 +1,317 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log"
+	"math/rand/v2"
+	"net"
+	"os"
+	"os/signal"
+	"runtime/trace"
+	"strings"
+	"syscall"
+	"time"
+)
+
+func main() {
+	err := run(os.Stdout, os.Args[1:])
+	if errors.Is(err, flag.ErrHelp) {
+		return // -h: usage printed to stdout, exit status 0
+	}
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "chatroulette: %v (see -h)\n", err) // exactly one line
+		os.Exit(2)
+	}
+}
+
+// Bounds and the demo's short durations.
+const (
+	maxWait   = time.Hour
+	maxDelay  = time.Minute
+	demoWait  = 300 * time.Millisecond
+	demoDelay = 100 * time.Millisecond
+	// safety is how long the demo's clients wait for any one thing before
+	// giving up: a net under a hang, not a timing.
+	safety = 5 * time.Second
+)
+
+// config is what the flags choose.
+type config struct {
+	listen string
+	wait   time.Duration
+	delay  time.Duration
+}
+
+// run parses args and runs the demo or, with -listen, the server, writing
+// what a reader sees to w.
+func run(w io.Writer, args []string) error {
+	fs := flag.NewFlagSet("chatroulette", flag.ContinueOnError)
+	fs.SetOutput(io.Discard) // main prints the one error line; -h prints usage below
+	var c config
+	fs.StringVar(&c.listen, "listen", "", "serve chat roulette on this loopback `address` (e.g. localhost:4000) until Ctrl-C; empty: a scripted demo on an ephemeral port")
+	fs.DurationVar(&c.wait, "wait", 5*time.Second, fmt.Sprintf("how long a connection waits alone before the bot joins (1ms to %v; the demo uses %v unless set)", maxWait, demoWait))
+	fs.DurationVar(&c.delay, "delay", time.Second, fmt.Sprintf("how long the bot takes to answer (0 to %v; the demo uses %v unless set)", maxDelay, demoDelay))
+	seed := fs.Uint64("seed", 0, "seed for the bot's word choices (0: pick one and print it)")
+	traceFile := fs.String("trace", "", "write a runtime/trace execution trace to `file` (view: go tool trace file)")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(w, "chatroulette: a TCP server that pairs strangers through one channel, with a Markov bot for the lonely")
+			fmt.Fprintln(w, "usage: go run ./summary/chatroulette [flags]   (then, with -listen localhost:4000: nc localhost 4000, twice)")
+			fs.SetOutput(w)
+			fs.PrintDefaults()
+		}
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	if err := c.validate(); err != nil {
+		return err
+	}
+	if c.listen == "" { // the demo's own durations, unless a flag set them
+		set := map[string]bool{}
+		fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+		if !set["wait"] {
+			c.wait = demoWait
+		}
+		if !set["delay"] {
+			c.delay = demoDelay
+		}
+	}
+	if *traceFile != "" {
+		f, err := os.Create(*traceFile)
+		if err != nil {
+			return fmt.Errorf("-trace: %v", err)
+		}
+		defer f.Close()
+		if err := trace.Start(f); err != nil {
+			return fmt.Errorf("-trace: %v", err)
+		}
+		defer trace.Stop()
+	}
+	picked := *seed == 0
+	if picked {
+		*seed = pickSeed()
+	}
+
+	// Every line goes through out: a log.Logger writes each line whole, so
+	// the demo and the server's error log never interleave on w.
+	out := log.New(w, "", 0)
+	s := newServer(newSeededChain(*seed), c.wait, c.delay, out)
+	var err error
+	if c.listen == "" {
+		err = demo(out, s)
+	} else {
+		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+		defer stop()
+		err = listen(ctx, out, s, c.listen)
+	}
+	if err != nil {
+		return err
+	}
+	if picked {
+		out.Printf("seed %d: run again with -seed %d to replay", *seed, *seed)
+	}
+	return nil
+}
+
+// validate names the first flag whose value is out of bounds.
+func (c config) validate() error {
+	if c.listen != "" && !isLoopback(c.listen) {
+		return fmt.Errorf("-listen must be a loopback host:port such as localhost:4000, 127.0.0.1:4000 or [::1]:4000 (this toy has no authentication), got %q", c.listen)
+	}
+	if c.wait < time.Millisecond || c.wait > maxWait {
+		return fmt.Errorf("-wait must be between 1ms and %v, got %v", maxWait, c.wait)
+	}
+	if c.delay < 0 || c.delay > maxDelay {
+		return fmt.Errorf("-delay must be between 0s and %v, got %v", maxDelay, c.delay)
+	}
+	return nil
+}
+
+// isLoopback reports whether addr is host:port with a loopback host.
+func isLoopback(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return false
+	}
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// pickSeed returns a random seed, never 0 (which means "pick one").
+func pickSeed() uint64 {
+	for {
+		if s := rand.Uint64(); s != 0 {
+			return s
+		}
+	}
+}
+
+// listen serves on addr until ctx is done, then shuts the server down.
+func listen(ctx context.Context, out *log.Logger, s *server, addr string) error {
+	l, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("-listen: %v", err)
+	}
+	host, port, _ := net.SplitHostPort(l.Addr().String())
+	out.Printf("chatroulette: listening on %s (-wait %v, bot -delay %v); chat with: nc %s %s (twice); Ctrl-C stops it",
+		l.Addr(), s.wait, s.botDelay, host, port)
+	s.start(l)
+	<-ctx.Done()
+	out.Printf("stopping: the listener closes and every chat ends")
+	s.shutdown(l)
+	out.Printf("stopped: every goroutine the server started is done")
+	return nil
+}
+
+// demo runs a server on an ephemeral loopback port and three scripted
+// clients: alice and bob meet and talk, then carol waits alone and meets the
+// bot. Each step waits for what the step before it caused.
+func demo(out *log.Logger, s *server) error {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return err
+	}
+	s.start(l)
+	stopped := false
+	defer func() {
+		if !stopped { // an error below: stop the server all the same
+			s.shutdown(l)
+		}
+	}()
+	addr := l.Addr().String()
+	out.Printf("chatroulette: a scripted demo on a loopback server; -wait %v and bot -delay %v, short for the demo (the talk's: 5s and 1s)", s.wait, s.botDelay)
+
+	alice, err := connect(out, addr, "alice")
+	if err != nil {
+		return err
+	}
+	defer alice.Close()
+	bob, err := connect(out, addr, "bob")
+	if err != nil {
+		return err
+	}
+	defer bob.Close()
+	for _, c := range []*client{alice, bob} {
+		if err := c.expect("Found one! Say hi.\n"); err != nil {
+			return err
+		}
+		out.Printf(`%s hears "Found one! Say hi."`, c.name)
+	}
+	if err := talk(out, alice, bob, "Hi! Is anybody there?"); err != nil {
+		return err
+	}
+	if err := talk(out, bob, alice, "Yes, a gopher. Hello alice!"); err != nil {
+		return err
+	}
+	alice.Close()
+	out.Printf("alice leaves")
+	if _, err := bob.r.ReadByte(); err != io.EOF {
+		return fmt.Errorf("bob: read %v after alice left, want EOF", err)
+	}
+	out.Printf("bob's connection closes: when one leaves, the server ends the chat")
+
+	carol, err := connect(out, addr, "carol")
+	if err != nil {
+		return err
+	}
+	defer carol.Close()
+	if err := carol.expect("Found one! Say hi.\n"); err != nil {
+		return err
+	}
+	out.Printf(`carol hears "Found one! Say hi." after -wait alone: nobody came, so her partner is the bot`)
+	// The bot answers every write, chat's greeting included: its first words
+	// come a -delay after it joins. Then carol says something and it answers.
+	line, err := carol.readLine()
+	if err != nil {
+		return err
+	}
+	out.Printf("carol hears, a bot -delay later: %s", line)
+	if err := carol.say(out, "Hello? Do gophers like to chat?"); err != nil {
+		return err
+	}
+	if line, err = carol.readLine(); err != nil {
+		return err
+	}
+	out.Printf("carol hears, a bot -delay later: %s", line)
+	carol.Close()
+	out.Printf("carol leaves")
+
+	s.shutdown(l)
+	stopped = true
+	out.Printf("the server stops: listener closed, every chat ended, every goroutine done")
+	return nil
+}
+
+// A client is one of the demo's people.
+type client struct {
+	name string
+	conn net.Conn
+	r    *bufio.Reader
+}
+
+// connect dials addr and waits for the server's first words.
+func connect(out *log.Logger, addr, name string) (*client, error) {
+	conn, err := net.Dial("tcp", addr)
+	if err != nil {
+		return nil, err
+	}
+	c := &client{name, conn, bufio.NewReader(conn)}
+	conn.SetDeadline(time.Now().Add(safety))
+	if err := c.expect("Waiting for a partner..."); err != nil {
+		conn.Close()
+		return nil, err
+	}
+	out.Printf(`%s connects and hears "Waiting for a partner..."`, name)
+	return c, nil
+}
+
+// expect reads exactly len(want) bytes and fails unless they are want.
+func (c *client) expect(want string) error {
+	buf := make([]byte, len(want))
+	if _, err := io.ReadFull(c.r, buf); err != nil {
+		return fmt.Errorf("%s: waiting for %q: %v", c.name, want, err)
+	}
+	if string(buf) != want {
+		return fmt.Errorf("%s: heard %q, want %q", c.name, buf, want)
+	}
+	return nil
+}
+
+func (c *client) readLine() (string, error) {
+	line, err := c.r.ReadString('\n')
+	if err != nil {
+		return "", fmt.Errorf("%s: %v", c.name, err)
+	}
+	return strings.TrimSuffix(line, "\n"), nil
+}
+
+func (c *client) say(out *log.Logger, line string) error {
+	out.Printf("%s: %s", c.name, line)
+	_, err := fmt.Fprintln(c.conn, line)
+	return err
+}
+
+func (c *client) Close() error { return c.conn.Close() }
+
+// talk has from say line and to hear it.
+func talk(out *log.Logger, from, to *client, line string) error {
+	if err := from.say(out, line); err != nil {
+		return err
+	}
+	got, err := to.readLine()
+	if err != nil {
+		return err
+	}
+	out.Printf("%s hears: %s", to.name, got)
+	return nil
+}

@@ -1,0 +1,116 @@
+package main
+
+// The Markov chain of the "Generating arbitrary text" codewalk, in the
+// version the talk uses: safe for concurrent use, because every chat feeds it
+// and every bot reads it.
+
+import (
+	"bytes"
+	"math/rand/v2"
+	"strings"
+	"sync"
+)
+
+// Prefix is a Markov chain prefix of one or more words.
+type Prefix []string
+
+// String returns the Prefix as a string (for use as a map key).
+func (p Prefix) String() string {
+	return strings.Join(p, " ")
+}
+
+// Shift removes the first word from the Prefix and appends the given word.
+func (p Prefix) Shift(word string) {
+	copy(p, p[1:])
+	p[len(p)-1] = word
+}
+
+// maxSuffixes bounds what a chain learns: a client that types without end
+// cannot make the server's memory grow without end.
+const maxSuffixes = 10_000
+
+// Chain contains a map ("chain") of prefixes to a list of suffixes. A prefix
+// is a string of prefixLen words joined with spaces. A suffix is a single
+// word. A prefix can have multiple suffixes. mu guards everything below it.
+type Chain struct {
+	chain     map[string][]string
+	prefixLen int
+	mu        sync.Mutex
+	suffixes  int        // Changed: counted, so learning stops at maxSuffixes.
+	rand      *rand.Rand // Changed: the chain's own seeded source, so -seed replays the bot.
+}
+
+// NewChain returns a new Chain with prefixes of prefixLen words, choosing
+// among suffixes with a random source of the given seed.
+func NewChain(prefixLen int, seed uint64) *Chain {
+	return &Chain{
+		chain:     make(map[string][]string),
+		prefixLen: prefixLen,
+		rand:      rand.New(rand.NewPCG(seed, 0)),
+	}
+}
+
+// Write parses the bytes into prefixes and suffixes that are stored in Chain.
+// Each call starts from an empty prefix, so the first words of each write are
+// where generated text starts.
+func (c *Chain) Write(b []byte) (int, error) {
+	c.mu.Lock() // Changed: once per write, not once per word.
+	defer c.mu.Unlock()
+	p := make(Prefix, c.prefixLen)
+	// Changed: bytes.Fields instead of the codewalk's fmt.Fscan per word,
+	// and nothing at all once the chain is full: every byte a client types
+	// passes through here on its way to its partner.
+	for _, word := range bytes.Fields(b) {
+		if c.suffixes >= maxSuffixes {
+			break
+		}
+		s := string(word)
+		key := p.String()
+		c.chain[key] = append(c.chain[key], s)
+		c.suffixes++
+		p.Shift(s)
+	}
+	return len(b), nil
+}
+
+// Generate returns a string of at most n words generated from Chain.
+func (c *Chain) Generate(n int) string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	p := make(Prefix, c.prefixLen)
+	var words []string
+	for range n {
+		choices := c.chain[p.String()]
+		if len(choices) == 0 {
+			break
+		}
+		next := choices[c.rand.IntN(len(choices))]
+		words = append(words, next)
+		p.Shift(next)
+	}
+	return strings.Join(words, " ")
+}
+
+// seedText is what the bot knows before anyone types: a few lines of our
+// own, each written to the chain on its own so that each line's first words
+// can start a sentence.
+const seedText = `Hello there, stranger.
+Hello, is anyone out there digging tonight?
+Gophers like to chat while they dig.
+A channel is a tunnel between two gophers.
+Say something and I will say something back.
+Do you like goroutines? I like goroutines more than threads.
+Two gophers meet, talk for a while, and go home.
+I am not a bot, I am a gopher with a keyboard.
+Nobody else came, so you get me.
+Share memory by communicating, they told me.`
+
+// newSeededChain returns a chain with prefixes of two words that has
+// learned seedText.
+func newSeededChain(seed uint64) *Chain {
+	chain := NewChain(2, seed) // 2-word prefixes
+	for line := range strings.Lines(seedText) {
+		chain.Write([]byte(line))
+	}
+	return chain
+}
