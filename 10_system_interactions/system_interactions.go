@@ -30,8 +30,9 @@
 //     are its methods Google10 … Google30: each test gives every service an
 //     exact latency. 3.0 has -replicas of each service (the talk: two).
 //   - fakeSearch asks the value for its latency: run's is drawn from -seed, the
-//     service and the query (main.go), under 100ms like the talk's
-//     rand.Intn(100) milliseconds, so a run replays exactly.
+//     service and the query (main.go), so a run replays exactly; under 100ms
+//     like the talk's rand.Intn(100) milliseconds, but to the nanosecond, so
+//     that no two answers, and no answer and the timeout, coincide.
 //   - Output goes to a writer (the talk: fmt.Println), "timed out" included.
 //
 // Going further, after 3.0: with buffers alone a late search still works
