@@ -1,0 +1,216 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"runtime/debug"
+	"runtime/trace"
+	"strings"
+	"time"
+)
+
+// deadlockEnv, set to 1, makes main run pingPongDeadlock instead of the demo:
+// that is how the demo shows the deadlock in a child process.
+const deadlockEnv = "SUBSCRIPTION_DEADLOCK_DEMO"
+
+func main() {
+	if os.Getenv(deadlockEnv) == "1" {
+		pingPongDeadlock(os.Stdout) // never returns: the runtime ends the process with exit status 2
+		return
+	}
+	err := run(os.Stdout, os.Args[1:])
+	if errors.Is(err, flag.ErrHelp) {
+		return // -h: usage printed to stdout, exit status 0
+	}
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "subscription: %v (see -h)\n", err) // exactly one line
+		os.Exit(2)
+	}
+}
+
+// maxClose bounds -close: a longer run shows nothing new.
+const maxClose = 10 * time.Second
+
+// config is what the flags ask for.
+type config struct {
+	close time.Duration
+	seed  uint64
+	trace string
+}
+
+// parse reads and validates args. On -h it prints the usage to w and returns
+// flag.ErrHelp.
+func parse(w io.Writer, args []string) (config, error) {
+	var c config
+	fs := flag.NewFlagSet("subscription", flag.ContinueOnError)
+	fs.SetOutput(io.Discard) // the flag package would print errors and usage itself; main prints one line
+	fs.DurationVar(&c.close, "close", 300*time.Millisecond, "close the merged subscription after `d` (0 to 10s)")
+	fs.Uint64Var(&c.seed, "seed", 0, "seed for the fake feeds' publication times (0: pick one and print it)")
+	fs.StringVar(&c.trace, "trace", "", "write a runtime/trace execution trace to `file` (view: go tool trace file)")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(w, "subscription: ping-pong on a channel, a deadlock the runtime detects, then fake feeds merged by for-select loops until Close")
+			fmt.Fprintln(w, "usage: go run ./summary/subscription [flags]")
+			fs.SetOutput(w)
+			fs.PrintDefaults()
+		}
+		return c, err
+	}
+	if fs.NArg() > 0 {
+		return c, fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	if c.close < 0 || c.close > maxClose {
+		return c, fmt.Errorf("-close must be between 0 and %v, got %v", maxClose, c.close)
+	}
+	return c, nil
+}
+
+// run parses args and shows the patterns, writing what a reader sees to w.
+func run(w io.Writer, args []string) (err error) {
+	c, err := parse(w, args)
+	if err != nil {
+		return err
+	}
+	if c.trace != "" {
+		f, err := os.Create(c.trace)
+		if err != nil {
+			return fmt.Errorf("-trace: %w", err)
+		}
+		if err := trace.Start(f); err != nil {
+			f.Close()
+			return fmt.Errorf("-trace: %w", err)
+		}
+		defer func() {
+			trace.Stop()
+			if cerr := f.Close(); err == nil && cerr != nil {
+				err = fmt.Errorf("-trace: %w", cerr)
+			}
+		}()
+	}
+	seed, picked := c.seed, c.seed == 0
+	for seed == 0 {
+		seed = rand.Uint64()
+	}
+
+	fmt.Fprintln(w, "Advanced Go Concurrency Patterns: ping-pong, a deadlock, then three fake feeds merged until Close.")
+
+	fmt.Fprintln(w, "\nExample: ping-pong. Each player holds the ball 10ms; main wakes at 95ms and queues for the ball.")
+	pingPong(stamped(w))
+
+	fmt.Fprintln(w, "\nDeadlock detection: the same game, but nobody tosses the ball (a child process runs it).")
+	if err := showDeadlock(w); err != nil {
+		return err
+	}
+
+	fmt.Fprintf(w, "\nExample: three fake feeds merged into one stream; Close after %v.\n", c.close)
+	feedReader(stamped(w), c.close, seed)
+
+	if picked {
+		fmt.Fprintf(w, "seed %d: run again with -seed %d to replay\n", seed, seed)
+	}
+	return nil
+}
+
+// showDeadlock runs pingPongDeadlock in a child process (this program, started
+// again with deadlockEnv=1) and reports what the runtime printed: the first
+// line, then one line per goroutine whose stack it dumped, and the exit
+// status. Goroutine numbers and addresses are left out: they vary.
+//
+// Under the race detector the runtime cannot detect this deadlock
+// (golang/go#20588: the child would wait forever), so a binary built with
+// -race says so instead of starting the child.
+func showDeadlock(w io.Writer) error {
+	if raceDetectorOn() {
+		fmt.Fprintln(w, "  not run: under the race detector the runtime cannot see this deadlock (golang/go#20588).")
+		fmt.Fprintln(w, "  Without -race the runtime says \"fatal error: all goroutines are asleep - deadlock!\",")
+		fmt.Fprintln(w, "  dumps the stack of each goroutine (main and both players, all [chan receive]), exit status 2.")
+		return nil
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		return fmt.Errorf("cannot find this program to run the deadlock in a child: %w", err)
+	}
+	cmd := exec.Command(exe)
+	cmd.Env = append(os.Environ(), deadlockEnv+"=1", "GORACE=atexit_sleep_ms=0")
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	err = cmd.Run()
+	var exit *exec.ExitError
+	if !errors.As(err, &exit) {
+		return fmt.Errorf("the deadlock child should have failed, got %v", err)
+	}
+	for _, line := range deadlockReport(stderr.String()) {
+		fmt.Fprintln(w, "  "+line)
+	}
+	fmt.Fprintf(w, "  exit status %d\n", exit.ExitCode())
+	return nil
+}
+
+// raceDetectorOn reports whether this program was built with -race.
+func raceDetectorOn() bool {
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		return false
+	}
+	for _, s := range bi.Settings {
+		if s.Key == "-race" {
+			return s.Value == "true"
+		}
+	}
+	return false
+}
+
+// deadlockReport picks from the runtime's crash output its first line and,
+// for each goroutine dump ("goroutine 7 [chan receive]:" and the function on
+// the next line), the goroutine's state and function.
+func deadlockReport(out string) []string {
+	var lines []string
+	sc := bufio.NewScanner(strings.NewReader(out))
+	if sc.Scan() {
+		lines = append(lines, "the runtime says: "+sc.Text())
+	}
+	for sc.Scan() {
+		head := sc.Text()
+		if !strings.HasPrefix(head, "goroutine ") || !strings.HasSuffix(head, "]:") || !sc.Scan() {
+			continue
+		}
+		state := head[strings.Index(head, "["):strings.LastIndex(head, ":")]
+		lines = append(lines, fmt.Sprintf("and dumps a goroutine %s in %s", state, funcName(sc.Text())))
+	}
+	return lines
+}
+
+// funcName turns a stack line such as "main.player({0x4c4a04, 0x4}, ...)" or
+// "example.com/pkg.player(...)" into "player".
+func funcName(frame string) string {
+	if i := strings.Index(frame, "("); i >= 0 {
+		frame = frame[:i]
+	}
+	frame = frame[strings.LastIndex(frame, "/")+1:]
+	return frame[strings.Index(frame, ".")+1:]
+}
+
+// stamped returns a writer that starts each write with the time since now in
+// milliseconds, right-aligned. Each Fprintln to it is one line.
+func stamped(w io.Writer) io.Writer {
+	return &stampWriter{w: w, start: time.Now()}
+}
+
+type stampWriter struct {
+	w     io.Writer
+	start time.Time
+}
+
+func (s *stampWriter) Write(p []byte) (int, error) {
+	if _, err := fmt.Fprintf(s.w, "%5dms ", time.Since(s.start).Milliseconds()); err != nil {
+		return 0, err
+	}
+	return s.w.Write(p)
+}
