@@ -331,3 +331,96 @@ func BenchmarkExp(b *testing.B) {
 		})
 	}
 }
+
+func TestEverySendAndReceiveOnAStreamGivesWayToQuit(t *testing.T) {
+	// Close may come while the network is busy, not only when every
+	// goroutine waits for a demand: each goroutine here is stuck in one of
+	// the stream operations, on a channel nobody else will ever touch, and
+	// Close must still end it.
+	synctest.Test(t, func(t *testing.T) {
+		net := newNetwork()
+		never := func(name string) { t.Errorf("%s returned a value after Close", name) }
+		idle := mkdch(net)
+		net.spawn(func() { idle.demand(); never("demand") }) // no request ever comes
+		unread := mkdch(net)
+		net.spawn(func() { unread.reply(itor(1)); never("reply") }) // nobody receives
+		deaf := mkdch(net)
+		net.spawn(func() { get(deaf); never("get") }) // nobody takes the request
+		mute := mkdch(net)
+		net.spawn(func() { get(mute); never("get") }) // the request is taken, no answer comes
+		<-mute.req
+		deaf2, deaf3 := mkdch(net), mkdch(net)
+		net.spawn(func() { get2(deaf2, deaf3); never("get2") }) // neither takes the request
+		mute2, mute3 := mkdch(net), mkdch(net)
+		net.spawn(func() { get2(mute2, mute3); never("get2") }) // both take it, neither answers
+		<-mute2.req
+		<-mute3.req
+		net.spawn(func() { split(mkdch(net), mkdch2(net)) }) // no reader ever asks
+		asked := mkdch(net)
+		UU := mkdch2(net)
+		net.spawn(func() { split(asked, UU) }) // a reader asks, its input never answers
+		UU[0].req <- struct{}{}
+		<-asked.req
+		synctest.Wait()
+		if r := net.running.Load(); r != 8 {
+			t.Fatalf("%d goroutines blocked, want 8", r)
+		}
+		closeAndCheck(t, net)
+	})
+}
+
+func TestCloseStopsANetworkInTheMiddleOfItsWork(t *testing.T) {
+	// A consumer that never stops asking, itself a goroutine of the
+	// network: when Close comes, requests are outstanding everywhere.
+	for name, build := range map[string]func(net *network) PS{
+		"exp": func(net *network) PS { return Exp(Mon(net, itor(1), 1)) },
+		"sin²+cos²": func(net *network) PS {
+			sin, cos := SinCos(net)
+			SS, CC := Split(sin), Split(cos)
+			return Add(Mul(SS[0], SS[1]), Mul(CC[0], CC[1]))
+		},
+	} {
+		for _, k := range []int{0, 1, 7, 25} {
+			t.Run(fmt.Sprintf("%s/%d", name, k), func(t *testing.T) {
+				synctest.Test(t, func(t *testing.T) {
+					net := newNetwork()
+					U := build(net)
+					started := make(chan struct{})
+					net.spawn(func() {
+						take(U, k)
+						close(started)
+						for {
+							get(U)
+						}
+					})
+					<-started
+					closeAndCheck(t, net)
+				})
+			})
+		}
+	}
+}
+
+func TestGet2AsksBothInputsAtOnce(t *testing.T) {
+	// U answers only once V has been asked: get2 must not wait for U's
+	// answer before asking V.
+	synctest.Test(t, func(t *testing.T) {
+		net := newNetwork()
+		U, V := mkdch(net), mkdch(net)
+		vAsked := make(chan struct{})
+		net.spawn(func() {
+			U.demand()
+			<-vAsked
+			U.reply(itor(1))
+		})
+		net.spawn(func() {
+			V.demand()
+			close(vAsked)
+			V.reply(itor(2))
+		})
+		if got := get2(U, V); got[0].Cmp(itor(1)) != 0 || got[1].Cmp(itor(2)) != 0 {
+			t.Fatalf("get2 = %v, want [1 2]", got)
+		}
+		closeAndCheck(t, net)
+	})
+}

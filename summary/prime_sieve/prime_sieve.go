@@ -13,12 +13,14 @@
 // daisy chain of "Daisy-chain", except that here it keeps growing.
 //
 // What to notice: the program never tests a number for primality; the
-// chain's shape does it. It is also slow: every number passes through the
-// filter of every prime below its smallest factor, so a prime crosses the
-// whole chain, and finding n primes costs about n²/2 hand-offs (measured in
-// the benchmark: the time per prime grows in proportion to n, so the total
-// grows as n²). Goroutines are cheap enough to spend this way; a loop of
-// trial divisions would not need to be.
+// chain's shape does it. It is also slow: a number is handed on until it
+// meets the filter of its smallest prime factor, so the k-th prime is handed
+// on k times, by generate and by each of the k-1 filters before it, and n
+// primes take more than n²/2 hand-offs. The time per prime grows in
+// proportion to n (the benchmark measures it), the total as n² or worse once
+// the chain of goroutines outgrows the processor's caches. Goroutines are
+// cheap enough to spend this way; a loop of trial divisions would not need
+// to be.
 //
 // Changed from the source:
 //   - generate, filter and sieve share a done channel; sieve closes it when

@@ -139,9 +139,51 @@ func FuzzSieveAgreesWithTrialDivision(f *testing.F) {
 	})
 }
 
-// BenchmarkSieve reports the time per prime found for chains of n primes.
-// Each prime crosses the filter of every prime before it, so the time per
-// prime grows with n: in proportion to n, if hand-offs dominate.
+// handoffs counts the channel sends a sieve of n primes makes (ignoring the
+// few numbers in flight when it stops): a number m is sent once by generate
+// and once by each filter it passes, up to the filter of its smallest prime
+// factor or, for a prime, to sieve itself. So m takes k sends, where its
+// smallest prime factor is the k-th prime, and the k-th prime takes k.
+func handoffs(n int) int {
+	if n == 0 {
+		return 0
+	}
+	primes := trialDivision(n)
+	last := primes[n-1]
+	index := make([]int, last+1) // index[m]: k when m's smallest prime factor is the k-th prime
+	for k, p := range primes {
+		for m := p; m <= last; m += p {
+			if index[m] == 0 {
+				index[m] = k + 1
+			}
+		}
+	}
+	total := 0
+	for m := 2; m <= last; m++ {
+		total += index[m]
+	}
+	return total
+}
+
+func TestHandoffs(t *testing.T) {
+	// n = 3: 2 is sent once (generate to sieve); 3 twice; 4 once (to filter
+	// 2, which drops it); 5 three times.
+	for n, want := range map[int]int{0: 0, 1: 1, 2: 1 + 2, 3: 1 + 2 + 1 + 3} {
+		if got := handoffs(n); got != want {
+			t.Errorf("handoffs(%d) = %d, want %d", n, got, want)
+		}
+	}
+	// The k-th prime alone is sent k times, so n primes take at least n(n+1)/2.
+	for _, n := range []int{10, 100, 1000} {
+		if got := handoffs(n); got < n*(n+1)/2 {
+			t.Errorf("handoffs(%d) = %d, less than n(n+1)/2", n, got)
+		}
+	}
+}
+
+// BenchmarkSieve reports the time per prime found for chains of n primes,
+// the hand-offs per prime (from handoffs: they grow in proportion to n) and
+// the time per hand-off.
 func BenchmarkSieve(b *testing.B) {
 	for _, n := range []int{1000, 2000, 4000, 8000} {
 		b.Run(fmt.Sprintf("n=%d", n), func(b *testing.B) {
@@ -149,7 +191,11 @@ func BenchmarkSieve(b *testing.B) {
 			for b.Loop() {
 				sieve(io.Discard, n, &running)
 			}
-			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(n), "ns/prime")
+			ns := float64(b.Elapsed().Nanoseconds()) / float64(b.N)
+			h := float64(handoffs(n))
+			b.ReportMetric(ns/float64(n), "ns/prime")
+			b.ReportMetric(h/float64(n), "handoffs/prime")
+			b.ReportMetric(ns/h, "ns/handoff")
 		})
 	}
 }
