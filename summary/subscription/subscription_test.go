@@ -402,10 +402,12 @@ func TestFetchesNeverOverlap(t *testing.T) {
 		if calls := len(f.callTimes()); calls != 20 && calls != 21 {
 			t.Errorf("%d fetches in 1s of 50ms each, want 20 (or 21 if the 21st began as Close came)", calls)
 		}
+		time.Sleep(time.Second) // a fetch started at 1s ends at 1.05s: no leak
+		f.mu.Lock()
+		defer f.mu.Unlock()
 		if f.maxRunning != 1 {
 			t.Errorf("up to %d fetches ran at once, want 1", f.maxRunning)
 		}
-		time.Sleep(time.Second) // a fetch started at 1s ends at 1.05s: no leak
 	})
 }
 
