@@ -1,0 +1,194 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"runtime/trace"
+	"strings"
+	"testing"
+	"testing/synctest"
+	"time"
+)
+
+// TestMain lets a test run the program itself: the test binary, run again
+// with GO_CONCURRENCY_RUN_MAIN=1, is the program.
+func TestMain(m *testing.M) {
+	if os.Getenv("GO_CONCURRENCY_RUN_MAIN") == "1" {
+		main()
+		os.Exit(0)
+	}
+	os.Exit(m.Run())
+}
+
+// runMain runs the program with args and returns its stdout, stderr and exit
+// status.
+func runMain(t *testing.T, args ...string) (stdout, stderr string, status int) {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], args...)
+	cmd.Env = append(os.Environ(), "GO_CONCURRENCY_RUN_MAIN=1", "GORACE=atexit_sleep_ms=0")
+	var o, e bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &o, &e
+	err := cmd.Run()
+	var exit *exec.ExitError
+	switch {
+	case errors.As(err, &exit):
+		status = exit.ExitCode()
+	case err != nil:
+		t.Fatalf("running the program: %v", err)
+	}
+	return o.String(), e.String(), status
+}
+
+// runOK runs run in the caller's bubble and returns what it printed. Then it
+// waits out the generators' last pauses (under 100ms), after which both must
+// have closed their channels and ended: if not, the bubble fails the test.
+func runOK(t *testing.T, args ...string) string {
+	t.Helper()
+	var out bytes.Buffer
+	if err := run(&out, args); err != nil {
+		t.Fatalf("run(%q): %v", args, err)
+	}
+	time.Sleep(maxPause * time.Millisecond)
+	return out.String()
+}
+
+// Seed 1 draws Joe's pauses 99, 10, 86, 91ms... and Ann's 76, 61, 78, 79ms...:
+// Ann is ready with "Ann: 1" at 76ms but speaks at 99ms, after Joe.
+func TestRunWithFixedSeed(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		got := runOK(t, "-seed", "1")
+		want := `Joe and Ann are two boring services; main hears Joe, then Ann, 5 times:
+   0ms Joe: 0
+   0ms Ann: 0
+  99ms Joe: 1
+  99ms Ann: 1
+ 109ms Joe: 2
+ 160ms Ann: 2
+ 195ms Joe: 3
+ 238ms Ann: 3
+ 286ms Joe: 4
+ 317ms Ann: 4
+ 317ms You're both boring; I'm leaving.
+`
+		if got != want {
+			t.Errorf("output:\n%s\nwant:\n%s", got, want)
+		}
+	})
+}
+
+var seedLine = regexp.MustCompile(`(?m)^seed ([1-9]\d*): run again with -seed ([1-9]\d*) to replay\n\z`)
+
+// Without -seed the program picks one, prints it last, and that seed replays
+// the run exactly.
+func TestRunWithoutSeedPrintsOneThatReplaysTheRun(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		first := runOK(t)
+		m := seedLine.FindStringSubmatch(first)
+		if m == nil || m[1] != m[2] {
+			t.Fatalf("the last line does not name the seed:\n%s", first)
+		}
+		again := runOK(t, "-seed", m[1])
+		if want := strings.TrimSuffix(first, m[0]); again != want {
+			t.Errorf("-seed %s gave:\n%s\nwant:\n%s", m[1], again, want)
+		}
+		if other := seedLine.FindStringSubmatch(runOK(t)); other == nil || other[1] == m[1] {
+			t.Errorf("two runs without -seed both picked seed %s", m[1])
+		}
+	})
+}
+
+func TestRunFlagEdges(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		got := runOK(t, "-n", "0", "-seed", "1")
+		want := "Joe and Ann are two boring services; main hears Joe, then Ann, 0 times:\n" +
+			"   0ms You're both boring; I'm leaving.\n"
+		if got != want {
+			t.Errorf("-n 0:\n%s\nwant:\n%s", got, want)
+		}
+		got = runOK(t, "-n", "1000", "-seed", "1") // the largest -n
+		if c := strings.Count(got, "ms Joe: "); c != 1000 || !strings.Contains(got, "ms Ann: 999\n") {
+			t.Errorf("-n 1000: main heard Joe %d times, want 1000, and Ann last say \"Ann: 999\"", c)
+		}
+	})
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"-n", "-1"}, "-n must be between 0 and 1000, got -1"},
+		{[]string{"-n", "1001"}, "-n must be between 0 and 1000, got 1001"},
+		{[]string{"-n", "five"}, `invalid value "five" for flag -n`},
+		{[]string{"-seed", "-3"}, `invalid value "-3" for flag -seed`},
+		{[]string{"extra"}, `unexpected argument "extra"`},
+	} {
+		var out bytes.Buffer
+		err := run(&out, tc.args)
+		if err == nil || !strings.HasPrefix(err.Error(), tc.want) || out.Len() != 0 {
+			t.Errorf("run(%q) = %v and printed %q; want an error starting %q and nothing printed", tc.args, err, out.String(), tc.want)
+		}
+	}
+}
+
+func TestMainHelp(t *testing.T) {
+	t.Parallel()
+	stdout, stderr, status := runMain(t, "-h")
+	if status != 0 || stderr != "" {
+		t.Errorf("-h: exit status %d, stderr %q; want 0 and nothing", status, stderr)
+	}
+	if !strings.HasPrefix(stdout, "generator: boring returns a channel; main hears Joe's, then Ann's, in lockstep\nusage: go run ./03_generator [flags]\n") {
+		t.Errorf("-h printed:\n%s", stdout)
+	}
+	for _, flag := range []string{"-n", "-seed", "-trace"} {
+		if !strings.Contains(stdout, "  "+flag+" ") {
+			t.Errorf("-h does not describe %s:\n%s", flag, stdout)
+		}
+	}
+}
+
+func TestMainRejectsBadInputInOneLine(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"-nope"}, "generator: flag provided but not defined: -nope (see -h)\n"},
+		{[]string{"-n", "x"}, `generator: invalid value "x" for flag -n: parse error (see -h)` + "\n"},
+		{[]string{"-n", "1001"}, "generator: -n must be between 0 and 1000, got 1001 (see -h)\n"},
+		{[]string{"extra"}, `generator: unexpected argument "extra" (see -h)` + "\n"},
+	} {
+		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
+			t.Parallel()
+			stdout, stderr, status := runMain(t, tc.args...)
+			if status != 2 || stdout != "" || stderr != tc.want {
+				t.Errorf("exit status %d, stdout %q, stderr %q; want 2, nothing, %q", status, stdout, stderr, tc.want)
+			}
+		})
+	}
+}
+
+// -trace writes a Go execution trace (outside synctest: trace.Start cannot run
+// in a bubble).
+func TestRunWritesATrace(t *testing.T) {
+	t.Parallel()
+	name := filepath.Join(t.TempDir(), "generator.trace")
+	if err := run(&bytes.Buffer{}, []string{"-n", "0", "-seed", "1", "-trace", name}); err != nil {
+		t.Fatal(err)
+	}
+	if trace.IsEnabled() {
+		t.Error("run returned with the trace still running")
+	}
+	data, err := os.ReadFile(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.HasPrefix(data, []byte("go 1.")) {
+		t.Errorf("%s starts with %q, want a Go trace header \"go 1.\"", name, data[:min(len(data), 16)])
+	}
+	bad := filepath.Join(t.TempDir(), "no such dir", "x.trace")
+	if err := run(&bytes.Buffer{}, []string{"-n", "0", "-trace", bad}); err == nil || !strings.HasPrefix(err.Error(), "-trace: ") {
+		t.Errorf("-trace %s: error %v, want one starting \"-trace: \"", bad, err)
+	}
+}
