@@ -78,13 +78,16 @@ func TestMainBadInputExitsTwoWithOneLine(t *testing.T) {
 		{[]string{"extra"}, `unexpected argument "extra"`},
 		{[]string{"-trace", filepath.Join(t.TempDir(), "no", "such", "dir", "x.trace")}, "-trace"},
 	} {
-		stdout, stderr, code := runMain(t, tc.args...)
-		if code != 2 || stdout != "" {
-			t.Errorf("%v: exit %d, stdout %q; want 2 and nothing", tc.args, code, stdout)
-		}
-		if !strings.HasPrefix(stderr, "context_search: ") || strings.Count(stderr, "\n") != 1 || !strings.Contains(stderr, tc.want) {
-			t.Errorf("%v: stderr %q, want one line naming %q", tc.args, stderr, tc.want)
-		}
+		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
+			t.Parallel()
+			stdout, stderr, code := runMain(t, tc.args...)
+			if code != 2 || stdout != "" {
+				t.Errorf("%v: exit %d, stdout %q; want 2 and nothing", tc.args, code, stdout)
+			}
+			if !strings.HasPrefix(stderr, "context_search: ") || strings.Count(stderr, "\n") != 1 || !strings.Contains(stderr, tc.want) {
+				t.Errorf("%v: stderr %q, want one line naming %q", tc.args, stderr, tc.want)
+			}
+		})
 	}
 }
 
@@ -128,7 +131,7 @@ client gives up: GET /search?q=channels
   (the client gives up after 50ms)
   the client got no answer after Nms: context deadline exceeded
   backend: q="channels" from userip 127.0.0.1: its request's context ended after Nms (context canceled), so it stopped
-both servers stopped; no handler, backend request or httpDo goroutine left running
+both servers stopped; no handler or backend request left running
 `
 
 // TestRunShowsTheThreeRequests: the outcomes do not depend on timing: the
@@ -304,8 +307,8 @@ func TestRealBadTimeoutIs400(t *testing.T) {
 
 // TestCloseLeavesNothingRunning closes the system while a search is in
 // flight (its backend would take an hour). Close returns, having cancelled
-// the search; then no handler and no backend request is running, the
-// searcher's httpDo goroutines are done, and nothing listens any more.
+// the search; then no handler and no backend request is running, and
+// nothing listens any more.
 func TestCloseLeavesNothingRunning(t *testing.T) {
 	bothSearchesReal(t, func(t *testing.T, today bool) {
 		ev := newEvents()
@@ -317,6 +320,14 @@ func TestCloseLeavesNothingRunning(t *testing.T) {
 				status = err.Error()
 			}
 			got <- status
+		}()
+		ev.waitStarted(t)
+		// A request straight to the backend, not through the frontend: no
+		// context of ours can cancel it; shutting the backend down ends it.
+		direct := make(chan error, 1)
+		go func() {
+			_, _, _, err := get(context.Background(), client, sys.backend.URL+"/?q=direct")
+			direct <- err
 		}()
 		ev.waitStarted(t)
 		closed := make(chan error, 1)
@@ -335,9 +346,12 @@ func TestCloseLeavesNothingRunning(t *testing.T) {
 		if n := sys.fake.inflight.Load(); n != 0 {
 			t.Errorf("%d backend requests still running after Close", n)
 		}
-		if e := ev.waitEnded(t); e.answered {
-			t.Errorf("backend answered %v", e)
+		for range 2 {
+			if e := ev.waitEnded(t); e.answered {
+				t.Errorf("backend answered %v", e)
+			}
 		}
+		<-direct
 		if status := <-got; status == "200 OK" {
 			t.Errorf("the in-flight search succeeded after Close")
 		}

@@ -76,13 +76,16 @@ func TestMainBadInputExitsTwoWithOneLine(t *testing.T) {
 		{[]string{"extra"}, `unexpected argument "extra"`},
 		{[]string{"-trace", filepath.Join(t.TempDir(), "no", "such", "dir", "x.trace")}, "-trace"},
 	} {
-		stdout, stderr, code := runMain(t, tc.args...)
-		if code != 2 || stdout != "" {
-			t.Errorf("%v: exit %d, stdout %q; want 2 and nothing", tc.args, code, stdout)
-		}
-		if !strings.HasPrefix(stderr, "pipelines: ") || strings.Count(stderr, "\n") != 1 || !strings.Contains(stderr, tc.want) {
-			t.Errorf("%v: stderr %q, want one line naming %q", tc.args, stderr, tc.want)
-		}
+		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
+			t.Parallel()
+			stdout, stderr, code := runMain(t, tc.args...)
+			if code != 2 || stdout != "" {
+				t.Errorf("%v: exit %d, stdout %q; want 2 and nothing", tc.args, code, stdout)
+			}
+			if !strings.HasPrefix(stderr, "pipelines: ") || strings.Count(stderr, "\n") != 1 || !strings.Contains(stderr, tc.want) {
+				t.Errorf("%v: stderr %q, want one line naming %q", tc.args, stderr, tc.want)
+			}
+		})
 	}
 }
 
