@@ -1,235 +1,214 @@
-// Select shows the rules of the select statement, then rewrites fan-in with
-// it: one goroutine serves both inputs.
+// Select shows the rules of the select statement at work, then rewrites
+// fan-in with it: one goroutine serves both inputs.
 //
 // Slides: "Select", "Fan-in again", "Fan-in using select" (Go Concurrency
 // Patterns, 2012).
 //
 // select is like a switch whose cases are communications. The program shows
-// each rule in one line of output:
+// each of the slide's rules in one line of output, made by a select at work:
 //
-//  1. Every case's channel expression, and every value to send, is evaluated
-//     once, on entry, even in the cases that do not proceed.
-//  2. select blocks until one of its communications can proceed, which then
-//     does.
-//  3. If several can proceed, it chooses one pseudo-randomly.
-//  4. A default clause runs at once if none can proceed.
-//  5. A case on a nil channel never proceeds. The talk does not say it, but
-//     its successors rely on it (Sameer Ajmani, "Advanced Go Concurrency
-//     Patterns", 2013): setting a channel variable to nil switches its case
-//     off in a for-select loop.
+//  1. All channels are evaluated: every case's channel, and every value to
+//     send, is computed on entry, even for the cases that do not proceed.
+//  2. Selection blocks until one communication can proceed, which then does.
+//  3. If several can proceed, select chooses pseudo-randomly. (This line's
+//     counts come from the runtime's own choice, which -seed does not reach:
+//     they differ from run to run.)
+//  4. A default clause, if present, runs at once if no channel is ready.
+//  5. Going further (the talk does not say it; Sameer Ajmani's "Advanced Go
+//     Concurrency Patterns", 2013, relies on it): a closed channel is ready
+//     every time, and setting the channel variable to nil switches its case
+//     off, because a nil channel is never ready.
 //
-// The fan-in in 04_fan_in needs a goroutine per input; fanIn here needs one
-// goroutine in all, running a for-select loop over both inputs. A select has
-// a fixed set of cases, so this fanIn takes two inputs, as the talk's does; for
-// a number of inputs known only at run time, 04's goroutine per input is the
-// simple answer.
+// "Fan-in again" shows the fanIn of 04_fan_in: a goroutine per input. fanIn
+// here needs one goroutine in all, running a for-select loop over both
+// inputs; its main is 04's, and so is what it shows: whoever is ready first
+// is heard first.
 //
-// Changed from the talk: the talk's fanIn loops forever and never closes its
-// output. Here, when an input is closed, fanIn sets it to nil so its case
-// never fires again (rule 5); when both are nil it closes its output and its
-// goroutine ends. The producers send -n messages each and close their
-// channels. Pauses are a tenth as long (under 100ms).
+// Changed from the talk:
+//   - fanIn's loop ends: when an input is closed, fanIn sets it to nil so its
+//     case never fires again (rule 5); when both are nil it closes c, and its
+//     goroutine ends. Without the nil, the closed input's case would be chosen
+//     over and over, and the loop would spin.
+//   - boring sends n messages (-n, default 5, so main's 2n receives are the
+//     talk's ten) and then closes its channel, where the talk's loops forever.
+//   - boring pauses before each message rather than after it, so it closes its
+//     channel as soon as main has taken its last message: nothing is left
+//     sleeping when main leaves (see 04_fan_in).
+//   - boring takes the pause as an argument, so tests choose exact pauses; the
+//     program draws them at random in whole milliseconds under 100ms: the
+//     talk's rand.Intn(1e3) milliseconds in the select version, divided by ten.
+//   - the slide's select prints with fmt.Printf; here it returns the line, and
+//     everything is written to w, which puts the time since start on each line
+//     of the conversation.
 package main
 
 import (
-	"errors"
-	"flag"
 	"fmt"
 	"io"
-	"math/rand/v2"
-	"os"
 	"time"
 )
 
-func main() {
-	err := run(os.Stdout, os.Args[1:])
-	if errors.Is(err, flag.ErrHelp) {
-		return // -h: usage already printed
-	}
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "select:", err)
-		os.Exit(2)
-	}
-}
+// The rules of select.
 
-// run parses args and shows the pattern, writing what a reader sees to w.
-func run(w io.Writer, args []string) error {
-	fs := flag.NewFlagSet("select", flag.ContinueOnError)
-	n := fs.Int("n", 5, "messages each producer sends")
-	seed := fs.Uint64("seed", 0, "seed for the random pauses (0: different every run)")
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	if *n < 0 {
-		return fmt.Errorf("-n must be at least 0, got %d", *n)
-	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
-	}
-	if *seed == 0 {
-		*seed = rand.Uint64()
-	}
-
-	fmt.Fprintln(w, "The rules of select:")
-	evaluated, chosen := evaluatesEveryCase()
-	fmt.Fprintf(w, "  1. Every case is evaluated on entry: %d channel and value expressions ran; one case proceeded (%s).\n", evaluated, chosen)
-	fmt.Fprintf(w, "  2. It blocks until a case can proceed: it waited %dms for a sender.\n", blocksUntilReady(20*time.Millisecond).Milliseconds())
-	const tries = 10000
-	a, b := choosesRandomly(tries)
-	fmt.Fprintf(w, "  3. If several can proceed, it picks one at random: a %d times, b %d times in %d.\n", a, b, tries)
-	fmt.Fprintf(w, "  4. A default case runs at once when none can: nothing ready, default ran: %t; a value ready, default ran: %t.\n", runsDefault(false), runsDefault(true))
-	fmt.Fprintf(w, "  5. A case on a nil channel never proceeds: chosen %d times in %d.\n", nilCaseChosen(tries), tries)
-
-	fmt.Fprintln(w, "\nFan-in using select: one goroutine serves both inputs.")
-	const maxPause = 100 * time.Millisecond
-	// Each producer gets its own pause source: a rand.Rand is not safe for
-	// concurrent use.
-	conversation(w, *n, randomPauses(*seed, 1, maxPause), randomPauses(*seed, 2, maxPause))
-	return nil
-}
-
-// evaluatesEveryCase runs one select whose first case can proceed, counting
-// how many channel and value expressions were evaluated.
-func evaluatesEveryCase() (evaluated int, chosen string) {
-	ready := make(chan int, 1)
-	ready <- 1
-	never := make(chan int) // nobody receives from or sends on it
-	count := func(c chan int) chan int { evaluated++; return c }
-	value := func(v int) int { evaluated++; return v }
+// slideSelect is the slide's select on c1, c2 and c3, returning what the
+// slide prints.
+func slideSelect(c1, c2, c3 chan int) string {
 	select {
-	case <-count(ready):
-		chosen = "the receive from the ready channel"
-	case count(never) <- value(42): // evaluated, though this send cannot proceed
-		chosen = "the send nobody receives"
+	case v1 := <-c1:
+		return fmt.Sprintf("received %v from c1", v1)
+	case v2 := <-c2:
+		return fmt.Sprintf("received %v from c2", v2)
+	case c3 <- 23:
+		return fmt.Sprintf("sent %v to c3", 23)
+	default:
+		return "no one was ready to communicate"
 	}
-	return evaluated, chosen
 }
 
-// blocksUntilReady selects on a channel that a goroutine sends on after
-// delay, and returns how long the select waited.
-func blocksUntilReady(delay time.Duration) time.Duration {
+// allEvaluated runs the slide's select with every channel and the value to
+// send coming from a call that counts itself. Only c1 is ready.
+func allEvaluated() (evaluated int, said string) {
+	c1, c2, c3 := make(chan int, 1), make(chan int), make(chan int)
+	c1 <- 1
+	ch := func(c chan int) chan int { evaluated++; return c }
+	value := func(v int) int { evaluated++; return v }
+	select { // all four calls run here, before any case is chosen
+	case v1 := <-ch(c1):
+		said = fmt.Sprintf("received %v from c1", v1)
+	case v2 := <-ch(c2):
+		said = fmt.Sprintf("received %v from c2", v2)
+	case ch(c3) <- value(23):
+		said = fmt.Sprintf("sent %v to c3", 23)
+	default:
+		said = "no one was ready to communicate"
+	}
+	return evaluated, said
+}
+
+// blocksUntilReady runs a select on two channels, neither ready; a goroutine
+// sends on the second after delay. It returns how long the select waited and
+// what it received.
+func blocksUntilReady(delay time.Duration) (waited time.Duration, said string) {
 	start := time.Now()
-	c := make(chan bool)
+	c1, c2 := make(chan int), make(chan int)
 	go func() {
 		time.Sleep(delay)
-		c <- true
+		c2 <- 2
 	}()
-	never := make(chan bool) // nobody sends on it
-	select {                 // neither case can proceed yet: select blocks until the send
-	case <-c:
-	case <-never:
+	select { // blocks until the send on c2 can proceed
+	case v1 := <-c1:
+		said = fmt.Sprintf("received %v from c1", v1)
+	case v2 := <-c2:
+		said = fmt.Sprintf("received %v from c2", v2)
 	}
-	return time.Since(start)
+	return time.Since(start), said
 }
 
-// choosesRandomly runs a select with two cases that can always proceed and
-// counts how often each was chosen.
-func choosesRandomly(tries int) (a, b int) {
-	ca, cb := make(chan bool, 1), make(chan bool, 1)
+// choosesRandomly runs a select with two cases that can both proceed, tries
+// times, and counts how often each was chosen.
+func choosesRandomly(tries int) (c1s, c2s int) {
+	c1, c2 := make(chan int, 1), make(chan int, 1)
 	for range tries {
-		ca <- true // both cases can proceed...
-		cb <- true
-		select { // ...so select picks one at random
-		case <-ca:
-			a++
-			<-cb // empty the other, ready for the next try
-		case <-cb:
-			b++
-			<-ca
+		c1 <- 1 // both cases can proceed...
+		c2 <- 2
+		select { // ...so select picks one pseudo-randomly
+		case <-c1:
+			c1s++
+			<-c2 // empty the other, ready for the next try
+		case <-c2:
+			c2s++
+			<-c1
 		}
 	}
-	return a, b
+	return c1s, c2s
 }
 
-// runsDefault reports whether a select with a default clause ran the
-// default, with or without a value ready on its one channel.
-func runsDefault(ready bool) bool {
-	c := make(chan int, 1)
-	if ready {
-		c <- 1
-	}
-	select {
-	case <-c:
-		return false
-	default: // runs at once: nothing can proceed
-		return true
-	}
-}
-
-// nilCaseChosen runs a select with a case on a nil channel and a case that
-// can always proceed, and counts how often the nil case was chosen.
-func nilCaseChosen(tries int) int {
-	var off chan int // nil: receiving from it would block forever
-	ready := make(chan int, 1)
-	chosen := 0
-	for range tries {
-		ready <- 1
-		select {
-		case <-off:
-			chosen++
-		case <-ready:
+// closedThenNil runs a select on a closed channel c, with a default, tries
+// times; then sets c to nil and does it again. It counts how often c's case
+// was chosen each time.
+func closedThenNil(tries int) (closed, nilled int) {
+	c := make(chan int)
+	close(c)
+	count := func() (chosen int) {
+		for range tries {
+			select {
+			case <-c: // a closed channel is always ready; a nil one never
+				chosen++
+			default:
+			}
 		}
+		return chosen
 	}
-	return chosen
+	closed = count()
+	c = nil // switches c's case off
+	nilled = count()
+	return closed, nilled
 }
 
-// conversation is the talk's main for fan-in: Joe and Ann, heard through one
-// channel as soon as either is ready. Each line is prefixed with the time
-// since start.
-func conversation(w io.Writer, n int, joePause, annPause func() time.Duration) {
-	start := time.Now()
-	for s := range fanIn(boring("Joe", n, joePause), boring("Ann", n, annPause)) {
-		fmt.Fprintf(w, "%4dms %s\n", time.Since(start).Milliseconds(), s)
-	}
-	fmt.Fprintf(w, "%4dms You're both boring; I'm leaving.\n", time.Since(start).Milliseconds())
+// rules shows each rule of select in one line, made by the selects above.
+func rules(w io.Writer) {
+	evaluated, said := allEvaluated()
+	fmt.Fprintf(w, "1. All channels are evaluated: %d of 4 expressions ran on entry, then %q.\n", evaluated, said)
+	waited, said := blocksUntilReady(20 * time.Millisecond)
+	fmt.Fprintf(w, "2. It blocks until one can proceed: it waited %dms, then %q.\n", waited.Milliseconds(), said)
+	const tries = 10000
+	c1s, c2s := choosesRandomly(tries)
+	fmt.Fprintf(w, "3. If several can proceed, it picks pseudo-randomly: c1 %d, c2 %d times.\n", c1s, c2s)
+	fmt.Fprintf(w, "4. A default runs at once if none can: %q.\n", slideSelect(make(chan int), make(chan int), make(chan int)))
+	closed, nilled := closedThenNil(tries)
+	fmt.Fprintf(w, "5. Going further: a closed channel is ready %d of %d times; set to nil, %d.\n", closed, tries, nilled)
 }
 
-// fanIn returns a channel that carries every message from both inputs, each
-// passed on as soon as it is ready, using one goroutine. The output closes
-// once both inputs are closed and drained.
+// Fan-in using select.
+
+// boring returns a receive-only channel on which a new goroutine sends n
+// numbered messages; then it closes the channel.
+func boring(msg string, n int, pause func() time.Duration) <-chan string {
+	c := make(chan string)
+	go func() {
+		for i := range n { // Changed: n messages, then stop.
+			// Changed: the pause comes before the message (see the doc comment).
+			time.Sleep(pause())
+			c <- fmt.Sprintf("%s: %d", msg, i) // blocks until fanIn receives
+		}
+		close(c) // Changed: the sender closes, so fanIn switches this input off.
+	}()
+	return c
+}
+
+// fanIn returns a channel on which every message from input1 and input2 comes
+// as soon as it is ready, using one goroutine. It closes once both inputs are
+// closed and drained.
 func fanIn(input1, input2 <-chan string) <-chan string {
 	c := make(chan string)
 	go func() {
-		defer close(c) // fanIn's goroutine is the only sender on c
-		for input1 != nil || input2 != nil {
-			select { // blocks until either input has a message or is closed
+		for input1 != nil || input2 != nil { // Changed: the talk's for {} never ends.
+			select { // blocks until an input has a message or is closed
 			case s, ok := <-input1:
 				if !ok {
-					input1 = nil // closed: switch this case off (rule 5)
+					input1 = nil // Changed: closed, so switch its case off (rule 5).
 					continue
 				}
 				c <- s
 			case s, ok := <-input2:
 				if !ok {
-					input2 = nil
+					input2 = nil // Changed: likewise.
 					continue
 				}
 				c <- s
 			}
 		}
+		close(c) // Changed: both inputs are done; this goroutine is c's only sender.
 	}()
 	return c
 }
 
-// boring returns a receive-only channel on which a new goroutine sends n
-// numbered messages, pausing before each; then it closes the channel.
-func boring(msg string, n int, pause func() time.Duration) <-chan string {
-	c := make(chan string)
-	go func() {
-		for i := range n {
-			time.Sleep(pause())
-			c <- fmt.Sprintf("%s %d", msg, i) // blocks until fanIn receives
-		}
-		close(c) // the sender closes: fanIn switches this input off
-	}()
-	return c
-}
-
-// randomPauses returns a source of random pauses in [0, max), as the talk's
-// rand.Intn(1e3) milliseconds but shorter. Sources with the same seed and
-// different streams are independent. The source is not safe for concurrent
-// use: give each goroutine its own.
-func randomPauses(seed, stream uint64, max time.Duration) func() time.Duration {
-	r := rand.New(rand.NewPCG(seed, stream))
-	return func() time.Duration { return time.Duration(r.Int64N(int64(max))) }
+// conversation is the slide's main, as in 04_fan_in: Joe and Ann through one
+// channel, heard in the order they are ready.
+func conversation(w io.Writer, n int, joePause, annPause func() time.Duration) {
+	c := fanIn(boring("Joe", n, joePause), boring("Ann", n, annPause))
+	for range 2 * n { // Changed: the talk's 10 receives, as each speaker now says n things.
+		fmt.Fprintln(w, <-c)
+	}
+	fmt.Fprintln(w, "You're both boring; I'm leaving.")
 }
