@@ -1,0 +1,299 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"log"
+	"net/http"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"testing/synctest"
+	"time"
+)
+
+const ms = time.Millisecond
+
+// An answer is what a fake server does with one HEAD request.
+type answer struct {
+	latency time.Duration
+	status  string // the response's status, if err is nil
+	err     error  // a connection error
+}
+
+// fakeHead answers each URL's requests with its answers in turn (the last one
+// again and again), after their latency or as soon as ctx is done. It records
+// when each request for each URL started, since start.
+type fakeHead struct {
+	mu      sync.Mutex
+	start   time.Time
+	answers map[string][]answer
+	calls   map[string][]time.Duration
+}
+
+func newFakeHead(answers map[string][]answer) *fakeHead {
+	return &fakeHead{start: time.Now(), answers: answers, calls: map[string][]time.Duration{}}
+}
+
+func (f *fakeHead) head(ctx context.Context, url string) (*http.Response, error) {
+	f.mu.Lock()
+	n := len(f.calls[url])
+	f.calls[url] = append(f.calls[url], time.Since(f.start))
+	as := f.answers[url]
+	a := as[min(n, len(as)-1)]
+	f.mu.Unlock()
+	select {
+	case <-time.After(a.latency):
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	if a.err != nil {
+		return nil, a.err
+	}
+	return &http.Response{Status: a.status, Body: http.NoBody}, nil
+}
+
+func (f *fakeHead) times(url string) []time.Duration {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return slices.Clone(f.calls[url])
+}
+
+var refused = errors.New("connection refused")
+
+func TestPollPollsOnScheduleReportsAndStops(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		f := newFakeHead(map[string][]answer{
+			"http://ok/":      {{status: "200 OK"}},
+			"http://slow/":    {{latency: 20 * ms, status: "200 OK"}},
+			"http://missing/": {{status: "404 Not Found"}},
+			"http://refused/": {{err: refused}},
+		})
+		var out bytes.Buffer
+		ctx, cancel := context.WithTimeout(context.Background(), 950*ms)
+		defer cancel()
+		start := time.Now()
+		poll(ctx, log.New(stamped(&out), "", 0), []string{"http://ok/", "http://slow/", "http://missing/", "http://refused/"}, f.head)
+		if d := time.Since(start); d != 950*ms {
+			t.Errorf("poll returned at %v, want 950ms (when ctx was done)", d)
+		}
+		// A response (200 or 404) means a poll every pollInterval (250ms)
+		// after the last one ended; the slow one ends 20ms after it starts. A
+		// connection error adds errTimeout (100ms) per error in a row: 350ms,
+		// then 450ms.
+		for url, want := range map[string][]time.Duration{
+			"http://ok/":      {0, 250 * ms, 500 * ms, 750 * ms},
+			"http://missing/": {0, 250 * ms, 500 * ms, 750 * ms},
+			"http://slow/":    {0, 270 * ms, 540 * ms, 810 * ms},
+			"http://refused/": {0, 350 * ms, 800 * ms},
+		} {
+			if got := f.times(url); !slices.Equal(got, want) {
+				t.Errorf("%s polled at %v, want %v", url, got, want)
+			}
+		}
+		report := func(at string) string {
+			return at + " Current state:\n" +
+				at + "  http://missing/ 404 Not Found\n" +
+				at + "  http://ok/ 200 OK\n" +
+				at + "  http://refused/ connection refused\n" +
+				at + "  http://slow/ 200 OK\n"
+		}
+		want := "    0ms Error http://refused/ connection refused\n" +
+			report("  300ms") +
+			"  350ms Error http://refused/ connection refused\n" +
+			report("  600ms") +
+			"  800ms Error http://refused/ connection refused\n" +
+			report("  900ms")
+		if out.String() != want {
+			t.Errorf("poll printed:\n%s\nwant:\n%s", out.String(), want)
+		}
+		// synctest.Test fails if a poller, sleeper, feeder or the monitor is
+		// still blocked when this function returns.
+	})
+}
+
+func TestBackoffCountsConnectionErrorsOnlyAndAnyResponseResetsIt(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		const u = "http://flaky/"
+		f := newFakeHead(map[string][]answer{u: {
+			{err: refused},                        // errCount 1: next poll 350ms later
+			{err: refused},                        // 2: 450ms later
+			{status: "404 Not Found"},             // 0: 250ms later
+			{err: refused},                        // 1: 350ms later
+			{status: "500 Internal Server Error"}, // 0: 250ms later
+			{status: "200 OK"},
+		}})
+		ctx, cancel := context.WithTimeout(context.Background(), 1700*ms)
+		defer cancel()
+		poll(ctx, log.New(&bytes.Buffer{}, "", 0), []string{u}, f.head)
+		want := []time.Duration{0, 350 * ms, 800 * ms, 1050 * ms, 1400 * ms, 1650 * ms}
+		if got := f.times(u); !slices.Equal(got, want) {
+			t.Errorf("polled at %v, want %v", got, want)
+		}
+	})
+}
+
+func TestSleepWaitsPollIntervalPlusErrTimeoutPerError(t *testing.T) {
+	for _, errs := range []int{0, 1, 3} {
+		synctest.Test(t, func(t *testing.T) {
+			done := make(chan *Resource)
+			r := &Resource{url: "u", errCount: errs}
+			start := time.Now()
+			go r.Sleep(context.Background(), done)
+			if got := <-done; got != r {
+				t.Fatalf("Sleep sent %v, want its resource", got)
+			}
+			if d, want := time.Since(start), pollInterval+time.Duration(errs)*errTimeout; d != want {
+				t.Errorf("errCount %d: Sleep sent after %v, want %v", errs, d, want)
+			}
+		})
+	}
+}
+
+func TestSleepStopsWhenCtxIsDone(t *testing.T) {
+	for _, stop := range []time.Duration{100 * ms, 400 * ms} { // while sleeping; while nobody receives
+		synctest.Test(t, func(t *testing.T) {
+			ctx, cancel := context.WithTimeout(context.Background(), stop)
+			defer cancel()
+			done := make(chan *Resource) // nobody receives
+			start := time.Now()
+			(&Resource{url: "u"}).Sleep(ctx, done)
+			if d := time.Since(start); d != stop {
+				t.Errorf("Sleep returned at %v, want %v", d, stop)
+			}
+		})
+	}
+}
+
+func TestPollReturnsStatusAndCountsOnlyConnectionErrors(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		var out bytes.Buffer
+		l := log.New(&out, "", 0)
+		f := newFakeHead(map[string][]answer{
+			"http://a/": {{err: refused}, {err: refused}, {status: "404 Not Found"}, {err: refused}, {status: "500 Internal Server Error"}},
+		})
+		r := &Resource{url: "http://a/"}
+		for i, want := range []struct {
+			status string
+			errs   int
+		}{
+			{"connection refused", 1}, {"connection refused", 2}, {"404 Not Found", 0},
+			{"connection refused", 1}, {"500 Internal Server Error", 0},
+		} {
+			if s := r.Poll(context.Background(), f.head, l); s != want.status || r.errCount != want.errs {
+				t.Errorf("poll %d: %q, errCount %d; want %q, %d", i, s, r.errCount, want.status, want.errs)
+			}
+		}
+		if want := strings.Repeat("Error http://a/ connection refused\n", 3); out.String() != want {
+			t.Errorf("logged %q, want %q", out.String(), want)
+		}
+	})
+}
+
+func TestPollAbandonedAtStopIsNotAConnectionError(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		var out bytes.Buffer
+		f := newFakeHead(map[string][]answer{"http://a/": {{latency: time.Hour, status: "200 OK"}}})
+		ctx, cancel := context.WithTimeout(context.Background(), 10*ms)
+		defer cancel()
+		r := &Resource{url: "http://a/", errCount: 2}
+		start := time.Now()
+		s := r.Poll(ctx, f.head, log.New(&out, "", 0))
+		if d := time.Since(start); d != 10*ms {
+			t.Errorf("Poll returned at %v, want 10ms", d)
+		}
+		if s != context.DeadlineExceeded.Error() || r.errCount != 2 || out.Len() != 0 {
+			t.Errorf("Poll = %q, errCount %d, logged %q; want the ctx error, 2, nothing", s, r.errCount, out.String())
+		}
+	})
+}
+
+func TestStateMonitorReportsTheLatestStateEveryInterval(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		var out bytes.Buffer
+		var wg sync.WaitGroup
+		ctx, cancel := context.WithCancel(context.Background())
+		status := StateMonitor(ctx, &wg, log.New(stamped(&out), "", 0), 100*ms)
+		status <- State{"b", "200 OK"}
+		status <- State{"a", "404 Not Found"}
+		time.Sleep(150 * ms)
+		status <- State{"b", "500 Internal Server Error"}
+		time.Sleep(100 * ms)
+		cancel()
+		wg.Wait()
+		const want = `  100ms Current state:
+  100ms  a 404 Not Found
+  100ms  b 200 OK
+  200ms Current state:
+  200ms  a 404 Not Found
+  200ms  b 500 Internal Server Error
+`
+		if out.String() != want {
+			t.Errorf("the monitor printed:\n%s\nwant:\n%s", out.String(), want)
+		}
+	})
+}
+
+func TestStateMonitorsMapIsLocalToItsGoroutine(t *testing.T) {
+	// By construction: the map is made inside the function literal that the
+	// monitor's goroutine runs, so no other goroutine can name it.
+	file, err := parser.ParseFile(token.NewFileSet(), "url_poller.go", nil, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var monitor *ast.FuncDecl
+	for _, d := range file.Decls {
+		if fd, ok := d.(*ast.FuncDecl); ok && fd.Name.Name == "StateMonitor" {
+			monitor = fd
+		}
+	}
+	if monitor == nil {
+		t.Fatal("no StateMonitor in url_poller.go")
+	}
+	isMapMake := func(n ast.Node) bool {
+		call, ok := n.(*ast.CallExpr)
+		if !ok || len(call.Args) == 0 {
+			return false
+		}
+		_, isMap := call.Args[0].(*ast.MapType)
+		id, ok := call.Fun.(*ast.Ident)
+		return ok && id.Name == "make" && isMap
+	}
+	inside, outside := 0, 0
+	var walk func(n ast.Node, inLit bool)
+	walk = func(n ast.Node, inLit bool) {
+		ast.Inspect(n, func(c ast.Node) bool {
+			if c == n {
+				if isMapMake(c) {
+					if inLit {
+						inside++
+					} else {
+						outside++
+					}
+				}
+				return true
+			}
+			if lit, ok := c.(*ast.FuncLit); ok {
+				walk(lit.Body, true)
+				return false
+			}
+			if isMapMake(c) {
+				if inLit {
+					inside++
+				} else {
+					outside++
+				}
+			}
+			return true
+		})
+	}
+	walk(monitor.Body, false)
+	if inside != 1 || outside != 0 {
+		t.Errorf("StateMonitor makes %d maps inside its goroutine's function and %d outside; want 1 and 0", inside, outside)
+	}
+}
