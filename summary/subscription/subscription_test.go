@@ -444,7 +444,6 @@ func TestLoopKeepsSendingAndClosesWhileAFetchRuns(t *testing.T) {
 
 func TestMergeDeliversEveryItemOnceAndClosesEverySubscription(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		var fetchers []*scripted
 		var subs []Subscription
 		want := map[Item]bool{}
 		for c, ch := range []string{"a", "b", "c"} {
@@ -456,9 +455,7 @@ func TestMergeDeliversEveryItemOnceAndClosesEverySubscription(t *testing.T) {
 					want[it] = true
 				}
 			}
-			f := newScripted(steps...)
-			fetchers = append(fetchers, f)
-			subs = append(subs, Subscribe(f))
+			subs = append(subs, Subscribe(newScripted(steps...)))
 		}
 		m := Merge(subs...)
 		got := map[Item]int{}

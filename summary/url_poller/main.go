@@ -57,7 +57,7 @@ func parse(w io.Writer, args []string) (config, error) {
 			return errors.New("not a URL")
 		}
 		if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			return errors.New("want http://host/... or https://host/...")
+			return errors.New("want an http or https URL with a host")
 		}
 		c.urls = append(c.urls, s)
 		return nil

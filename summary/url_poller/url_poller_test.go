@@ -64,7 +64,7 @@ func (f *fakeHead) times(url string) []time.Duration {
 	return slices.Clone(f.calls[url])
 }
 
-var refused = errors.New("connection refused")
+var errRefused = errors.New("connection refused")
 
 func TestPollPollsOnScheduleReportsAndStops(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
@@ -72,7 +72,7 @@ func TestPollPollsOnScheduleReportsAndStops(t *testing.T) {
 			"http://ok/":      {{status: "200 OK"}},
 			"http://slow/":    {{latency: 20 * ms, status: "200 OK"}},
 			"http://missing/": {{status: "404 Not Found"}},
-			"http://refused/": {{err: refused}},
+			"http://refused/": {{err: errRefused}},
 		})
 		var out bytes.Buffer
 		ctx, cancel := context.WithTimeout(context.Background(), 950*ms)
@@ -121,10 +121,10 @@ func TestBackoffCountsConnectionErrorsOnlyAndAnyResponseResetsIt(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		const u = "http://flaky/"
 		f := newFakeHead(map[string][]answer{u: {
-			{err: refused},                        // errCount 1: next poll 350ms later
-			{err: refused},                        // 2: 450ms later
+			{err: errRefused},                     // errCount 1: next poll 350ms later
+			{err: errRefused},                     // 2: 450ms later
 			{status: "404 Not Found"},             // 0: 250ms later
-			{err: refused},                        // 1: 350ms later
+			{err: errRefused},                     // 1: 350ms later
 			{status: "500 Internal Server Error"}, // 0: 250ms later
 			{status: "200 OK"},
 		}})
@@ -175,7 +175,7 @@ func TestPollReturnsStatusAndCountsOnlyConnectionErrors(t *testing.T) {
 		var out bytes.Buffer
 		l := log.New(&out, "", 0)
 		f := newFakeHead(map[string][]answer{
-			"http://a/": {{err: refused}, {err: refused}, {status: "404 Not Found"}, {err: refused}, {status: "500 Internal Server Error"}},
+			"http://a/": {{err: errRefused}, {err: errRefused}, {status: "404 Not Found"}, {err: errRefused}, {status: "500 Internal Server Error"}},
 		})
 		r := &Resource{url: "http://a/"}
 		for i, want := range []struct {
