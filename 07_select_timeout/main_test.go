@@ -100,8 +100,9 @@ func TestParseEdges(t *testing.T) {
 // finish, and returns the output.
 func runInBubble(t *testing.T, args ...string) string {
 	t.Helper()
-	var out bytes.Buffer
+	var out capped
 	synctest.Test(t, func(t *testing.T) {
+		out.t = t
 		if err := run(&out, args); err != nil {
 			t.Fatal(err)
 		}
@@ -168,7 +169,7 @@ func TestRunWithoutASeedPrintsOneThatReplays(t *testing.T) {
 func TestRunWritesATrace(t *testing.T) {
 	// Outside synctest: trace.Start cannot run in a bubble. -n 0: nothing to wait for.
 	file := filepath.Join(t.TempDir(), "x.trace")
-	if err := run(&bytes.Buffer{}, []string{"-n", "0", "-trace", file}); err != nil {
+	if err := run(&capped{t: t}, []string{"-n", "0", "-trace", file}); err != nil {
 		t.Fatal(err)
 	}
 	b, err := os.ReadFile(file)

@@ -32,13 +32,29 @@ func listen(t *testing.T, main func(w *stampWriter), wantOut string, wantTook ti
 	synctest.Test(t, func(t *testing.T) {
 		t.Helper()
 		start := time.Now()
-		var out bytes.Buffer
+		out := capped{t: t}
 		main(stamped(&out))
 		if took := time.Since(start); out.String() != wantOut || took != wantTook {
 			t.Errorf("after %v:\n%s\nwant after %v:\n%s", took, out.String(), wantTook, wantOut)
 		}
 		joeFinishes()
 	})
+}
+
+// capped collects a listener's output and fails the test once it passes 2000
+// lines, so that a listener that never stops fails at once instead of
+// hanging the test.
+type capped struct {
+	t *testing.T
+	bytes.Buffer
+	lines int
+}
+
+func (c *capped) Write(p []byte) (int, error) {
+	if c.lines += bytes.Count(p, []byte("\n")); c.lines > 2000 {
+		c.t.Fatal("more than 2000 lines: the listener does not stop")
+	}
+	return c.Buffer.Write(p)
 }
 
 // joeFinishes sleeps long enough, in virtual time, for any Joe in these tests

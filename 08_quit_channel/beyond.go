@@ -106,6 +106,8 @@ func newSpeaker(msg string, pause func() time.Duration, cleanup func() error) *S
 // Close stops the speaker and returns its cleanup's error. Call it once: a
 // second call would wait for ever for a speaker that has gone.
 func (s *Speaker) Close() error {
+	// Unbuffered, as in Ajmani's talk: Close receives as soon as it has
+	// sent, so a buffer would change nothing.
 	errc := make(chan error)
 	s.closing <- errc // blocks until the speaker takes the request
 	return <-errc     // blocks until its cleanup has finished

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -38,11 +39,27 @@ func TestOneCancelStopsEverySpeakerSharingTheContext(t *testing.T) {
 	})
 }
 
+// atMost returns a pause source that pauses d up to n times; asked for more,
+// it fails the test and ends the speaker's goroutine, so that a speaker that
+// does not stop fails the test at once instead of hanging it.
+func atMost(t *testing.T, n int, d time.Duration) func() time.Duration {
+	return func() time.Duration {
+		if n == 0 {
+			t.Error("the speaker is still talking: it was not stopped")
+			runtime.Goexit() // deferred calls run: boringContext closes its channel
+		}
+		n--
+		return d
+	}
+}
+
 func TestCancelStopsEveryoneShowsBothStopping(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		begin := time.Now()
 		var out bytes.Buffer
-		cancelStopsEveryone(&out, every(10*ms), every(15*ms))
+		// If cancel did not stop them, Joe and Ann would talk for ever and
+		// main would never leave its loops: atMost ends them after 10 pauses.
+		cancelStopsEveryone(&out, atMost(t, 10, 10*ms), atMost(t, 10, 15*ms))
 		const want = "Joe: 0\nAnn: 0\nJoe: 1\nAnn: 1\nmain: cancel(); Joe and Ann have both stopped and closed their channels.\n"
 		if out.String() != want {
 			t.Fatalf("printed:\n%s\nwant:\n%s", out.String(), want)
@@ -57,25 +74,30 @@ func TestCancelStopsEveryoneShowsBothStopping(t *testing.T) {
 
 func TestCloseReturnsTheCleanupsErrorAfterTheCleanup(t *testing.T) {
 	for _, want := range []error{nil, errors.New("disk full")} {
-		synctest.Test(t, func(t *testing.T) {
-			cleaned := false
-			s := newSpeaker("Joe", every(10*ms), func() error {
-				time.Sleep(5 * ms) // a slow cleanup
-				cleaned = true
-				return want
+		// Joe speaks at 10ms, then pauses until 20ms and waits to send.
+		// Closed at 13ms he is mid-pause; at 25ms, blocked on a send.
+		for _, closeAt := range []time.Duration{13 * ms, 25 * ms} {
+			synctest.Test(t, func(t *testing.T) {
+				begin := time.Now()
+				cleaned := false
+				s := newSpeaker("Joe", every(10*ms), func() error {
+					time.Sleep(5 * ms) // a slow cleanup
+					cleaned = true
+					return want
+				})
+				if got := <-s.C; got != "Joe: 0" {
+					t.Fatalf("got %q, want \"Joe: 0\"", got)
+				}
+				time.Sleep(closeAt - 10*ms)
+				if err := s.Close(); err != want {
+					t.Fatalf("closed at %v: Close() = %v, want %v", closeAt, err, want)
+				}
+				if took := time.Since(begin); !cleaned || took != closeAt+5*ms {
+					t.Fatalf("closed at %v: Close returned at %v (cleaned up: %t), want after the 5ms cleanup", closeAt, took, cleaned)
+				}
+				checkNothingMore(t, s.C, false)
 			})
-			if got := <-s.C; got != "Joe: 0" {
-				t.Fatalf("got %q, want \"Joe: 0\"", got)
-			}
-			begin := time.Now()
-			if err := s.Close(); err != want {
-				t.Fatalf("Close() = %v, want %v", err, want)
-			}
-			if !cleaned || time.Since(begin) != 5*ms {
-				t.Fatalf("Close returned after %v (cleaned up: %t), want after the 5ms cleanup", time.Since(begin), cleaned)
-			}
-			checkNothingMore(t, s.C, false)
-		})
+		}
 	}
 }
 

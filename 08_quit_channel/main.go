@@ -78,7 +78,8 @@ func run(w io.Writer, args []string) (err error) {
 		seed = rand.Uint64()
 	}
 	// Stream 0 is main's, for the counts, like the talk's rand.Intn(10);
-	// each speaker gets a stream of its own.
+	// each speaker gets a stream of its own. (The output's text depends on
+	// the counts alone: the pauses decide only when each line appears.)
 	r := rand.New(rand.NewPCG(seed, 0))
 
 	fmt.Fprintln(w, "Four ways to tell Joe to stop: a quit channel, a round trip on it, a context, Close() error.")
