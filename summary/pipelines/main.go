@@ -86,12 +86,17 @@ func run(w io.Writer, args []string) error {
 		strings.TrimSpace(got.String()), held)
 	fmt.Fprintf(w, "explicit cancellation: took %s; close(done) let every stage return\n", lines(cancellation))
 
-	f := files{readFile: os.ReadFile, skip: ".git"}
-	return digest(w, *dir, *all, []way{
+	return digest(w, *dir, *all, threeWays(files{readFile: os.ReadFile, skip: ".git"}, *digesters))
+}
+
+// threeWays returns the three MD5Alls reading with f, the bounded one with
+// that many digesters.
+func threeWays(f files, digesters int) []way {
+	return []way{
 		{"serial", "one file after another", serial{f}.MD5All},
 		{"parallel", "a goroutine per file", parallel{f}.MD5All},
-		{"bounded", fmt.Sprintf("%d digesters", *digesters), bounded{f, *digesters}.MD5All},
-	})
+		{"bounded", fmt.Sprintf("%d digesters", digesters), bounded{f, digesters}.MD5All},
+	}
 }
 
 // A way is one of the three MD5Alls, with what to call it in the table.

@@ -162,6 +162,20 @@ func TestRunOutput(t *testing.T) {
 	}
 }
 
+func TestRunSaysHowManyMoreSumsThereAre(t *testing.T) {
+	root := t.TempDir()
+	sums := makeTree(t, root, 6)
+	synctest.Test(t, func(t *testing.T) {
+		var b strings.Builder
+		if err := run(&b, []string{"-dir", root}); err != nil {
+			t.Fatal(err)
+		}
+		if got, want := inOneOrder(b.String()), wantOutput(root, sums, 20, 5); got != want {
+			t.Fatalf("run printed\n%s\nwant\n%s", got, want)
+		}
+	})
+}
+
 func TestRunOfAnEmptyTree(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		root := t.TempDir()
