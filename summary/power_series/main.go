@@ -22,19 +22,27 @@ type series struct {
 }
 
 // demo lists what the default run prints: each operation on simple series,
-// then the feedback loops, exp, sin and cos.
-var demo = []series{
-	{"1/(1-x)", "Rep(1)", func(net *network) PS { return Rep(net, itor(1)) }},
-	{"3", "Mon(3, 0)", func(net *network) PS { return Mon(net, itor(3), 0) }},
-	{"x^3", "Mon(1, 3)", func(net *network) PS { return Mon(net, itor(1), 3) }},
-	{"1/(1-x) + 2x", "Add(Rep(1), Mon(2, 1))", func(net *network) PS { return Add(Rep(net, itor(1)), Mon(net, itor(2), 1)) }},
-	{"-2/(1-x)", "Cmul(-2, Rep(1))", func(net *network) PS { return Cmul(itor(-2), Rep(net, itor(1))) }},
-	{"1/(1-x)^2", "Mul(Rep(1), Rep(1))", func(net *network) PS { return Mul(Rep(net, itor(1)), Rep(net, itor(1))) }},
-	{"1/(1-x)^2", "Diff(Rep(1))", func(net *network) PS { return Diff(Rep(net, itor(1))) }},
-	{"-log(1-x)", "Integ(0, Rep(1))", func(net *network) PS { return Integ(itor(0), Rep(net, itor(1))) }},
-	{"exp(x)", "Exp(Mon(1, 1))", func(net *network) PS { return Exp(Mon(net, itor(1), 1)) }},
-	{"sin(x)", "Integ(0, cos)", func(net *network) PS { sin, _ := SinCos(net); return sin }},
-	{"cos(x)", "Integ(1, -sin)", func(net *network) PS { _, cos := SinCos(net); return cos }},
+// then the feedback loops, exp, sin and cos, and sin² + cos², which comes
+// out as 1 + 0x + 0x² + ... from the networks alone.
+func demo() []series {
+	return []series{
+		{"1/(1-x)", "Rep(1)", func(net *network) PS { return Rep(net, itor(1)) }},
+		{"3", "Mon(3, 0)", func(net *network) PS { return Mon(net, itor(3), 0) }},
+		{"x^3", "Mon(1, 3)", func(net *network) PS { return Mon(net, itor(1), 3) }},
+		{"1/(1-x) + 2x", "Add(Rep(1), Mon(2, 1))", func(net *network) PS { return Add(Rep(net, itor(1)), Mon(net, itor(2), 1)) }},
+		{"-2/(1-x)", "Cmul(-2, Rep(1))", func(net *network) PS { return Cmul(itor(-2), Rep(net, itor(1))) }},
+		{"1/(1-x)^2", "Mul(Rep(1), Rep(1))", func(net *network) PS { return Mul(Rep(net, itor(1)), Rep(net, itor(1))) }},
+		{"1/(1-x)^2", "Diff(Rep(1))", func(net *network) PS { return Diff(Rep(net, itor(1))) }},
+		{"-log(1-x)", "Integ(0, Rep(1))", func(net *network) PS { return Integ(itor(0), Rep(net, itor(1))) }},
+		{"exp(x)", "Exp(Mon(1, 1))", func(net *network) PS { return Exp(Mon(net, itor(1), 1)) }},
+		{"sin(x)", "Integ(0, cos)", func(net *network) PS { sin, _ := SinCos(net); return sin }},
+		{"cos(x)", "Integ(1, -sin)", func(net *network) PS { _, cos := SinCos(net); return cos }},
+		{"sin^2+cos^2", "Mul(S, S) + Mul(C, C)", func(net *network) PS {
+			sin, cos := SinCos(net)
+			SS, CC := Split(sin), Split(cos)
+			return Add(Mul(SS[0], SS[1]), Mul(CC[0], CC[1]))
+		}},
+	}
 }
 
 func main() {
@@ -81,7 +89,7 @@ func run(w io.Writer, args []string) error {
 		defer trace.Stop()
 	}
 	fmt.Fprintf(w, "The first %d coefficients (constant term first) of power series computed by networks of goroutines:\n", *n)
-	for _, s := range demo {
+	for _, s := range demo() {
 		net := newNetwork()
 		var coefficients strings.Builder
 		Printn(&coefficients, s.build(net), *n)

@@ -101,6 +101,7 @@ x^3          = Mon(1, 3)               0 0 0 1 0 0 0 0 0 0
 exp(x)       = Exp(Mon(1, 1))          1 1 1/2 1/6 1/24 1/120 1/720 1/5040 1/40320 1/362880
 sin(x)       = Integ(0, cos)           0 1 0 -1/6 0 1/120 0 -1/5040 0 1/362880
 cos(x)       = Integ(1, -sin)          1 0 -1/2 0 1/24 0 -1/720 0 1/40320 0
+sin^2+cos^2  = Mul(S, S) + Mul(C, C)   1 0 0 0 0 0 0 0 0 0
 `
 
 func TestMainDefaultRun(t *testing.T) {
@@ -137,7 +138,7 @@ func TestRunZeroAndOneCoefficients(t *testing.T) {
 				t.Fatal(err)
 			}
 			lines := strings.Split(out.String(), "\n")
-			if len(lines) != len(demo)+2 || lines[len(lines)-1] != "" {
+			if len(lines) != len(demo())+2 || lines[len(lines)-1] != "" {
 				t.Fatalf("-n %s printed %d lines:\n%s", n, len(lines)-1, out.String())
 			}
 			if wantHeader := "The first " + n + " coefficients"; !strings.HasPrefix(lines[0], wantHeader) {

@@ -41,7 +41,7 @@
 //     goroutines (its main ends with the process exit); select has been
 //     introduced by the talk's end.
 //   - coefficients are exact math/big.Rat values instead of the source's
-//     int64 fractions, which overflow after a few dozen terms of Exp.
+//     int64 fractions, which overflow at exp's 21st term (21! > 2⁶³).
 //   - every series is infinite: the source's end marker (a zero denominator)
 //     is gone, and a finite series such as Mon continues with zeros.
 //   - split is one goroutine with a queue per reader and a select, not the
@@ -61,6 +61,7 @@ import (
 )
 
 // A network is the goroutines and streams of one computation.
+// Changed: the source has none; its goroutines never stop.
 type network struct {
 	quit    chan struct{} // closed by the consumer when it has read what it wants
 	wg      sync.WaitGroup
@@ -96,8 +97,8 @@ func stop() {
 // next coefficient on dat.
 type dch struct {
 	req chan struct{}
-	dat chan *big.Rat // a coefficient is never modified once sent: Split hands it to two readers
-	net *network
+	dat chan *big.Rat // Changed: exact big.Rat; never modified once sent, as Split hands it to two readers
+	net *network      // Changed: whose quit every operation on the stream also waits on
 }
 
 // sameNetwork panics unless U and V belong to one network: one Close must
@@ -204,6 +205,8 @@ func repeat(dat *big.Rat, out *dch) {
 // out[i] has not yet read. It asks in only when a reader waits and its
 // queue is empty, and it serves each reader from its queue even while it
 // waits for in: without that, a feedback loop (Exp) would deadlock.
+// Changed: one goroutine with a queue per reader and one select, where the
+// source starts a goroutine per coefficient.
 func split(in *dch, out *dch2) {
 	var q [2][]*big.Rat
 	var wants [2]bool // out[i] has asked and not yet been served
@@ -310,7 +313,7 @@ func Cmul(c *big.Rat, U PS) PS {
 
 // Sub returns U − V.
 func Sub(U, V PS) PS {
-	return Add(U, Cmul(itor(-1), V))
+	return Add(U, Cmul(neg(itor(1)), V))
 }
 
 // Rep returns c + c·x + c·x² + ...: with c = 1, the series of 1/(1−x).

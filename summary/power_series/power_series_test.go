@@ -261,7 +261,7 @@ func TestOperationsAskTheirInputOnlyOnDemand(t *testing.T) {
 }
 
 func TestEveryGoroutineStopsWhenTheConsumerIsDone(t *testing.T) {
-	for _, s := range demo {
+	for _, s := range demo() {
 		for _, n := range []int{0, 1, 2, 15} {
 			t.Run(fmt.Sprintf("%s/%d", s.code, n), func(t *testing.T) {
 				synctest.Test(t, func(t *testing.T) {

@@ -12,15 +12,14 @@
 // that receives from the one before it and sends to the one after it: the
 // daisy chain of "Daisy-chain", except that here it keeps growing.
 //
-// What to notice: the program never tests a number for primality; the
-// chain's shape does it. It is also slow: a number is handed on until it
-// meets the filter of its smallest prime factor, so the k-th prime is handed
-// on k times, by generate and by each of the k-1 filters before it, and n
-// primes take more than n²/2 hand-offs. The time per prime grows in
-// proportion to n (the benchmark measures it), the total as n² or worse once
-// the chain of goroutines outgrows the processor's caches. Goroutines are
-// cheap enough to spend this way; a loop of trial divisions would not need
-// to be.
+// What to notice: no goroutine decides that a number is prime; a number is
+// prime because it got through every filter. It is also slow: a number is
+// handed on until it meets the filter of its smallest prime factor, so the
+// k-th prime is handed on k times, by generate and by each of the k-1
+// filters before it, and n primes take more than n²/2 hand-offs. The time
+// per prime grows at least in proportion to n, the total at least as n²
+// (the benchmark measures it). It shows goroutines off; it is no way to
+// find primes: the tests' plain trial division is far faster.
 //
 // Changed from the source:
 //   - generate, filter and sieve share a done channel; sieve closes it when
