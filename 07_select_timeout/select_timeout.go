@@ -11,7 +11,8 @@
 // longer than 100ms, however many came before. Made once before the loop
 // (timeoutWholeConversation), one timer bounds the whole conversation: "You
 // talk too much." at 500ms, however fast the messages come. The time on each
-// line of the program's output shows the timeout firing.
+// line of the program's output shows the timeout firing: a millisecond or so
+// late in a real run, exactly on time in the tests, which run in virtual time.
 //
 // Durations are the talk's divided by ten: Joe pauses up to 150ms (the talk's
 // 1.5s) against a 100ms timeout for each message (1s) and 500ms for the whole
