@@ -201,6 +201,10 @@ func TestRunWritesATrace(t *testing.T) {
 	if !bytes.HasPrefix(data, []byte("go 1.")) {
 		t.Fatalf("trace file starts %q, want a Go trace header", data[:min(len(data), 16)])
 	}
+	// run stopped the trace when it returned: a second traced run can start one.
+	if err := run(&out, []string{"-n", "1", "-trace", file + "2"}); err != nil {
+		t.Fatalf("a second traced run: %v", err)
+	}
 	if err := run(&out, []string{"-n", "1", "-trace", filepath.Join(t.TempDir(), "missing", "x.trace")}); err == nil {
 		t.Fatal("-trace into a missing directory: no error")
 	}
