@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"errors"
 	"flag"
+	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -11,6 +13,7 @@ import (
 	"strings"
 	"testing"
 	"testing/synctest"
+	"time"
 )
 
 // TestMain lets a test run the program's own main: the test binary, started
@@ -183,5 +186,52 @@ func TestRunWritesATrace(t *testing.T) {
 	bad := filepath.Join(t.TempDir(), "no such dir", "x.trace")
 	if err := run(&bytes.Buffer{}, []string{"-n", "0", "-trace", bad}); err == nil || !strings.HasPrefix(err.Error(), "-trace: ") {
 		t.Fatalf("run with -trace %s = %v, want an error naming -trace", bad, err)
+	}
+}
+
+func TestDefaultRunEndsWithin1700msAndJoeRarelyRunsOut(t *testing.T) {
+	c, err := parse(&bytes.Buffer{}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The first part hears each message within 100ms or stops; each pause is
+	// at most 149ms, so each message it hears comes within 99ms of the last,
+	// and Joe closes after the pause that follows his last message.
+	if worst := time.Duration(c.n)*99*ms + 500*ms; worst >= 1700*ms {
+		t.Errorf("with -n %d a run can take %v, want under 1.7s", c.n, worst)
+	}
+	// The chance that Joe's n pauses add up to under 500ms, so that the second
+	// part ends with "Joe has nothing more to say." before its timeout: the
+	// distribution of the sum of n uniform pauses in [0, 149] ms.
+	p := []float64{1}
+	for range c.n {
+		q := make([]float64, len(p)+149)
+		for s, x := range p {
+			for d := range 150 {
+				q[s+d] += x / 150
+			}
+		}
+		p = q
+	}
+	var under float64
+	for s := range min(500, len(p)) {
+		under += p[s]
+	}
+	if under >= 1.0/200 {
+		t.Errorf("with -n %d Joe runs out before 500ms with probability %.4f, want under 1/200", c.n, under)
+	}
+
+	// And in virtual time, over many seeds.
+	for seed := range uint64(100) {
+		synctest.Test(t, func(t *testing.T) {
+			start := time.Now()
+			if err := run(io.Discard, []string{"-seed", fmt.Sprint(seed + 1)}); err != nil {
+				t.Fatal(err)
+			}
+			if took := time.Since(start); took >= 1700*ms {
+				t.Errorf("-seed %d: the run took %v, want under 1.7s", seed+1, took)
+			}
+			joeFinishes()
+		})
 	}
 }

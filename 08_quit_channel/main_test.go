@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"errors"
 	"flag"
+	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -202,5 +204,22 @@ func TestPauseStreamsDiffer(t *testing.T) {
 	}
 	if same > 12 { // about 1 in 50 would match by chance
 		t.Fatalf("streams 1 and 2 of one seed agreed on %d of 100 pauses", same)
+	}
+}
+
+func TestRunEndsWithin1500ms(t *testing.T) {
+	// At worst each quit part hears 10 messages and then waits one more pause
+	// for Joe to hear quit: 11 pauses of 49ms; the last two parts wait 2
+	// pauses each. 2*11*49 + 2*2*49 = 1274ms.
+	for seed := range uint64(100) {
+		synctest.Test(t, func(t *testing.T) {
+			start := time.Now()
+			if err := run(io.Discard, []string{"-seed", fmt.Sprint(seed + 1)}); err != nil {
+				t.Fatal(err)
+			}
+			if took := time.Since(start); took >= 1500*ms {
+				t.Errorf("-seed %d: the run took %v, want under 1.5s", seed+1, took)
+			}
+		})
 	}
 }
