@@ -40,6 +40,11 @@ import (
 func timeoutEachMessage(w io.Writer, n int, pause func() time.Duration) {
 	c := boring("Joe", n, pause)
 	for {
+		// time.After makes a new timer each time round the loop. Since Go
+		// 1.23 a timer nobody refers to any more is collected even if it never
+		// fired, so this costs one small allocation per message. Use
+		// time.NewTimer and Reset instead in a loop hot enough for that to
+		// matter, or when you must Stop what a timer would trigger.
 		select {
 		case s, ok := <-c:
 			if !ok { // Changed: Joe says at most n messages.
