@@ -10,6 +10,10 @@
 // still pausing. Within one speaker the order stays: each input is copied by
 // one goroutine, one message at a time.
 //
+// A run without -seed prints the seed it picked; -seed replays that run: the same
+// lines at the same times, except that two speakers ready in the same
+// millisecond may be heard in either order.
+//
 // Changed from the talk:
 //   - boring sends n messages (-n, default 5, so main's 2n receives are the
 //     talk's ten) and then closes its channel, where the talk's loops forever;

@@ -14,6 +14,10 @@
 // slower speaker has spoken, and a line after each round says so. Within a
 // round Joe or Ann may come first; nobody says two things in one round.
 //
+// A run without -seed prints the seed it picked; -seed replays that run: the same
+// lines at the same times, except that two speakers ready in the same
+// millisecond may be heard in either order.
+//
 // Changed from the talk:
 //   - boring sends n Messages (-n rounds, default 5 as in the talk) and then
 //     closes its channel, where the talk's loops forever. fanIn's goroutines

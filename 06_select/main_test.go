@@ -85,14 +85,21 @@ func TestMainRejectsBadInputInOneLine(t *testing.T) {
 		{[]string{"extra"}, `unexpected argument "extra"`},
 		{[]string{"-trace", filepath.Join(t.TempDir(), "no such dir", "x.trace")}, "-trace"},
 	} {
-		stdout, stderr, status := runMain(t, tc.args...)
-		if status != 2 || stdout != "" {
-			t.Errorf("%q: exit status %d, stdout %q; want 2 and nothing", tc.args, status, stdout)
+		label := strings.Join(tc.args, " ")
+		if tc.want == "-trace" {
+			label = "-trace in a missing directory"
 		}
-		if !strings.HasPrefix(stderr, name+": ") || strings.Count(stderr, "\n") != 1 || !strings.HasSuffix(stderr, "\n") ||
-			!strings.Contains(stderr, tc.want) {
-			t.Errorf("%q: stderr %q, want one line %q... naming %q", tc.args, stderr, name+": ", tc.want)
-		}
+		t.Run(label, func(t *testing.T) {
+			t.Parallel() // each runs a process of its own
+			stdout, stderr, status := runMain(t, tc.args...)
+			if status != 2 || stdout != "" {
+				t.Errorf("%q: exit status %d, stdout %q; want 2 and nothing", tc.args, status, stdout)
+			}
+			if !strings.HasPrefix(stderr, name+": ") || strings.Count(stderr, "\n") != 1 || !strings.HasSuffix(stderr, "\n") ||
+				!strings.Contains(stderr, tc.want) {
+				t.Errorf("%q: stderr %q, want one line %q... naming %q", tc.args, stderr, name+": ", tc.want)
+			}
+		})
 	}
 }
 
