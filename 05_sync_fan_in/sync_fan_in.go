@@ -77,7 +77,7 @@ func boring(msg string, n int, pause func() time.Duration) <-chan Message {
 	waitForIt := make(chan bool) // Shared between all messages.
 	go func() {
 		for i := range n { // Changed: n Messages, then stop.
-			time.Sleep(pause()) // Changed: before the send, not after it (see the doc comment).
+			time.Sleep(pause()) // Changed: before the send, not between it and the wait (see the doc comment).
 			c <- Message{fmt.Sprintf("%s: %d", msg, i), waitForIt}
 			<-waitForIt // blocks until main says go on
 		}
