@@ -31,7 +31,7 @@ func main() {
 }
 
 const (
-	minLatency = 20 * time.Millisecond // half of it, the timeout and the client's patience, must outlast a loopback round trip
+	minLatency = 20 * time.Millisecond // below this, the timed-out request could time out before it reaches the backend
 	maxLatency = 500 * time.Millisecond
 )
 
@@ -71,13 +71,14 @@ func run(w io.Writer, args []string) error {
 		defer trace.Stop()
 	}
 
-	seen := make(chan backendEvent, 3) // room for one event per request: the backend never waits for run
-	sys, err := start(&fakeBackend{latency: *latency, ended: func(e backendEvent) { seen <- e }}, *today)
+	reports := newBackendLog()
+	fake := &fakeBackend{latency: *latency, started: reports.started, ended: reports.ended}
+	sys, err := start(fake, *today)
 	if err != nil {
 		return err
 	}
 	defer sys.Close()
-	client := &http.Client{Transport: &http.Transport{}}
+	client := &http.Client{Transport: &http.Transport{}, Timeout: 10 * time.Second} // a safety net only
 	defer client.CloseIdleConnections()
 
 	how := "the article's httpDo"
@@ -90,7 +91,7 @@ func run(w io.Writer, args []string) error {
 	half := *latency / 2
 	requests := []struct {
 		what, query, timeout string
-		giveUp               time.Duration // the client's own patience; 0: waits for the answer
+		giveUp               time.Duration // the client cancels this long after the backend has the request; 0: it waits
 	}{
 		{"fast", "golang", (10 * *latency).String(), 0},
 		{"timed out", "gophers", half.String(), 0},
@@ -103,12 +104,26 @@ func run(w io.Writer, args []string) error {
 		}
 		fmt.Fprintf(w, "%s: GET %s\n", r.what, strings.TrimPrefix(u, sys.URL))
 		ctx, cancel := context.WithCancel(context.Background())
+		var givingUp sync.WaitGroup
 		if r.giveUp > 0 {
-			ctx, cancel = context.WithTimeout(context.Background(), r.giveUp)
-			fmt.Fprintf(w, "  (the client gives up after %v)\n", r.giveUp)
+			fmt.Fprintf(w, "  (the client gives up %v after the backend has the request)\n", r.giveUp)
+			givingUp.Go(func() {
+				select {
+				case <-reports.arrival(r.query):
+					t := time.NewTimer(r.giveUp)
+					defer t.Stop()
+					select {
+					case <-t.C:
+						cancel()
+					case <-ctx.Done():
+					}
+				case <-ctx.Done():
+				}
+			})
 		}
 		status, body, elapsed, err := get(ctx, client, u)
 		cancel()
+		givingUp.Wait()
 		if err != nil {
 			fmt.Fprintf(w, "  the client got no answer after %v: %v\n", ms(elapsed), errors.Unwrap(err))
 		} else {
@@ -117,20 +132,79 @@ func run(w io.Writer, args []string) error {
 				fmt.Fprintf(w, "    %s", line)
 			}
 		}
-		// The backend reports when its request ends; that may come a moment
-		// after the client's answer. The deadline is only a safety net.
+		// If the request reached the backend, wait until the backend is done
+		// with it (its context ends a moment after the client's answer), so
+		// that shutting down does not end it first. The deadline is a
+		// safety net.
 		select {
-		case e := <-seen:
-			fmt.Fprintf(w, "  backend: %v\n", e)
-		case <-time.After(5 * time.Second):
-			return fmt.Errorf("the backend reported nothing about %q", r.query)
+		case <-reports.arrival(r.query):
+			select {
+			case <-reports.end(r.query):
+			case <-time.After(10 * time.Second):
+				return fmt.Errorf("the backend never finished with %q", r.query)
+			}
+		default: // it never arrived (see below)
 		}
 	}
 	if err := sys.Close(); err != nil {
 		return err
 	}
 	fmt.Fprintln(w, "both servers stopped; no handler or backend request left running")
+	fmt.Fprintln(w, "the backend saw, through its own requests' contexts:")
+	for _, r := range requests {
+		if e, ok := reports.event(r.query); ok {
+			fmt.Fprintf(w, "  %v\n", e)
+		} else {
+			// Only when the frontend's timeout came before its request
+			// reached the backend: on a very busy machine.
+			fmt.Fprintf(w, "  q=%q never arrived: the frontend gave up before sending it\n", r.query)
+		}
+	}
 	return nil
+}
+
+// A backendLog keeps what the fake backend reported, by query (each query
+// reaches the backend at most once here), and lets run wait for a query to
+// arrive there or to be done.
+type backendLog struct {
+	mu       sync.Mutex
+	arrivals map[string]chan struct{} // closed when the query reaches the backend
+	ends     map[string]chan struct{} // closed when the backend is done with it
+	events   map[string]backendEvent
+}
+
+func newBackendLog() *backendLog {
+	return &backendLog{arrivals: map[string]chan struct{}{}, ends: map[string]chan struct{}{}, events: map[string]backendEvent{}}
+}
+
+// signal returns the channel for q in m, made on first use.
+func (l *backendLog) signal(m map[string]chan struct{}, q string) chan struct{} {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	c, ok := m[q]
+	if !ok {
+		c = make(chan struct{})
+		m[q] = c
+	}
+	return c
+}
+
+func (l *backendLog) arrival(q string) <-chan struct{} { return l.signal(l.arrivals, q) }
+func (l *backendLog) end(q string) <-chan struct{}     { return l.signal(l.ends, q) }
+func (l *backendLog) started(q string)                 { close(l.signal(l.arrivals, q)) }
+
+func (l *backendLog) ended(e backendEvent) {
+	l.mu.Lock()
+	l.events[e.query] = e
+	l.mu.Unlock()
+	close(l.signal(l.ends, e.query))
+}
+
+func (l *backendLog) event(q string) (backendEvent, bool) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	e, ok := l.events[q]
+	return e, ok
 }
 
 // validate checks the flags that size something.
