@@ -39,7 +39,8 @@
 // Changed from the source:
 //   - the quit channel, network and spawn above: the source never stops its
 //     goroutines (its main ends with the process exit); select has been
-//     introduced by the talk's end.
+//     introduced by the talk's end. The source's bare <-Z.req and
+//     Z.dat <- u are Z.demand() and Z.reply(u) here, which also wait on quit.
 //   - coefficients are exact math/big.Rat values instead of the source's
 //     int64 fractions, which overflow at exp's 21st term (21! > 2⁶³).
 //   - every series is infinite: the source's end marker (a zero denominator)
