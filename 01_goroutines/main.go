@@ -75,7 +75,7 @@ func run(w io.Writer, args []string) error {
 		fmt.Fprintln(w, `main runs go boring("boring!") and returns at once ("Ignoring it"):`)
 		ignoringIt(out, *n, pause)
 	} else {
-		fmt.Fprintf(w, "main runs go boring(\"boring!\"), listens for %v, then leaves with boring still talking:\n", *listen)
+		fmt.Fprintf(w, "main runs go boring(\"boring!\"), listens for %v, then leaves:\n", *listen)
 		ignoringItALittleLess(out, *listen, *n, pause)
 	}
 	// The talk's main returns here and the program exits. What boring says

@@ -24,7 +24,8 @@
 //
 // Changed from the talk:
 //   - boring sends n messages instead of looping forever (main receives n, the
-//     talk's five by default), so that it returns once main has heard them all.
+//     talk's five by default), so that it returns after its last message and
+//     pause, while the program goes on to the aside.
 //   - boring takes pause, the source of its pauses, so that a test can choose
 //     them. The program draws them like the talk, a tenth as long: under 100ms.
 //   - main writes to w instead of standard output; w (main.go) stamps each

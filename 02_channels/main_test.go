@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"os"
 	"os/exec"
@@ -11,6 +12,7 @@ import (
 	"strings"
 	"testing"
 	"testing/synctest"
+	"time"
 )
 
 // TestMain lets a test run the program itself: the test binary, run again
@@ -24,10 +26,13 @@ func TestMain(m *testing.M) {
 }
 
 // runMain runs the program with args and returns its stdout, stderr and exit
-// status.
+// status. A program that does not end within 10s is killed: a safety net that
+// turns a hang into a failure, not an assertion about time.
 func runMain(t *testing.T, args ...string) (stdout, stderr string, status int) {
 	t.Helper()
-	cmd := exec.Command(os.Args[0], args...)
+	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, os.Args[0], args...)
 	cmd.Env = append(os.Environ(), "GO_CONCURRENCY_RUN_MAIN=1", "GORACE=atexit_sleep_ms=0")
 	var o, e bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &o, &e
@@ -38,6 +43,9 @@ func runMain(t *testing.T, args ...string) (stdout, stderr string, status int) {
 		status = exit.ExitCode()
 	case err != nil:
 		t.Fatalf("running the program: %v", err)
+	}
+	if ctx.Err() != nil {
+		t.Fatalf("the program with %q did not end within 10s", args)
 	}
 	return o.String(), e.String(), status
 }

@@ -21,7 +21,9 @@
 // Changed from the talk:
 //   - boring sends n messages instead of looping forever (main hears n each,
 //     the talk's five by default), then closes its channel: its goroutine
-//     ends, and a caller can range over the channel.
+//     ends, and a caller can range over the channel. As in the talk, a pause
+//     follows each message, so the close comes one pause after the last
+//     message; the tests wait for it, the program exits without waiting.
 //   - boring takes pause, the source of its pauses, so that a test can choose
 //     them. The program draws them like the talk, a tenth as long: under 100ms,
 //     from its own source for each goroutine.

@@ -56,6 +56,9 @@ func (c *sendClock) sent() []time.Duration {
 	return slices.Clone(c.at)
 }
 
+// boring returns a receive-only channel: with a chan string this would not compile.
+var _ func(string, int, func() time.Duration) <-chan string = boring
+
 // boring returns its channel at once; each message is sent, then the pause
 // follows; after the last pause the channel closes, which ends the range.
 func TestGeneratorSendsThenPausesThenCloses(t *testing.T) {
