@@ -25,8 +25,10 @@
 // Changed from the article:
 //   - The article redefines gen, sq and merge with a done parameter; one
 //     package cannot hold two functions of one name, so the second set is
-//     genDone, sqDone and mergeDone. Its intermediate steps (a buffered merge,
-//     "bad code", and done sent twice, "tedious") are described, not shown.
+//     genDone, sqDone and mergeDone. The article's two steps in between are
+//     left out, as it rejects both: a buffer on merge's out sized to the
+//     values left over ("bad code": it breaks when the counts change), and
+//     one value sent on done per blocked sender ("tedious and error-prone").
 //   - The article's mains (Println to stdout) become square, fanOut, stopShort
 //     and cancellation, which write to w; stopShort returns out so that run
 //     can show the blocked sender, then release it.
