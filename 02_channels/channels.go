@@ -67,7 +67,7 @@ func boring(msg string, c chan string, n int, pause func() time.Duration) {
 func handOff(capacity, n int, gap time.Duration) []time.Duration {
 	start := time.Now()
 	c := make(chan int, capacity)
-	done := make(chan bool)
+	done := make(chan bool) // a buffer here would change nothing: main waits for done anyway
 	go func() { // the receiver
 		for range n {
 			time.Sleep(gap)
