@@ -68,7 +68,7 @@ func handOff(capacity, n int, gap time.Duration) []time.Duration {
 	start := time.Now()
 	c := make(chan int, capacity)
 	done := make(chan bool) // a buffer here would change nothing: main waits for done anyway
-	go func() { // the receiver
+	go func() {             // the receiver
 		for range n {
 			time.Sleep(gap)
 			<-c
