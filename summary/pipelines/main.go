@@ -6,8 +6,10 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"maps"
 	"os"
+	"path/filepath"
 	"runtime/trace"
 	"slices"
 	"strings"
@@ -32,14 +34,15 @@ func oneLine(err error) string {
 
 const (
 	maxDigesters = 1000
-	shownSums    = 5 // sums printed without -all
+	maxFiles     = 20_000 // the parallel MD5All starts a goroutine per file, each holding its file's contents
+	shownSums    = 5      // sums printed without -all
 )
 
 // run parses args and shows the pipelines, writing what a reader sees to w.
 func run(w io.Writer, args []string) error {
 	fs := flag.NewFlagSet("pipelines", flag.ContinueOnError)
 	fs.SetOutput(io.Discard) // main prints one line; -h prints below
-	dir := fs.String("dir", ".", "the file tree MD5All digests (.git directories are left out)")
+	dir := fs.String("dir", ".", fmt.Sprintf("the file tree MD5All digests (.git directories are left out; at most %d files)", maxFiles))
 	digesters := fs.Int("digesters", 20, fmt.Sprintf("goroutines the bounded MD5All reads files with (1 to %d)", maxDigesters))
 	all := fs.Bool("all", false, fmt.Sprintf("print every sum, not just the first %d", shownSums))
 	traceFile := fs.String("trace", "", "write a runtime/trace execution trace to `file` (view: go tool trace file)")
@@ -62,6 +65,9 @@ func run(w io.Writer, args []string) error {
 		return fmt.Errorf("-dir: %w", err)
 	} else if !info.IsDir() {
 		return fmt.Errorf("-dir %q is not a directory", *dir)
+	}
+	if err := checkSize(*dir, maxFiles); err != nil {
+		return err
 	}
 	if *traceFile != "" {
 		f, err := os.Create(*traceFile)
@@ -139,6 +145,34 @@ func digest(w io.Writer, dir string, all bool, ways []way) error {
 	}
 	if len(shown) < len(paths) {
 		fmt.Fprintf(w, "... and %d more (-all prints every one)\n", len(paths)-len(shown))
+	}
+	return nil
+}
+
+// checkSize refuses a tree of more than limit regular files (leaving out
+// .git, like the digests), before any MD5All starts.
+func checkSize(dir string, limit int) error {
+	n := 0
+	errTooMany := errors.New("too many files")
+	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		switch {
+		case err != nil:
+			return err
+		case d.IsDir() && d.Name() == ".git":
+			return filepath.SkipDir
+		case d.Type().IsRegular():
+			n++
+			if n > limit {
+				return errTooMany
+			}
+		}
+		return nil
+	})
+	if errors.Is(err, errTooMany) {
+		return fmt.Errorf("-dir %q holds more than %d files: the parallel MD5All would read them all at once; pick a smaller tree", dir, limit)
+	}
+	if err != nil {
+		return fmt.Errorf("-dir: %w", err)
 	}
 	return nil
 }

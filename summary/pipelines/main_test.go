@@ -276,3 +276,18 @@ func TestOneLineKeepsNewlinesOut(t *testing.T) {
 		t.Fatalf("oneLine gave %q", got)
 	}
 }
+
+func TestCheckSizeRefusesTreesOverTheLimit(t *testing.T) {
+	root := t.TempDir()
+	makeTree(t, root, 7) // 7 files, plus .git/HEAD and a link, which do not count
+	if err := checkSize(root, 7); err != nil {
+		t.Fatalf("7 files with limit 7: %v", err)
+	}
+	err := checkSize(root, 6)
+	if err == nil || !strings.Contains(err.Error(), "more than 6 files") {
+		t.Fatalf("7 files with limit 6: %v, want a refusal", err)
+	}
+	if err := checkSize(filepath.Join(root, "missing"), 6); err == nil || !strings.HasPrefix(err.Error(), "-dir: ") {
+		t.Fatalf("a missing tree: %v, want a -dir error", err)
+	}
+}
