@@ -67,8 +67,10 @@ func boring(msg string, c chan string, n int, pause func() time.Duration) {
 func handOff(capacity, n int, gap time.Duration) []time.Duration {
 	start := time.Now()
 	c := make(chan int, capacity)
-	done := make(chan bool) // a buffer here would change nothing: main waits for done anyway
-	go func() {             // the receiver
+	// The receiver says when it has taken every value. A buffer on done
+	// would change nothing: main is waiting for it.
+	done := make(chan bool)
+	go func() { // the receiver
 		for range n {
 			time.Sleep(gap)
 			<-c
