@@ -68,7 +68,7 @@ func handOff(capacity, n int, gap time.Duration) []time.Duration {
 	start := time.Now()
 	c := make(chan int, capacity)
 	// The receiver says when it has taken every value. A buffer on done
-	// would change nothing: main is waiting for it.
+	// would change nothing: handOff waits for it in any case.
 	done := make(chan bool)
 	go func() { // the receiver
 		for range n {
