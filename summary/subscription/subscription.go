@@ -162,7 +162,7 @@ func feedReader(w io.Writer, after time.Duration, seed uint64) {
 		Subscribe(Fetch("googledevelopers.blogspot.com", 30*time.Millisecond, seed, 3)))
 
 	// Close the subscriptions after some time.
-	closed := make(chan error, 1) // Changed: the result goes to main, which prints it.
+	closed := make(chan error) // Changed: the result goes to main, which receives it once the stream has ended.
 	time.AfterFunc(after, func() {
 		closed <- merged.Close()
 	})

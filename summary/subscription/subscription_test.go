@@ -259,12 +259,14 @@ func TestCloseReturnsTheMostRecentFetchError(t *testing.T) {
 func TestAFailedFetchIsRetriedAfterOneSecond(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		boom := errors.New("boom")
-		f := newScripted(step{err: boom, after: time.Millisecond}, step{err: boom}, step{after: time.Hour})
+		// A failed fetch's items are dropped, and its next is ignored.
+		f := newScripted(step{items: items("a", 1), err: boom, after: time.Millisecond}, step{err: boom}, step{after: time.Hour})
 		s := Subscribe(f)
 		time.Sleep(5 * time.Second)
 		if want := []time.Duration{0, time.Second, 2 * time.Second}; !slices.Equal(f.callTimes(), want) {
 			t.Errorf("Fetch was called at %v, want %v (the fetcher's next is ignored after an error)", f.callTimes(), want)
 		}
+		nothingReady(t, s)
 		if err := s.Close(); err != nil {
 			t.Errorf("Close = %v, want nil: the last fetch succeeded", err)
 		}

@@ -7,6 +7,7 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
+	"io"
 	"log"
 	"net/http"
 	"slices"
@@ -34,6 +35,7 @@ type fakeHead struct {
 	start   time.Time
 	answers map[string][]answer
 	calls   map[string][]time.Duration
+	bodies  []*body
 }
 
 func newFakeHead(answers map[string][]answer) *fakeHead {
@@ -55,7 +57,41 @@ func (f *fakeHead) head(ctx context.Context, url string) (*http.Response, error)
 	if a.err != nil {
 		return nil, a.err
 	}
-	return &http.Response{Status: a.status, Body: http.NoBody}, nil
+	body := &body{}
+	f.mu.Lock()
+	f.bodies = append(f.bodies, body)
+	f.mu.Unlock()
+	return &http.Response{Status: a.status, Body: body}, nil
+}
+
+// body is an empty response body that records whether it was closed.
+type body struct {
+	mu     sync.Mutex
+	closed bool
+}
+
+func (b *body) Read([]byte) (int, error) { return 0, io.EOF }
+
+func (b *body) Close() error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.closed = true
+	return nil
+}
+
+// allClosed reports whether every response body handed out has been closed.
+func (f *fakeHead) allClosed() bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for _, b := range f.bodies {
+		b.mu.Lock()
+		closed := b.closed
+		b.mu.Unlock()
+		if !closed {
+			return false
+		}
+	}
+	return true
 }
 
 func (f *fakeHead) times(url string) []time.Duration {
@@ -189,6 +225,9 @@ func TestPollReturnsStatusAndCountsOnlyConnectionErrors(t *testing.T) {
 				t.Errorf("poll %d: %q, errCount %d; want %q, %d", i, s, r.errCount, want.status, want.errs)
 			}
 		}
+		if !f.allClosed() {
+			t.Error("Poll left a response body open")
+		}
 		if want := strings.Repeat("Error http://a/ connection refused\n", 3); out.String() != want {
 			t.Errorf("logged %q, want %q", out.String(), want)
 		}
@@ -296,4 +335,46 @@ func TestStateMonitorsMapIsLocalToItsGoroutine(t *testing.T) {
 	if inside != 1 || outside != 0 {
 		t.Errorf("StateMonitor makes %d maps inside its goroutine's function and %d outside; want 1 and 0", inside, outside)
 	}
+}
+
+func TestPollerStopsWhileBlockedOnASend(t *testing.T) {
+	for _, readStatus := range []bool{false, true} { // stuck sending the status; stuck passing the resource on
+		synctest.Test(t, func(t *testing.T) {
+			ctx, cancel := context.WithTimeout(context.Background(), 10*ms)
+			defer cancel()
+			in, out, status := make(chan *Resource, 1), make(chan *Resource), make(chan State, 1)
+			if !readStatus {
+				status = make(chan State) // nobody receives
+			}
+			in <- &Resource{url: "http://ok/"}
+			f := newFakeHead(map[string][]answer{"http://ok/": {{status: "200 OK"}}})
+			start := time.Now()
+			Poller(ctx, in, out, status, f.head, log.New(&bytes.Buffer{}, "", 0))
+			if d := time.Since(start); d != 10*ms {
+				t.Errorf("Poller returned at %v, want 10ms", d)
+			}
+		})
+	}
+}
+
+// slowAbortHead is a Head whose requests end only when ctx is done, and then
+// take 5ms more to give up.
+func slowAbortHead(ctx context.Context, url string) (*http.Response, error) {
+	<-ctx.Done()
+	time.Sleep(5 * ms)
+	return nil, ctx.Err()
+}
+
+func TestPollReturnsOnlyWhenEveryGoroutineHasEnded(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		// Three URLs, two pollers: both pollers hang in a request, the feeder
+		// hangs on its third send; the monitor waits.
+		ctx, cancel := context.WithTimeout(context.Background(), 10*ms)
+		defer cancel()
+		start := time.Now()
+		poll(ctx, log.New(&bytes.Buffer{}, "", 0), []string{"http://a/", "http://b/", "http://c/"}, slowAbortHead)
+		if d := time.Since(start); d != 15*ms {
+			t.Errorf("poll returned at %v, want 15ms: when the pollers' requests have given up", d)
+		}
+	})
 }
