@@ -19,14 +19,16 @@
 //
 // What to notice:
 //   - Ping-pong: the ball is a *Ball, and whoever holds it may change it:
-//     passing it on the unbuffered table channel hands over the right to
-//     touch it. The unbuffered channel makes the players alternate, and when
-//     main wakes to take the ball it waits in line behind the player already
-//     waiting: it gets the ball one hit later. (Who hits first is up to the
-//     scheduler.) If nobody tosses the ball in, every goroutine waits for it and
-//     the runtime stops the program: "fatal error: all goroutines are asleep -
-//     deadlock!", followed by the stack of every goroutine. The program shows
-//     that in a child process (main.go), so that the demo itself goes on.
+//     passing it on the table channel hands over the right to touch it. A
+//     player puts the ball back while the other is already waiting for it, so
+//     they alternate; when main wakes to take the ball it waits in line behind
+//     the waiting player and gets the ball one hit later. (Who hits first is up
+//     to the scheduler.) If nobody tosses the ball in, every goroutine waits
+//     for it and the runtime stops the program: "fatal error: all goroutines
+//     are asleep - deadlock!", followed by the stack of every goroutine. The
+//     program shows that in a child process (main.go), so that the demo itself
+//     goes on; built with -race it only says so, as the race detector keeps the
+//     runtime from seeing this deadlock (golang/go#20588).
 //   - The naive loop (naive.go, built only with -tags naive) has the talk's
 //     three bugs: Close and loop share closed and err without
 //     synchronisation (the race detector reports it), a Close during
@@ -43,15 +45,17 @@
 //
 // Changed from the talk:
 //   - Durations are the talk's divided by ten: the ball is held 10ms and main
-//     sleeps 95ms (not 100ms: see pingPong); the fake feeds' next fetch is 0 to 200ms away in steps
-//     of 50ms; a failed fetch is retried after 1s; the merged stream is closed
-//     after 300ms.
+//     sleeps 95ms (not 100ms: see pingPong); a fake feed publishes items 0 to
+//     200ms apart in steps of 50ms (the talk's fake next fetch, 0 to 2s); a
+//     failed fetch is retried after 1s; the merged stream is closed after
+//     300ms.
 //   - player stops when main closes the table after taking the ball off it,
 //     and pingPong waits for both players, so no goroutine outlives the game.
-//   - The fake fetcher is a feed that publishes items at seeded random times,
-//     each feed at its own phase (10, 20 or 30ms past a multiple of 50ms), and
-//     like a real feed each Fetch returns its latest three items, so the same
-//     item comes back on several fetches and the GUID filter has work to do.
+//   - Fetch(domain) takes a phase, a seed and a stream as well: the fake
+//     fetcher is a feed that publishes items at seeded random times, each
+//     feed at its own phase (10, 20 or 30ms past a multiple of 50ms), and like
+//     a real feed each Fetch returns its latest three items, so the same item
+//     comes back on several fetches and the GUID filter has work to do.
 //     Distinct phases mean no two feeds deliver at the same instant, so a
 //     seed replays the same output.
 //   - feedReader's timer hands Close's result to main through a channel and

@@ -21,8 +21,9 @@ func TestPingPongPlayersAlternateAndMainGetsTheBallOneHitLate(t *testing.T) {
 		pingPong(stamped(&out))
 		// Main wakes at 95ms while pong holds the ball (hit 10 at 90ms);
 		// ping has waited since 90ms, so it catches the ball at 100ms and
-		// main only at 110ms. Each hit waits for the previous player's 10ms:
-		// the unbuffered table hands the ball over in lockstep.
+		// main only at 110ms. Each hit waits for the previous player's 10ms.
+		// (A buffer of one on the table would change nothing: whenever the
+		// ball is put back, someone is already waiting for it.)
 		if d := time.Since(start); d != 110*ms {
 			t.Errorf("pingPong returned after %v, want 110ms", d)
 		}
