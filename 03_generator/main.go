@@ -36,7 +36,7 @@ func run(w io.Writer, args []string) error {
 	traceFile := fs.String("trace", "", "write a runtime/trace execution trace to `file` (view: go tool trace file)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
-			fmt.Fprintln(w, "generator: boring returns a channel; main hears Joe's, then Ann's, in lockstep")
+			fmt.Fprintln(w, "generator: boring returns a channel; main hears one such service, then Joe's and Ann's in lockstep")
 			fmt.Fprintln(w, "usage: go run ./03_generator [flags]")
 			fs.SetOutput(w)
 			fs.PrintDefaults()
@@ -61,10 +61,12 @@ func run(w io.Writer, args []string) error {
 		*seed = newSeed()
 	}
 
-	fmt.Fprintf(w, "Joe and Ann are two boring services; main hears Joe, then Ann, %d times:\n", *n)
-	// Each generator's goroutine gets its own pause source: a rand.Rand is
-	// not safe for concurrent use.
-	services(newStampWriter(w), *n, randomPauses(*seed, 1), randomPauses(*seed, 2))
+	// Each generator's goroutine gets its own pause source (a rand.Rand is
+	// not safe for concurrent use); each part has its own time column.
+	fmt.Fprintf(w, "boring returns a channel; main hears %d messages on it, then leaves:\n", *n)
+	generator(newStampWriter(w), *n, randomPauses(*seed, 1))
+	fmt.Fprintf(w, "\nJoe and Ann are two boring services; main hears Joe, then Ann, %d times:\n", *n)
+	services(newStampWriter(w), *n, randomPauses(*seed, 2), randomPauses(*seed, 3))
 	if pickedSeed {
 		fmt.Fprintf(w, "seed %d: run again with -seed %d to replay\n", *seed, *seed)
 	}

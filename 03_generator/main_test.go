@@ -50,36 +50,46 @@ func runMain(t *testing.T, args ...string) (stdout, stderr string, status int) {
 	return o.String(), e.String(), status
 }
 
-// runOK runs run in the caller's bubble and returns what it printed. Then it
-// waits out the generators' last pauses (under 100ms), after which both must
-// have closed their channels and ended: if not, the bubble fails the test.
+// runOK runs run in the caller's bubble and returns what it printed. It does
+// not wait: each generator closes its channel and ends as main takes its last
+// message, so nothing may be left sleeping when run returns, or the bubble
+// fails the test.
 func runOK(t *testing.T, args ...string) string {
 	t.Helper()
 	var out bytes.Buffer
 	if err := run(&out, args); err != nil {
 		t.Fatalf("run(%q): %v", args, err)
 	}
-	time.Sleep(maxPause * time.Millisecond)
 	return out.String()
 }
 
-// Seed 1 draws Joe's pauses 99, 10, 86, 91ms... and Ann's 76, 61, 78, 79ms...:
-// Ann is ready with "Ann: 1" at 76ms but speaks at 99ms, after Joe.
+// Seed 1 draws boring!'s pauses 99, 10, 86, 91, 28ms, Joe's 76, 61, 78, 79,
+// 23ms and Ann's 56, 69, 99, 93, 56ms. Ann is ready with "Ann: 0" at 56ms
+// but speaks at 76ms, after Joe; Joe is ready with "Joe: 4" at 317ms but
+// speaks at 337ms, after Ann.
 func TestRunWithFixedSeed(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		got := runOK(t, "-seed", "1")
-		want := `Joe and Ann are two boring services; main hears Joe, then Ann, 5 times:
-   0ms Joe: 0
-   0ms Ann: 0
-  99ms Joe: 1
-  99ms Ann: 1
- 109ms Joe: 2
- 160ms Ann: 2
- 195ms Joe: 3
- 238ms Ann: 3
- 286ms Joe: 4
- 317ms Ann: 4
- 317ms You're both boring; I'm leaving.
+		want := `boring returns a channel; main hears 5 messages on it, then leaves:
+  99ms You say: "boring!: 0"
+ 109ms You say: "boring!: 1"
+ 195ms You say: "boring!: 2"
+ 286ms You say: "boring!: 3"
+ 314ms You say: "boring!: 4"
+ 314ms You're boring; I'm leaving.
+
+Joe and Ann are two boring services; main hears Joe, then Ann, 5 times:
+  76ms Joe: 0
+  76ms Ann: 0
+ 137ms Joe: 1
+ 145ms Ann: 1
+ 215ms Joe: 2
+ 244ms Ann: 2
+ 294ms Joe: 3
+ 337ms Ann: 3
+ 337ms Joe: 4
+ 393ms Ann: 4
+ 393ms You're both boring; I'm leaving.
 `
 		if got != want {
 			t.Errorf("output:\n%s\nwant:\n%s", got, want)
@@ -111,12 +121,18 @@ func TestRunWithoutSeedPrintsOneThatReplaysTheRun(t *testing.T) {
 func TestRunFlagEdges(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		got := runOK(t, "-n", "0", "-seed", "1")
-		want := "Joe and Ann are two boring services; main hears Joe, then Ann, 0 times:\n" +
+		want := "boring returns a channel; main hears 0 messages on it, then leaves:\n" +
+			"   0ms You're boring; I'm leaving.\n" +
+			"\n" +
+			"Joe and Ann are two boring services; main hears Joe, then Ann, 0 times:\n" +
 			"   0ms You're both boring; I'm leaving.\n"
 		if got != want {
 			t.Errorf("-n 0:\n%s\nwant:\n%s", got, want)
 		}
 		got = runOK(t, "-n", "1000", "-seed", "1") // the largest -n
+		if c := strings.Count(got, "ms You say: "); c != 1000 || !strings.Contains(got, `ms You say: "boring!: 999"`+"\n") {
+			t.Errorf("-n 1000: main heard boring! %d times, want 1000, and last \"boring!: 999\"", c)
+		}
 		if c := strings.Count(got, "ms Joe: "); c != 1000 || !strings.Contains(got, "ms Ann: 999\n") {
 			t.Errorf("-n 1000: main heard Joe %d times, want 1000, and Ann last say \"Ann: 999\"", c)
 		}
@@ -131,11 +147,15 @@ func TestRunFlagEdges(t *testing.T) {
 		{[]string{"-seed", "-3"}, `invalid value "-3" for flag -seed`},
 		{[]string{"extra"}, `unexpected argument "extra"`},
 	} {
-		var out bytes.Buffer
-		err := run(&out, tc.args)
-		if err == nil || !strings.HasPrefix(err.Error(), tc.want) || out.Len() != 0 {
-			t.Errorf("run(%q) = %v and printed %q; want an error starting %q and nothing printed", tc.args, err, out.String(), tc.want)
-		}
+		// In a bubble, so that a value validation wrongly lets through runs
+		// in virtual time and fails at once instead of running for a minute.
+		synctest.Test(t, func(t *testing.T) {
+			var out bytes.Buffer
+			err := run(&out, tc.args)
+			if err == nil || !strings.HasPrefix(err.Error(), tc.want) || out.Len() != 0 {
+				t.Errorf("run(%q) = %v and printed %q; want an error starting %q and nothing printed", tc.args, err, out.String(), tc.want)
+			}
+		})
 	}
 }
 
@@ -145,7 +165,7 @@ func TestMainHelp(t *testing.T) {
 	if status != 0 || stderr != "" {
 		t.Errorf("-h: exit status %d, stderr %q; want 0 and nothing", status, stderr)
 	}
-	if !strings.HasPrefix(stdout, "generator: boring returns a channel; main hears Joe's, then Ann's, in lockstep\nusage: go run ./03_generator [flags]\n") {
+	if !strings.HasPrefix(stdout, "generator: boring returns a channel; main hears one such service, then Joe's and Ann's in lockstep\nusage: go run ./03_generator [flags]\n") {
 		t.Errorf("-h printed:\n%s", stdout)
 	}
 	for _, flag := range []string{"-n", "-seed", "-trace"} {
