@@ -104,20 +104,22 @@ func run(w io.Writer, args []string) (err error) {
 		}()
 	}
 
-	urls := c.urls
+	urls, which := c.urls, "the URLs given:"
 	if len(urls) == 0 {
-		srv := newTestServer()
-		defer srv.Close() // waits for every request the server is handling
+		which = fmt.Sprintf("local servers (fast, slow: %v, 404, 500) and a closed port, which refuses connections:", slowLatency)
+		local, closeAll := startServers()
+		defer closeAll() // waits for every request the servers are handling
 		refused, err := refusedURL()
 		if err != nil {
 			return err
 		}
-		urls = []string{srv.URL + "/fast", srv.URL + "/slow", srv.URL + "/missing", srv.URL + "/broken", refused}
+		urls = append(local, refused)
 	}
 
 	fmt.Fprintf(w, "Share Memory by Communicating: %d pollers HEAD each URL every %v (+%v for each connection error in a row);\n",
 		numPollers, pollInterval, errTimeout)
 	fmt.Fprintf(w, "a monitor goroutine owns the last status of each and reports every %v. Stop after %v.\n", statusInterval, c.dur)
+	fmt.Fprintln(w, "Polling "+which)
 	for _, u := range urls {
 		fmt.Fprintln(w, "  "+u)
 	}
@@ -145,24 +147,41 @@ func httpHead(client *http.Client) Head {
 	}
 }
 
-// newTestServer starts a local HTTP server with four behaviours: /fast
-// answers 200 at once, /slow answers 200 after slowLatency (sooner if the
-// client gives up), /missing answers 404 and /broken 500. Close waits for
-// every request it is handling.
-func newTestServer() *httptest.Server {
-	mux := http.NewServeMux()
-	mux.HandleFunc("/fast", func(w http.ResponseWriter, r *http.Request) {})
-	mux.HandleFunc("/slow", func(w http.ResponseWriter, r *http.Request) {
-		select {
-		case <-time.After(slowLatency):
-		case <-r.Context().Done(): // the client gave up: stop now
+// startServers starts four local HTTP servers, one for each behaviour, and
+// returns their URLs (the path names the behaviour; each server answers any
+// path the same way) and a function that closes them all:
+//   - fast answers 200 at once;
+//   - slow answers 200 after slowLatency, or sooner if the client gives up;
+//   - missing answers 404, broken answers 500.
+//
+// Closing a server waits for every request it is handling.
+func startServers() (urls []string, closeAll func()) {
+	var servers []*httptest.Server
+	for _, s := range []struct {
+		path    string
+		handler http.HandlerFunc
+	}{
+		{"/fast", func(w http.ResponseWriter, r *http.Request) {}},
+		{"/slow", func(w http.ResponseWriter, r *http.Request) {
+			select {
+			case <-time.After(slowLatency):
+			case <-r.Context().Done(): // the client gave up: stop now
+			}
+		}},
+		{"/missing", http.NotFound},
+		{"/broken", func(w http.ResponseWriter, r *http.Request) {
+			http.Error(w, "broken on purpose", http.StatusInternalServerError)
+		}},
+	} {
+		srv := httptest.NewServer(s.handler)
+		servers = append(servers, srv)
+		urls = append(urls, srv.URL+s.path)
+	}
+	return urls, func() {
+		for _, srv := range servers {
+			srv.Close()
 		}
-	})
-	mux.HandleFunc("/missing", http.NotFound)
-	mux.HandleFunc("/broken", func(w http.ResponseWriter, r *http.Request) {
-		http.Error(w, "broken on purpose", http.StatusInternalServerError)
-	})
-	return httptest.NewServer(mux)
+	}
 }
 
 // refusedURL returns a loopback URL on which nothing listens: a port that was

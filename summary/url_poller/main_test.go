@@ -124,10 +124,11 @@ func TestRunForZeroStartsAndStopsTheLocalServers(t *testing.T) {
 	}
 	want := regexp.MustCompile(`^Share Memory by Communicating: 2 pollers HEAD each URL every 250ms \(\+100ms for each connection error in a row\);
 a monitor goroutine owns the last status of each and reports every 300ms\. Stop after 0s\.
-  (http://127\.0\.0\.1:[0-9]+)/fast
-  (http://127\.0\.0\.1:[0-9]+)/slow
-  (http://127\.0\.0\.1:[0-9]+)/missing
-  (http://127\.0\.0\.1:[0-9]+)/broken
+Polling local servers \(fast, slow: 50ms, 404, 500\) and a closed port, which refuses connections:
+  http://127\.0\.0\.1:[0-9]+/fast
+  http://127\.0\.0\.1:[0-9]+/slow
+  http://127\.0\.0\.1:[0-9]+/missing
+  http://127\.0\.0\.1:[0-9]+/broken
   http://127\.0\.0\.1:[0-9]+/
  +[0-9]+ms stopped: the pollers, the sleepers, the feeder and the monitor have all returned
 $`)
@@ -137,14 +138,15 @@ $`)
 }
 
 func TestRunPollsTheURLsGiven(t *testing.T) {
-	srv := newTestServer()
-	defer srv.Close()
+	urls, closeAll := startServers()
+	defer closeAll()
 	var out bytes.Buffer
-	if err := run(&out, []string{"-for", "0", "-url", srv.URL + "/fast", "-url", srv.URL + "/missing"}); err != nil {
+	if err := run(&out, []string{"-for", "0", "-url", urls[0], "-url", urls[2]}); err != nil {
 		t.Fatal(err)
 	}
 	lines := strings.Split(out.String(), "\n")
-	if len(lines) != 6 || lines[2] != "  "+srv.URL+"/fast" || lines[3] != "  "+srv.URL+"/missing" {
+	if len(lines) != 7 || lines[2] != "Polling the URLs given:" ||
+		lines[3] != "  "+urls[0] || lines[4] != "  "+urls[2] {
 		t.Errorf("run -url printed:\n%s", out.String())
 	}
 }
@@ -185,7 +187,8 @@ func (r *reportWatcher) Write(p []byte) (int, error) {
 }
 
 func TestPollAgainstRealServersReportsEachStatus(t *testing.T) {
-	srv := newTestServer()
+	urls, closeAll := startServers()
+	fast, slow, missing, broken := urls[0], urls[1], urls[2], urls[3]
 	refused, err := refusedURL()
 	if err != nil {
 		t.Fatal(err)
@@ -195,17 +198,17 @@ func TestPollAgainstRealServersReportsEachStatus(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	w := &reportWatcher{cancel: cancel, want: map[string]string{
-		srv.URL + "/fast":    "200 OK",
-		srv.URL + "/slow":    "200 OK",
-		srv.URL + "/missing": "404 Not Found",
-		srv.URL + "/broken":  "500 Internal Server Error",
-		refused:              "connection refused",
+		fast:    "200 OK",
+		slow:    "200 OK",
+		missing: "404 Not Found",
+		broken:  "500 Internal Server Error",
+		refused: "connection refused",
 	}}
 	transport := &http.Transport{}
 	head := httpHead(&http.Client{Transport: transport})
-	poll(ctx, log.New(w, "", 0), []string{srv.URL + "/fast", srv.URL + "/slow", srv.URL + "/missing", srv.URL + "/broken", refused}, head)
+	poll(ctx, log.New(w, "", 0), append(urls, refused), head)
 	transport.CloseIdleConnections()
-	srv.Close() // returns once every request the server was handling has ended
+	closeAll() // returns once every request the servers were handling has ended
 	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
 		t.Fatalf("no report showed every status within 20s:\n%s", w.out.String())
 	}
@@ -222,8 +225,8 @@ func TestPollAgainstRealServersReportsEachStatus(t *testing.T) {
 }
 
 func TestRealPollCountsConnectionErrorsOnly(t *testing.T) {
-	srv := newTestServer()
-	defer srv.Close()
+	urls, closeAll := startServers()
+	defer closeAll()
 	refused, err := refusedURL()
 	if err != nil {
 		t.Fatal(err)
@@ -238,10 +241,10 @@ func TestRealPollCountsConnectionErrorsOnly(t *testing.T) {
 		status string
 		errs   int // errCount after the poll, from 3
 	}{
-		{srv.URL + "/fast", "200 OK", 0},
-		{srv.URL + "/slow", "200 OK", 0},
-		{srv.URL + "/missing", "404 Not Found", 0},
-		{srv.URL + "/broken", "500 Internal Server Error", 0},
+		{urls[0], "200 OK", 0},
+		{urls[1], "200 OK", 0},
+		{urls[2], "404 Not Found", 0},
+		{urls[3], "500 Internal Server Error", 0},
 		{refused, "connection refused", 4},
 	} {
 		r := &Resource{url: tc.url, errCount: 3}
