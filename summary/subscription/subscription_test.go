@@ -397,13 +397,14 @@ func TestFetchesNeverOverlap(t *testing.T) {
 			for range s.Updates() {
 			}
 		}()
-		time.Sleep(time.Second)
+		time.Sleep(1010 * ms)
 		if err := s.Close(); err != nil {
 			t.Fatal(err)
 		}
-		// Each fetch takes 50ms and the next starts when it is over.
-		if calls := len(f.callTimes()); calls != 20 && calls != 21 {
-			t.Errorf("%d fetches in 1s of 50ms each, want 20 (or 21 if the 21st began as Close came)", calls)
+		// Each fetch takes 50ms and the next starts when it is over: at 0,
+		// 50ms, ..., 1s.
+		if calls := len(f.callTimes()); calls != 21 {
+			t.Errorf("%d fetches by 1.01s, 50ms each, want 21", calls)
 		}
 		time.Sleep(time.Second) // a fetch started at 1s ends at 1.05s: no leak
 		f.mu.Lock()
@@ -514,6 +515,7 @@ func TestFakeFeedPublishesAtItsPhaseThenEvery0To200msInSteps(t *testing.T) {
 		}
 		seen := map[string]bool{}
 		lo, hi := time.Hour, time.Duration(0)
+		mostNew := 0 // items published since the previous fetch
 		for range 2000 {
 			time.Sleep(time.Until(next))
 			prev := next
@@ -522,12 +524,14 @@ func TestFakeFeedPublishesAtItsPhaseThenEvery0To200msInSteps(t *testing.T) {
 			if err != nil || len(fetched) == 0 || len(fetched) > 3 {
 				t.Fatalf("Fetch = %v, %v; want 1 to 3 items", fetched, err)
 			}
+			before := len(seen)
 			for _, it := range fetched {
 				seen[it.GUID] = true
 				if it.GUID != it.Channel+"/"+it.Title || it.Channel != "blog" {
 					t.Fatalf("item %+v", it)
 				}
 			}
+			mostNew = max(mostNew, len(seen)-before)
 			gap := next.Sub(prev)
 			if gap%(50*ms) != 0 || gap == 0 {
 				t.Fatalf("next is %v after this fetch, want a positive multiple of 50ms", gap)
@@ -541,6 +545,9 @@ func TestFakeFeedPublishesAtItsPhaseThenEvery0To200msInSteps(t *testing.T) {
 		// two items in one fetch, so a fetch's next is 50 to 200ms away.
 		if lo != 50*ms || hi != 200*ms {
 			t.Errorf("next fetch came [%v, %v] after the last, want [50ms, 200ms]", lo, hi)
+		}
+		if mostNew < 2 {
+			t.Errorf("no fetch found two new items: a gap of 0 between publications never came")
 		}
 		if n := len(seen); n < 2000 {
 			t.Errorf("only %d distinct items in 2000 fetches", n)
