@@ -138,7 +138,9 @@ func showDeadlock(w io.Writer) error {
 		return fmt.Errorf("cannot find this program to run the deadlock in a child: %w", err)
 	}
 	cmd := exec.Command(exe)
-	cmd.Env = append(os.Environ(), deadlockEnv+"=1", "GORACE=atexit_sleep_ms=0")
+	// GOTRACEBACK=all: whatever the caller's setting, the runtime dumps every
+	// goroutine's stack and exits with status 2.
+	cmd.Env = append(os.Environ(), deadlockEnv+"=1", "GORACE=atexit_sleep_ms=0", "GOTRACEBACK=all")
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	err = cmd.Run()
