@@ -55,7 +55,8 @@
 //     fetcher is a feed that publishes items at seeded random times, each
 //     feed at its own phase (10, 20 or 30ms past a multiple of 50ms), and like
 //     a real feed each Fetch returns its latest three items, so the same item
-//     comes back on several fetches and the GUID filter has work to do.
+//     comes back on several fetches and the GUID filter has work to do (and,
+//     as with a real feed, a burst of four or more loses its oldest items).
 //     Distinct phases mean no two feeds deliver at the same instant, so a
 //     seed replays the same output.
 //   - feedReader's timer hands Close's result to main through a channel and
