@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"errors"
 	"flag"
 	"fmt"
@@ -59,8 +60,40 @@ func run(w io.Writer, args []string) error {
 	}
 	fmt.Fprintf(w, "The first %d primes, each the first number through a chain of one filter per prime before it:\n", *n)
 	var running atomic.Int64
-	sieve(w, *n, &running)
+	rows := &tenALine{w: w}
+	sieve(rows, *n, &running)
+	rows.end()
 	return nil
+}
+
+// tenALine lays out the lines sieve prints (one prime each, one Write each)
+// ten to a line, separated by tabs, so that the default 100 primes fit on a
+// screen. They still appear as the sieve finds them.
+type tenALine struct {
+	w     io.Writer
+	lines int // lines written so far
+}
+
+func (t *tenALine) Write(p []byte) (int, error) {
+	sep := ""
+	switch {
+	case t.lines > 0 && t.lines%10 == 0:
+		sep = "\n"
+	case t.lines > 0:
+		sep = "\t"
+	}
+	t.lines++
+	if _, err := fmt.Fprintf(t.w, "%s%s", sep, bytes.TrimSuffix(p, []byte("\n"))); err != nil {
+		return 0, err
+	}
+	return len(p), nil
+}
+
+// end ends the last line, if there is one.
+func (t *tenALine) end() {
+	if t.lines > 0 {
+		fmt.Fprintln(t.w)
+	}
 }
 
 // validate checks -n.

@@ -2,14 +2,17 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"flag"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 	"testing/synctest"
+	"time"
 )
 
 func TestMain(m *testing.M) {
@@ -21,10 +24,14 @@ func TestMain(m *testing.M) {
 }
 
 // runMain runs the program's main in a fresh process (this test binary,
-// re-executed) and returns what it printed and its exit status.
+// re-executed) and returns what it printed and its exit status. A program
+// that does not end within 10s is killed: a safety net that turns a hang
+// into a failure, not an assertion about time.
 func runMain(t *testing.T, args ...string) (stdout, stderr string, status int) {
 	t.Helper()
-	cmd := exec.Command(os.Args[0], args...)
+	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, os.Args[0], args...)
 	cmd.Env = append(os.Environ(), "GO_CONCURRENCY_RUN_MAIN=1", "GORACE=atexit_sleep_ms=0")
 	var out, errOut bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errOut
@@ -36,6 +43,9 @@ func runMain(t *testing.T, args ...string) (stdout, stderr string, status int) {
 		status = exit.ExitCode()
 	default:
 		t.Fatal(err)
+	}
+	if ctx.Err() != nil {
+		t.Fatalf("the program with %q did not end within 10s", args)
 	}
 	return out.String(), errOut.String(), status
 }
@@ -63,12 +73,12 @@ func TestMainBadFlagsExitTwoWithOneLine(t *testing.T) {
 		args []string
 		want string
 	}{
+		// One child each for an unknown flag, a bad value and an out-of-range
+		// value; TestRunRejectsBadInput and TestRunWritesATrace try the other
+		// errors in this process (main prints every error of run the same way).
 		{[]string{"-nope"}, "-nope"},
 		{[]string{"-n", "many"}, "-n"},
-		{[]string{"-n", "-1"}, "-n must be between 0 and 10000, got -1"},
 		{[]string{"-n", "10001"}, "-n must be between 0 and 10000, got 10001"},
-		{[]string{"extra"}, `unexpected argument "extra"`},
-		{[]string{"-trace", filepath.Join(t.TempDir(), "no", "such", "dir", "x.trace")}, "-trace"},
 	} {
 		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
 			t.Parallel()
@@ -89,28 +99,36 @@ func TestMainBadFlagsExitTwoWithOneLine(t *testing.T) {
 	}
 }
 
-func TestMainDefaultRunPrintsAHundredPrimes(t *testing.T) {
+func TestMainDefaultRunPrintsAHundredPrimesTenALine(t *testing.T) {
 	stdout, stderr, status := runMain(t)
 	if status != 0 || stderr != "" {
 		t.Fatalf("default run exited %d with stderr %q", status, stderr)
 	}
 	lines := strings.Split(strings.TrimSuffix(stdout, "\n"), "\n")
-	if len(lines) != 101 || lines[1] != "2" || lines[100] != "541" {
-		t.Fatalf("default run printed %d lines, from %q to %q; want a header and the primes 2 to 541", len(lines), lines[1], lines[len(lines)-1])
+	if len(lines) != 11 || lines[1] != "2\t3\t5\t7\t11\t13\t17\t19\t23\t29" || !strings.HasSuffix(lines[10], "\t541") {
+		t.Fatalf("default run printed %d lines, from %q to %q; want a header and ten lines of ten primes, 2 to 541", len(lines), lines[1], lines[len(lines)-1])
 	}
 }
 
-func TestRunPrintsHeaderThenPrimes(t *testing.T) {
-	synctest.Test(t, func(t *testing.T) {
-		var out bytes.Buffer
-		if err := run(&out, []string{"-n", "5"}); err != nil {
-			t.Fatal(err)
-		}
-		want := "The first 5 primes, each the first number through a chain of one filter per prime before it:\n2\n3\n5\n7\n11\n"
-		if out.String() != want {
-			t.Fatalf("run -n 5 printed %q, want %q", out.String(), want)
-		}
-	})
+func TestRunPrintsHeaderThenPrimesTenALine(t *testing.T) {
+	const header = "The first %d primes, each the first number through a chain of one filter per prime before it:\n"
+	for n, primes := range map[int]string{
+		1:  "2\n",
+		5:  "2\t3\t5\t7\t11\n",
+		10: "2\t3\t5\t7\t11\t13\t17\t19\t23\t29\n",
+		11: "2\t3\t5\t7\t11\t13\t17\t19\t23\t29\n31\n",
+		21: "2\t3\t5\t7\t11\t13\t17\t19\t23\t29\n31\t37\t41\t43\t47\t53\t59\t61\t67\t71\n73\n",
+	} {
+		synctest.Test(t, func(t *testing.T) {
+			var out bytes.Buffer
+			if err := run(&out, []string{"-n", fmt.Sprint(n)}); err != nil {
+				t.Fatal(err)
+			}
+			if want := fmt.Sprintf(header, n) + primes; out.String() != want {
+				t.Fatalf("run -n %d printed %q, want %q", n, out.String(), want)
+			}
+		})
+	}
 }
 
 func TestRunZeroPrimesPrintsOnlyTheHeader(t *testing.T) {
@@ -138,11 +156,21 @@ func TestValidateEdges(t *testing.T) {
 }
 
 func TestRunRejectsBadInput(t *testing.T) {
-	for _, args := range [][]string{{"-n", "-1"}, {"-n", "10001"}, {"-n", "x"}, {"-bogus"}, {"1"}} {
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"-n", "-1"}, "-n must be between 0 and 10000, got -1"},
+		{[]string{"-n", "10001"}, "-n must be between 0 and 10000, got 10001"},
+		{[]string{"-n", "x"}, "-n"},
+		{[]string{"-bogus"}, "-bogus"},
+		{[]string{"1"}, `unexpected argument "1"`},
+	} {
+		args := tc.args
 		var out bytes.Buffer
 		err := run(&out, args)
-		if err == nil || errors.Is(err, flag.ErrHelp) {
-			t.Errorf("run(%q) = %v, want an error", args, err)
+		if err == nil || errors.Is(err, flag.ErrHelp) || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("run(%q) = %v, want an error naming %q", args, err, tc.want)
 		}
 		if out.Len() != 0 {
 			t.Errorf("run(%q) printed %q", args, out.String())
@@ -178,7 +206,11 @@ func TestRunWritesATrace(t *testing.T) {
 	if err := run(&out, []string{"-n", "1", "-trace", file + "2"}); err != nil {
 		t.Fatalf("a second traced run: %v", err)
 	}
-	if err := run(&out, []string{"-n", "1", "-trace", filepath.Join(t.TempDir(), "missing", "x.trace")}); err == nil {
-		t.Fatal("-trace into a missing directory: no error")
+	out.Reset()
+	if err := run(&out, []string{"-n", "1", "-trace", filepath.Join(t.TempDir(), "missing", "x.trace")}); err == nil || !strings.HasPrefix(err.Error(), "-trace: ") {
+		t.Fatalf("-trace into a missing directory: error %v, want one naming -trace", err)
+	}
+	if out.Len() != 0 {
+		t.Fatalf("-trace into a missing directory printed %q", out.String())
 	}
 }

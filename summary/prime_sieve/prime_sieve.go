@@ -85,7 +85,7 @@ func sieve(w io.Writer, n int, running *atomic.Int64) {
 	for range n {
 		prime := <-ch
 		fmt.Fprintln(w, prime)
-		ch1 := make(chan int)
+		ch1 := make(chan int) // unbuffered, as in the source; a buffer would let numbers run ahead, yet print the same primes
 		go filter(ch, ch1, prime, done, running)
 		ch = ch1
 	}
