@@ -10,8 +10,9 @@
 // The go statement starts it in a goroutine, an independently executing
 // function with its own small, growable stack, and does not make the caller
 // wait. Goroutines are very cheap (not threads: the runtime multiplexes them
-// onto a few threads), so a program may have hundreds of thousands. In "Ignoring it" (-listen 0) main returns at once, the program exits,
-// and boring hardly gets a word in. In "Ignoring it a little less" main says
+// onto a few threads), so a program may have hundreds of thousands. In
+// "Ignoring it" (-listen 0) main returns at once, the program exits, and
+// boring hardly gets a word in. In "Ignoring it a little less" main says
 // "I'm listening.", sleeps while boring talks (the time column shows both
 // running at once) and leaves.
 //
