@@ -42,7 +42,7 @@ func run(w io.Writer, args []string) error {
 	traceFile := fs.String("trace", "", "write a runtime/trace execution trace to `file` (view: go tool trace file)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
-			fmt.Fprintln(w, "channels: main receives what boring sends on a channel; then sends timed unbuffered and buffered")
+			fmt.Fprintln(w, "channels: main receives what boring sends on a channel, then times sends with and without a buffer")
 			fmt.Fprintln(w, "usage: go run ./02_channels [flags]")
 			fs.SetOutput(w)
 			fs.PrintDefaults()
