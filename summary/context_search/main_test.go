@@ -35,7 +35,9 @@ func TestMain(m *testing.M) {
 // runMain re-executes the test binary into main with args.
 func runMain(t *testing.T, args ...string) (stdout, stderr string, code int) {
 	t.Helper()
-	cmd := exec.Command(os.Args[0], args...)
+	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second) // a hang fails in 10s, not an assertion about time
+	defer cancel()
+	cmd := exec.CommandContext(ctx, os.Args[0], args...)
 	cmd.Env = append(os.Environ(), "GO_CONCURRENCY_RUN_MAIN=1", "GORACE=atexit_sleep_ms=0")
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
@@ -45,6 +47,9 @@ func runMain(t *testing.T, args ...string) (stdout, stderr string, code int) {
 		code = exit.ExitCode()
 	} else if err != nil {
 		t.Fatal(err)
+	}
+	if ctx.Err() != nil {
+		t.Fatalf("the program with %q did not end within 10s", args)
 	}
 	return out.String(), errb.String(), code
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"flag"
 	"os"
@@ -10,6 +11,7 @@ import (
 	"strings"
 	"testing"
 	"testing/synctest"
+	"time"
 )
 
 func TestMain(m *testing.M) {
@@ -24,7 +26,9 @@ func TestMain(m *testing.M) {
 // re-executed) and returns what it printed and its exit status.
 func runMain(t *testing.T, args ...string) (stdout, stderr string, status int) {
 	t.Helper()
-	cmd := exec.Command(os.Args[0], args...)
+	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second) // a hang fails in 10s, not an assertion about time
+	defer cancel()
+	cmd := exec.CommandContext(ctx, os.Args[0], args...)
 	cmd.Env = append(os.Environ(), "GO_CONCURRENCY_RUN_MAIN=1", "GORACE=atexit_sleep_ms=0")
 	var out, errOut bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errOut
@@ -36,6 +40,9 @@ func runMain(t *testing.T, args ...string) (stdout, stderr string, status int) {
 		status = exit.ExitCode()
 	default:
 		t.Fatal(err)
+	}
+	if ctx.Err() != nil {
+		t.Fatalf("the program with %q did not end within 10s", args)
 	}
 	return out.String(), errOut.String(), status
 }

@@ -35,7 +35,9 @@ func TestMain(m *testing.M) {
 // stderr and exit status.
 func runMain(t *testing.T, args ...string) (stdout, stderr string, status int) {
 	t.Helper()
-	cmd := exec.Command(os.Args[0], args...)
+	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second) // a hang fails in 10s, not an assertion about time
+	defer cancel()
+	cmd := exec.CommandContext(ctx, os.Args[0], args...)
 	cmd.Env = append(os.Environ(), "GO_CONCURRENCY_RUN_MAIN=1", "GORACE=atexit_sleep_ms=0")
 	var o, e bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &o, &e
@@ -43,6 +45,9 @@ func runMain(t *testing.T, args ...string) (stdout, stderr string, status int) {
 	var exit *exec.ExitError
 	if err != nil && !errors.As(err, &exit) {
 		t.Fatalf("running main: %v", err)
+	}
+	if ctx.Err() != nil {
+		t.Fatalf("the program with %q did not end within 10s", args)
 	}
 	return o.String(), e.String(), cmd.ProcessState.ExitCode()
 }
