@@ -25,9 +25,9 @@
 //   - boring pauses before each message rather than after it, so it closes its
 //     channel as soon as main has taken its last message: nothing is left
 //     sleeping when main leaves.
-//   - One boring serves both slides, with the second slide's "%s: %d" where
-//     the first slide's formats "%s %d": the first part prints
-//     You say: "boring!: 0" where the talk prints You say: "boring! 0".
+//   - One boring serves both slides, so both format "%s: %d": where the
+//     talk's first slide prints "boring! 0" ("%s %d"), the first part here
+//     prints "boring!: 0".
 //   - boring takes pause, the source of its pauses, so that a test can choose
 //     them. The program draws them like the talk, a tenth as long: under 100ms,
 //     from its own source for each goroutine.
