@@ -258,16 +258,26 @@ func TestRunRejectsNOutOfRange(t *testing.T) {
 	})
 }
 
+// said returns what the speakers said in out, without the times.
+func said(out string) []string {
+	var s []string
+	for l := range strings.Lines(out) {
+		if m := speech.FindString(strings.TrimSuffix(l, "\n")); m != "" {
+			s = append(s, m[strings.Index(m, "ms ")+3:])
+		}
+	}
+	return s
+}
+
+func TestRunByDefaultHearsTheTalksTenMessages(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		checkEveryMessageOnceInOrder(t, said(runOK(t, "-seed", "3")), 5, 5)
+	})
+}
+
 func TestRunAcceptsTheLargestN(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) { // cheap in virtual time
-		out := runOK(t, "-n", fmt.Sprint(maxN), "-seed", "1")
-		var said []string
-		for l := range strings.Lines(out) {
-			if m := speech.FindString(strings.TrimSuffix(l, "\n")); m != "" {
-				said = append(said, m[strings.Index(m, "ms ")+3:])
-			}
-		}
-		checkEveryMessageOnceInOrder(t, said, maxN, maxN)
+		checkEveryMessageOnceInOrder(t, said(runOK(t, "-n", fmt.Sprint(maxN), "-seed", "1")), maxN, maxN)
 	})
 }
 
