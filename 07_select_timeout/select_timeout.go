@@ -16,16 +16,24 @@
 //
 // Durations are the talk's divided by ten: Joe pauses up to 150ms (the talk's
 // 1.5s) against a 100ms timeout for each message (1s) and 500ms for the whole
-// conversation (5s).
+// conversation (5s). As on these slides, boring sends and then pauses (04 to
+// 06 pause first): a timeout runs out while Joe is in a pause, and when he
+// runs out of messages, he closes his channel one pause after the last.
 //
 // Changed from the talk:
 //   - boring says at most n messages, then closes its channel, so that its
 //     goroutine can end; the listener stops when the channel is closed ("Joe
 //     has nothing more to say.").
-//   - When the listener gives up, a goroutine drains what Joe still has to
-//     say, so that his goroutine is not left blocked on its send for ever. At
-//     this point of the talk there is no way to tell Joe to stop: the next
-//     slides, 08_quit_channel, show the proper way.
+//   - When the listener gives up, it starts a goroutine that drains what Joe
+//     still has to say, and returns at once. Without it Joe would block on
+//     his next send for ever; with it he says the rest of his messages to
+//     nobody, one pause apart, and his goroutine ends. Nothing waits for that:
+//     the program goes on to the second part while the first Joe is drained,
+//     and when main returns the process exits, ending any Joe still talking,
+//     as in 01_goroutines. The tests, in virtual time, wait until every Joe
+//     has ended; synctest.Test fails if one is left blocked. At this point of
+//     the talk there is no way to tell Joe to stop: the next slides,
+//     08_quit_channel, show the proper way.
 //   - pause is an argument, so that a test can choose exact pauses.
 package main
 
