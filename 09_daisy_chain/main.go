@@ -108,7 +108,7 @@ func measure(w io.Writer, n int) measurement {
 	var tripStart time.Time
 	daisyChain(w, n, func() {
 		m.build = time.Since(start)
-		runtime.ReadMemStats(&built)
+		runtime.ReadMemStats(&built) // stops the world for a moment: not part of the trip
 		tripStart = time.Now()
 	})
 	m.trip = time.Since(tripStart) // includes printing the result: a microsecond or so

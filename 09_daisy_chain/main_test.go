@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"flag"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -120,6 +121,23 @@ func TestRunPrintsTheResultAndTheCosts(t *testing.T) {
 	})
 	if want := "A chain of 0 gophers, each adding one: 0 goes in at the right, out at the left comes\n0\n"; out.String() != want {
 		t.Errorf("-n 0 printed %q, want %q", out.String(), want)
+	}
+}
+
+func TestMainMeasuresTheStackAndHeapOfEachGopher(t *testing.T) {
+	// In a process of its own, where no chain has run before: after a test's
+	// chain the runtime reuses the ended gophers' stacks, and the stack would
+	// not seem to grow. Each new gopher takes a stack of 2 KB (4 KB under the
+	// race detector) and some heap for its goroutine and channel. Only loose
+	// bounds are asserted, and that the total is their sum.
+	stdout, stderr, status := runMain(t, "-n", "1000")
+	var total, stack, heap int
+	_, after, _ := strings.Cut(stdout, "\n  memory: ")
+	_, err := fmt.Sscanf(after, "%d bytes a gopher (%d of stack, %d of heap", &total, &stack, &heap)
+	if status != 0 || stderr != "" || !strings.Contains(stdout, "\n1000\n") || err != nil ||
+		stack < 1024 || heap < 64 || total < stack+heap-1 || total > stack+heap+1 {
+		t.Fatalf("exit status %d, stderr %q, stdout:\n%s\nwant a gopher's memory: at least 1 KB of stack, 64 bytes of heap, and their sum",
+			status, stderr, stdout)
 	}
 }
 
