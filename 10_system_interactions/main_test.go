@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"os"
 	"os/exec"
@@ -24,14 +25,22 @@ func TestMain(m *testing.M) {
 }
 
 // runMain runs main in a new process with args and returns its stdout,
-// stderr and exit status.
+// stderr and exit status. A program still running after 10 seconds (it takes
+// well under one) is killed and fails the test: a binary built with -race
+// has no "all goroutines are asleep" check, so a hang would otherwise last
+// until go test's -timeout.
 func runMain(t *testing.T, args ...string) (stdout, stderr string, status int) {
 	t.Helper()
-	cmd := exec.Command(os.Args[0], args...)
+	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, os.Args[0], args...)
 	cmd.Env = append(os.Environ(), "GO_CONCURRENCY_RUN_MAIN=1", "GORACE=atexit_sleep_ms=0")
 	var o, e bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &o, &e
 	err := cmd.Run()
+	if ctx.Err() != nil {
+		t.Fatalf("running main %q: still running after 10s, killed; stdout:\n%s", args, o.String())
+	}
 	var exit *exec.ExitError
 	if err != nil && !errors.As(err, &exit) {
 		t.Fatalf("running main: %v", err)
@@ -62,17 +71,24 @@ func TestMainBadFlagsPrintOneLineAndExitTwo(t *testing.T) {
 		{[]string{"-replicas", "6"}, "-replicas must be between 1 and 5, got 6"},
 		{[]string{"extra"}, `unexpected argument "extra"`},
 	} {
-		stdout, stderr, status := runMain(t, tc.args...)
-		if status != 2 || stdout != "" || strings.Count(stderr, "\n") != 1 ||
-			!strings.HasPrefix(stderr, "system_interactions: ") || !strings.Contains(stderr, tc.want) {
-			t.Errorf("%q: exit status %d, stdout %q, stderr %q; want 2, nothing, one line with %q",
-				tc.args, status, stdout, stderr, tc.want)
-		}
+		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
+			t.Parallel() // each runs a process of its own
+			stdout, stderr, status := runMain(t, tc.args...)
+			if status != 2 || stdout != "" || strings.Count(stderr, "\n") != 1 ||
+				!strings.HasPrefix(stderr, "system_interactions: ") || !strings.Contains(stderr, tc.want) {
+				t.Errorf("%q: exit status %d, stdout %q, stderr %q; want 2, nothing, one line with %q",
+					tc.args, status, stdout, stderr, tc.want)
+			}
+		})
 	}
 }
 
+// fastSeed draws latencies that make the whole run, which the two tests
+// outside a bubble wait for in real time, take about 120ms (seed 3: 470ms).
+const fastSeed = "91439"
+
 func TestMainRunsAndExitsZero(t *testing.T) {
-	stdout, stderr, status := runMain(t, "-queries", "0", "-seed", "3")
+	stdout, stderr, status := runMain(t, "-queries", "0", "-seed", fastSeed)
 	if status != 0 || stderr != "" || !strings.HasPrefix(stdout, "The talk's fake Google search") {
 		t.Fatalf("exit status %d, stderr %q, stdout:\n%s", status, stderr, stdout)
 	}
@@ -238,7 +254,7 @@ func TestRunsWithoutSeedPickDifferentSeeds(t *testing.T) {
 func TestRunWritesATrace(t *testing.T) {
 	// Outside synctest: trace.Start cannot run in a bubble.
 	file := filepath.Join(t.TempDir(), "x.trace")
-	if err := run(&bytes.Buffer{}, []string{"-queries", "0", "-seed", "3", "-trace", file}); err != nil {
+	if err := run(&bytes.Buffer{}, []string{"-queries", "0", "-seed", fastSeed, "-trace", file}); err != nil {
 		t.Fatal(err)
 	}
 	data, err := os.ReadFile(file)
