@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"os"
 	"os/exec"
@@ -9,6 +10,7 @@ import (
 	"strings"
 	"testing"
 	"testing/synctest"
+	"time"
 )
 
 // TestMain lets a test run the program's own main: the test binary, started
@@ -22,14 +24,22 @@ func TestMain(m *testing.M) {
 }
 
 // runMain runs main in a new process with args and returns its stdout,
-// stderr and exit status.
+// stderr and exit status. A program still running after 10 seconds (it takes
+// well under one) is killed and fails the test: a binary built with -race
+// has no "all goroutines are asleep" check, so a hang would otherwise last
+// until go test's -timeout.
 func runMain(t *testing.T, args ...string) (stdout, stderr string, status int) {
 	t.Helper()
-	cmd := exec.Command(os.Args[0], args...)
+	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, os.Args[0], args...)
 	cmd.Env = append(os.Environ(), "GO_CONCURRENCY_RUN_MAIN=1", "GORACE=atexit_sleep_ms=0")
 	var o, e bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &o, &e
 	err := cmd.Run()
+	if ctx.Err() != nil {
+		t.Fatalf("running main %q: still running after 10s, killed; stdout:\n%s", args, o.String())
+	}
 	var exit *exec.ExitError
 	if err != nil && !errors.As(err, &exit) {
 		t.Fatalf("running main: %v", err)
@@ -60,12 +70,15 @@ func TestMainBadFlagsPrintOneLineAndExitTwo(t *testing.T) {
 		{[]string{"-jobs", "1664511"}, "-jobs must be between 0 and 1000000, got 1664511"},
 		{[]string{"extra"}, `unexpected argument "extra"`},
 	} {
-		stdout, stderr, status := runMain(t, tc.args...)
-		if status != 2 || stdout != "" || strings.Count(stderr, "\n") != 1 ||
-			!strings.HasPrefix(stderr, "summary: ") || !strings.Contains(stderr, tc.want) {
-			t.Errorf("%q: exit status %d, stdout %q, stderr %q; want 2, nothing, one line with %q",
-				tc.args, status, stdout, stderr, tc.want)
-		}
+		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
+			t.Parallel() // each runs a process of its own
+			stdout, stderr, status := runMain(t, tc.args...)
+			if status != 2 || stdout != "" || strings.Count(stderr, "\n") != 1 ||
+				!strings.HasPrefix(stderr, "summary: ") || !strings.Contains(stderr, tc.want) {
+				t.Errorf("%q: exit status %d, stdout %q, stderr %q; want 2, nothing, one line with %q",
+					tc.args, status, stdout, stderr, tc.want)
+			}
+		})
 	}
 }
 
