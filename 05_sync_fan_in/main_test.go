@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"os"
 	"os/exec"
@@ -51,53 +52,59 @@ func runMain(t *testing.T, args ...string) (stdout, stderr string, status int) {
 	return out.String(), errOut.String(), cmd.ProcessState.ExitCode()
 }
 
+const usage = description + `
+usage: go run ./05_sync_fan_in [flags]
+  -n int
+    	rounds: messages each speaker sends (0 to 1000) (default 5)
+  -seed uint
+    	seed for the random pauses (0: pick one and print it)
+  -trace file
+    	write a runtime/trace execution trace to file (view: go tool trace file)
+`
+
+// -h prints the description and every flag with its bounds and its default.
+func TestRunHelp(t *testing.T) {
+	var out bytes.Buffer
+	if err := run(&out, []string{"-h"}); !errors.Is(err, flag.ErrHelp) {
+		t.Errorf("run(-h) = %v, want flag.ErrHelp", err)
+	}
+	if out.String() != usage {
+		t.Errorf("-h printed:\n%s\nwant:\n%s", out.String(), usage)
+	}
+}
+
 func TestMainHelpExitsZero(t *testing.T) {
+	t.Parallel()
 	stdout, stderr, status := runMain(t, "-h")
-	if status != 0 || stderr != "" {
-		t.Fatalf("-h: exit status %d, stderr %q; want 0 and nothing", status, stderr)
-	}
-	if !strings.HasPrefix(stdout, description+"\n") {
-		t.Fatalf("-h printed:\n%s\nwant it to start with %q", stdout, description)
-	}
-	for _, flag := range []string{"-n", "-seed", "-trace"} {
-		if !strings.Contains(stdout, "  "+flag) {
-			t.Errorf("-h does not describe %s:\n%s", flag, stdout)
-		}
+	if status != 0 || stderr != "" || stdout != usage {
+		t.Fatalf("-h: exit status %d, stderr %q, stdout:\n%s\nwant 0, nothing and the usage", status, stderr, stdout)
 	}
 }
 
 func TestMainRejectsBadInputInOneLine(t *testing.T) {
+	// One process for each kind of error main prints: an unknown flag, a
+	// value that does not parse, a value out of range. The other bad inputs
+	// are errors of run like these (TestRunRejectsBadInput).
 	for _, tc := range []struct {
 		args []string
-		want string // the error line names this
+		want string // all of stderr
 	}{
-		{[]string{"-nope"}, "-nope"},
-		{[]string{"-n", "x"}, "-n"},
-		{[]string{"-n", "-1"}, "-n must be between 0 and 1000, got -1"},
-		{[]string{"-n", "1001"}, "-n must be between 0 and 1000, got 1001"},
-		{[]string{"-seed", "-1"}, "-seed"},
-		{[]string{"extra"}, `unexpected argument "extra"`},
-		{[]string{"-trace", filepath.Join(t.TempDir(), "no such dir", "x.trace")}, "-trace"},
+		{[]string{"-nope"}, "sync_fan_in: flag provided but not defined: -nope (see -h)\n"},
+		{[]string{"-n", "x"}, `sync_fan_in: invalid value "x" for flag -n: parse error (see -h)` + "\n"},
+		{[]string{"-n", "1001"}, "sync_fan_in: -n must be between 0 and 1000, got 1001 (see -h)\n"},
 	} {
-		label := strings.Join(tc.args, " ")
-		if tc.want == "-trace" {
-			label = "-trace in a missing directory"
-		}
-		t.Run(label, func(t *testing.T) {
+		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
 			t.Parallel() // each runs a process of its own
 			stdout, stderr, status := runMain(t, tc.args...)
-			if status != 2 || stdout != "" {
-				t.Errorf("%q: exit status %d, stdout %q; want 2 and nothing", tc.args, status, stdout)
-			}
-			if !strings.HasPrefix(stderr, name+": ") || strings.Count(stderr, "\n") != 1 || !strings.HasSuffix(stderr, "\n") ||
-				!strings.Contains(stderr, tc.want) {
-				t.Errorf("%q: stderr %q, want one line %q... naming %q", tc.args, stderr, name+": ", tc.want)
+			if status != 2 || stdout != "" || stderr != tc.want {
+				t.Errorf("exit status %d, stdout %q, stderr %q; want 2, nothing, %q", status, stdout, stderr, tc.want)
 			}
 		})
 	}
 }
 
 func TestMainRunsTheProgram(t *testing.T) {
+	t.Parallel()
 	stdout, stderr, status := runMain(t, "-n", "1", "-seed", "7")
 	lines := strings.Split(strings.TrimSuffix(stdout, "\n"), "\n")
 	if status != 0 || stderr != "" || len(lines) != 5 || lines[0] != header ||
@@ -207,18 +214,28 @@ func TestRunAcceptsZeroMessages(t *testing.T) {
 	})
 }
 
-func TestRunRejectsNOutOfRange(t *testing.T) {
-	// In a bubble: should validation let 1001 through, the run takes no
-	// real time and the test fails at once.
-	synctest.Test(t, func(t *testing.T) {
-		for _, n := range []string{"-1", "1001"} {
+func TestRunRejectsBadInput(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"-n", "-1"}, "-n must be between 0 and 1000, got -1"},
+		{[]string{"-n", "1001"}, "-n must be between 0 and 1000, got 1001"},
+		{[]string{"-n", "x"}, `invalid value "x" for flag -n: parse error`},
+		{[]string{"-seed", "-1"}, `invalid value "-1" for flag -seed: parse error`},
+		{[]string{"-nope"}, "flag provided but not defined: -nope"},
+		{[]string{"extra"}, `unexpected argument "extra"`},
+	} {
+		// In a bubble: should validation let 1001 through, the run takes no
+		// real time and the test fails at once.
+		synctest.Test(t, func(t *testing.T) {
 			var out bytes.Buffer
-			err := run(&out, []string{"-n", n, "-seed", "1"})
-			if want := "-n must be between 0 and 1000, got " + n; err == nil || err.Error() != want || out.Len() != 0 {
-				t.Errorf("run(-n %s) printed %q and returned %v, want nothing printed and %q", n, out.String(), err, want)
+			err := run(&out, tc.args)
+			if err == nil || err.Error() != tc.want || out.Len() != 0 {
+				t.Errorf("run(%q) printed %q and returned %v, want nothing printed and %q", tc.args, out.String(), err, tc.want)
 			}
-		}
-	})
+		})
+	}
 }
 
 func TestRunAcceptsTheLargestN(t *testing.T) {
@@ -240,6 +257,11 @@ func TestRunWritesATrace(t *testing.T) {
 	}
 	if !bytes.HasPrefix(data, []byte("go 1.")) {
 		t.Fatalf("-trace wrote %q..., want a Go execution trace (\"go 1.xx trace\")", data[:min(len(data), 16)])
+	}
+	bad := filepath.Join(t.TempDir(), "no such dir", "x.trace")
+	var out bytes.Buffer
+	if err := run(&out, []string{"-n", "0", "-seed", "1", "-trace", bad}); err == nil || !strings.HasPrefix(err.Error(), "-trace: ") || out.Len() != 0 {
+		t.Errorf("-trace %s: printed %q and returned %v, want nothing printed and an error starting \"-trace: \"", bad, out.String(), err)
 	}
 }
 

@@ -57,7 +57,7 @@ type Message struct {
 // speaker, then a go-ahead for both.
 func conversation(w io.Writer, n int, joePause, annPause func() time.Duration) {
 	c := fanIn(boring("Joe", n, joePause), boring("Ann", n, annPause))
-	for i := range n { // the talk's 5 rounds when n is 5
+	for i := range n { // Changed: n rounds, the talk's 5 by default.
 		msg1 := <-c
 		fmt.Fprintln(w, msg1.str)
 		msg2 := <-c
