@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"errors"
 	"flag"
 	"fmt"
@@ -111,38 +110,20 @@ func pauses(seed, stream uint64) func() time.Duration {
 	return func() time.Duration { return time.Duration(r.IntN(150)) * time.Millisecond }
 }
 
-// stampWriter writes to w, starting each line with the time since it was
-// made, in milliseconds, right-aligned.
+// stampWriter puts the time since it was made, in milliseconds,
+// right-aligned, before each line. Each Write must be one whole line, as
+// fmt.Fprintln writes it; only one goroutine may write.
 type stampWriter struct {
-	w       io.Writer
-	start   time.Time
-	midLine bool
+	w     io.Writer
+	start time.Time
 }
 
 // stamped returns a stampWriter on w whose clock starts now.
-func stamped(w io.Writer) *stampWriter {
-	return &stampWriter{w: w, start: time.Now()}
-}
+func stamped(w io.Writer) *stampWriter { return &stampWriter{w, time.Now()} }
 
 func (s *stampWriter) Write(p []byte) (int, error) {
-	written := 0
-	for len(p) > 0 {
-		if !s.midLine {
-			if _, err := fmt.Fprintf(s.w, "%4dms ", time.Since(s.start).Milliseconds()); err != nil {
-				return written, err
-			}
-		}
-		line := p
-		if i := bytes.IndexByte(p, '\n'); i >= 0 {
-			line = p[:i+1]
-		}
-		n, err := s.w.Write(line)
-		written += n
-		if err != nil {
-			return written, err
-		}
-		s.midLine = line[len(line)-1] != '\n'
-		p = p[len(line):]
+	if _, err := fmt.Fprintf(s.w, "%4dms %s", time.Since(s.start).Milliseconds(), p); err != nil {
+		return 0, err
 	}
-	return written, nil
+	return len(p), nil
 }

@@ -208,18 +208,3 @@ func TestPauseStreamsDiffer(t *testing.T) {
 		t.Fatalf("streams 1 and 2 of one seed agreed on %d of 100 pauses", same)
 	}
 }
-
-func TestStampWriterStampsEachLine(t *testing.T) {
-	synctest.Test(t, func(t *testing.T) {
-		var out bytes.Buffer
-		w := stamped(&out)
-		time.Sleep(7 * ms)
-		fmt.Fprint(w, "a\nb")
-		time.Sleep(1000 * ms)
-		fmt.Fprint(w, "c\n")
-		fmt.Fprint(w, "d\n")
-		if want := "   7ms a\n   7ms bc\n1007ms d\n"; out.String() != want {
-			t.Fatalf("got %q, want %q", out.String(), want)
-		}
-	})
-}
