@@ -9,6 +9,7 @@ import (
 	"log"
 	"math/rand/v2"
 	"net"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -318,23 +319,28 @@ func TestBadInputDoesNotHarmOtherChats(t *testing.T) {
 }
 
 // pipeListener is an in-memory net.Listener: dial hands it one end of a
-// net.Pipe, so a server can run inside a synctest bubble.
+// net.Pipe, so a server can run inside a synctest bubble. acceptDelay and
+// closeDelay make Accept slow to return a connection or to report that the
+// listener is closed.
 type pipeListener struct {
-	conns  chan net.Conn
-	closed chan struct{}
-	close  func()
+	conns                   chan net.Conn
+	closed                  chan struct{}
+	close                   func()
+	acceptDelay, closeDelay time.Duration
 }
 
 func newPipeListener() *pipeListener {
 	closed := make(chan struct{})
-	return &pipeListener{make(chan net.Conn), closed, sync.OnceFunc(func() { close(closed) })}
+	return &pipeListener{conns: make(chan net.Conn), closed: closed, close: sync.OnceFunc(func() { close(closed) })}
 }
 
 func (l *pipeListener) Accept() (net.Conn, error) {
 	select {
 	case c := <-l.conns:
+		time.Sleep(l.acceptDelay)
 		return c, nil
 	case <-l.closed:
+		time.Sleep(l.closeDelay)
 		return nil, net.ErrClosed
 	}
 }
@@ -461,15 +467,18 @@ func TestAPartnerJustBeforeWaitBeatsTheBot(t *testing.T) {
 	})
 }
 
-// slowClose is a server-side connection whose second and later Close take
-// 1ms: shutdown closes each connection first, quickly, and the chats'
-// own closes come after. Whether shutdown waits for them shows in what is
-// done when it returns.
+// slowClose is a server-side connection that is slow to finish: its second
+// and later Close take closeDelay (shutdown closes each connection first,
+// quickly; the chats' own closes come after), and a Read that fails takes
+// readDelay to say so. Each finished Close and each failed Read counts in done, so
+// what is still running when shutdown returns shows in virtual time.
 type slowClose struct {
 	net.Conn
-	mu     *sync.Mutex
-	closes *int // this connection's Close calls so far
-	done   *int // Close calls finished, on every connection
+	readDelay  time.Duration
+	closeDelay time.Duration
+	mu         *sync.Mutex
+	closes     *int // this connection's Close calls so far
+	done       *int // Close calls and failed Reads finished, on every connection
 }
 
 func (c slowClose) Close() error {
@@ -478,7 +487,7 @@ func (c slowClose) Close() error {
 	*c.closes++
 	c.mu.Unlock()
 	if again {
-		time.Sleep(time.Millisecond)
+		time.Sleep(c.closeDelay)
 	}
 	c.mu.Lock()
 	*c.done++
@@ -486,53 +495,111 @@ func (c slowClose) Close() error {
 	return c.Conn.Close()
 }
 
+func (c slowClose) Read(b []byte) (int, error) {
+	n, err := c.Conn.Read(b)
+	if err != nil {
+		time.Sleep(c.readDelay)
+		c.mu.Lock()
+		*c.done++
+		c.mu.Unlock()
+	}
+	return n, err
+}
+
 func TestShutdownWaitsForEveryGoroutineItStarted(t *testing.T) {
-	synctest.Test(t, func(t *testing.T) {
-		s := newServer(newSeededChain(1), 5*time.Second, time.Hour, log.New(io.Discard, "", 0))
-		l := newPipeListener()
-		s.start(l)
-		var mu sync.Mutex
-		done := 0
-		dial := func(name string) *person {
-			client, srv := net.Pipe()
-			l.conns <- slowClose{srv, &mu, new(int), &done}
-			p := &person{t, name, client, bufio.NewReader(client)}
-			if err := p.expect("Waiting for a partner..."); err != nil {
-				t.Fatal(err)
-			}
-			return p
-		}
-		// carol meets the bot at 5s and asks; its answer is an hour away.
-		carol := dial("carol")
-		if err := carol.expect("Found one! Say hi.\n"); err != nil {
+	// Each goroutine the server starts is made slow to end in one of two
+	// ways; whichever ends last decides when shutdown may return.
+	for _, tc := range []struct {
+		name        string
+		acceptDelay time.Duration // serve's Accept is this slow to fail
+		closeDelay  time.Duration // a connection's second Close takes this long
+		want        []time.Duration
+	}{
+		// The copies end last: bob's read fails after 30ms (31ms if
+		// dave's matcher closed dave before shutdown did, which makes
+		// shutdown's own close of dave take 1ms).
+		{"slow copies", 0, time.Millisecond, []time.Duration{30 * time.Millisecond, 31 * time.Millisecond}},
+		// The matchers end last: alice's and bob's chat closes both, 20ms
+		// each, after alice's read fails at 20ms (dave's close may delay
+		// everything by 20ms, as above).
+		{"slow chats", 0, 20 * time.Millisecond, []time.Duration{60 * time.Millisecond, 80 * time.Millisecond}},
+		// The accept loop ends last.
+		{"slow accept loop", 100 * time.Millisecond, time.Millisecond, []time.Duration{100 * time.Millisecond}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) { shutdownWaits(t, tc.acceptDelay, tc.closeDelay, tc.want) })
+		})
+	}
+}
+
+func shutdownWaits(t *testing.T, acceptDelay, closeDelay time.Duration, want []time.Duration) {
+	s := newServer(newSeededChain(1), 5*time.Second, time.Hour, log.New(io.Discard, "", 0))
+	l := newPipeListener()
+	l.closeDelay = acceptDelay
+	s.start(l)
+	var mu sync.Mutex
+	done := 0
+	dial := func(name string, readDelay time.Duration) *person {
+		client, srv := net.Pipe()
+		l.conns <- slowClose{srv, readDelay, closeDelay, &mu, new(int), &done}
+		p := &person{t, name, client, bufio.NewReader(client)}
+		if err := p.expect("Waiting for a partner..."); err != nil {
 			t.Fatal(err)
 		}
-		carol.say("anyone?")
-		synctest.Wait() // the bot has heard carol: its answer is pending
-		// alice and bob chat; dave waits alone.
-		alice, bob := dial("alice"), dial("bob")
-		greet(t, alice, bob)
-		dave := dial("dave")
-		start := time.Now()
+		return p
+	}
+	// carol meets the bot at 5s and asks; its answer is an hour away.
+	carol := dial("carol", 10*time.Millisecond)
+	if err := carol.expect("Found one! Say hi.\n"); err != nil {
+		t.Fatal(err)
+	}
+	carol.say("anyone?")
+	synctest.Wait() // the bot has heard carol: its answer is pending
+	// alice and bob chat; dave waits alone.
+	alice, bob := dial("alice", 20*time.Millisecond), dial("bob", 30*time.Millisecond)
+	greet(t, alice, bob)
+	dave := dial("dave", 0)
+	start := time.Now()
+	s.shutdown(l)
+	elapsed := time.Since(start)
+	mu.Lock()
+	n := done
+	mu.Unlock()
+	// shutdown closes the four, and each chat's copies fail to read:
+	// carol's after 10ms, alice's after 20ms, bob's after 30ms. carol's
+	// chat then closes carol and the bot, alice's closes alice and bob,
+	// and dave's matcher closes dave: three failed reads and eight closes, all done before
+	// shutdown returns.
+	if n != 11 {
+		t.Errorf("%d reads and closes done when shutdown returned, want 11", n)
+	}
+	// The bot's answer, an hour away, is dropped, not waited for.
+	if !slices.Contains(want, elapsed) {
+		t.Errorf("shutdown took %v, want one of %v", elapsed, want)
+	}
+	for _, p := range []*person{alice, bob, carol, dave} {
+		if _, err := p.r.ReadByte(); err != io.EOF {
+			t.Errorf("%s read %v after shutdown, want EOF", p.name, err)
+		}
+	}
+}
+
+func TestAConnectionAcceptedDuringShutdownIsClosedAtOnce(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		s := newServer(newSeededChain(1), time.Hour, time.Hour, log.New(io.Discard, "", 0))
+		l := newPipeListener()
+		l.acceptDelay = time.Millisecond // Accept returns a moment after shutdown began
+		s.start(l)
+		client, srv := net.Pipe()
+		l.conns <- srv
+		heard := make(chan error)
+		go func() {
+			_, err := client.Read(make([]byte, 1))
+			heard <- err
+		}()
 		s.shutdown(l)
-		elapsed := time.Since(start)
-		mu.Lock()
-		n := done
-		mu.Unlock()
-		// shutdown closes the four; then alice's and bob's chat closes both
-		// (1ms each), carol's chat closes carol (1ms) and the bot, and dave's
-		// matcher closes dave: eight closes, all done before shutdown returns.
-		if n != 8 {
-			t.Errorf("%d closes done when shutdown returned, want 8", n)
-		}
-		// The bot's answer, an hour away, is dropped, not waited for.
-		if elapsed > 3*time.Millisecond {
-			t.Errorf("shutdown took %v, want at most 3ms", elapsed)
-		}
-		for _, p := range []*person{alice, bob, carol, dave} {
-			if _, err := p.r.ReadByte(); err != io.EOF {
-				t.Errorf("%s read %v after shutdown, want EOF", p.name, err)
-			}
+		if err := <-heard; err != io.EOF {
+			t.Errorf("the late connection read %v, want EOF: the server closed it without a word", err)
 		}
 	})
 }

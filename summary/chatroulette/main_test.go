@@ -3,13 +3,16 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"errors"
 	"flag"
 	"io"
+	"log"
 	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime/trace"
 	"strings"
 	"syscall"
 	"testing"
@@ -278,11 +281,58 @@ func TestMainListenStopsCleanlyOnASignal(t *testing.T) {
 	}
 }
 
+func TestListenShutsTheServerDownWhenItsContextIsDone(t *testing.T) {
+	t.Parallel()
+	pr, pw := io.Pipe()
+	out := log.New(pw, "", 0)
+	s := newServer(newSeededChain(1), time.Hour, time.Hour, out)
+	ctx, cancel := context.WithCancel(context.Background())
+	returned := make(chan error, 1)
+	go func() {
+		err := listen(ctx, out, s, "127.0.0.1:0")
+		pw.Close() // ends the test's ReadAll
+		returned <- err
+	}()
+	r := bufio.NewReader(pr)
+	first, err := r.ReadString('\n')
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := strings.Fields(strings.TrimPrefix(first, "chatroulette: listening on "))[0]
+	alice, bob := pair(t, addr, "alice", "bob")
+	relay(t, alice, bob, []byte("hi\n"))
+	carol := join(t, addr, "carol")
+	cancel()
+	rest, err := io.ReadAll(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := <-returned; err != nil {
+		t.Fatal(err)
+	}
+	if want := "stopping: the listener closes and every chat ends\nstopped: every goroutine the server started is done\n"; string(rest) != want {
+		t.Errorf("printed %q, want %q", rest, want)
+	}
+	// listen has returned and the process lives on: the server's own
+	// shutdown, not the process's exit, closed everything.
+	for _, p := range []*person{alice, bob, carol} {
+		if _, err := p.r.ReadByte(); err != io.EOF {
+			t.Errorf("%s read %v after listen returned, want EOF", p.name, err)
+		}
+	}
+	if _, err := net.Dial("tcp", addr); err == nil {
+		t.Error("the listener still accepts after listen returned")
+	}
+}
+
 func TestTraceWritesAGoTrace(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "x.trace")
 	var out bytes.Buffer
 	if err := run(&out, []string{"-trace", path, "-seed", "1", "-wait", "200ms", "-delay", "0s"}); err != nil {
 		t.Fatal(err)
+	}
+	if trace.IsEnabled() {
+		t.Error("tracing is still on after run returned")
 	}
 	data, err := os.ReadFile(path)
 	if err != nil {

@@ -98,7 +98,10 @@ type Balancer struct {
 // for one request from each of nRequester requesters.
 func NewBalancer(nWorker, nRequester int) *Balancer {
 	// Buffered to the number of workers: a worker that has answered puts
-	// itself in done and goes on with its next request.
+	// itself in done and goes on with its next request. (Unbuffered, it
+	// would wait for the balancer's select; since dispatch never blocks,
+	// see below, that wait is never long and no test can see it: in virtual
+	// time it takes no time at all.)
 	done := make(chan *Worker, nWorker)
 	b := &Balancer{pool: make(Pool, 0, nWorker), done: done}
 	for range nWorker {
@@ -106,7 +109,10 @@ func NewBalancer(nWorker, nRequester int) *Balancer {
 		// out, so the balancer's send never waits for the worker.
 		w := &Worker{requests: make(chan Request, nRequester)}
 		heap.Push(&b.pool, w)
-		b.workers.Go(func() { w.work(b.done) }) // Changed: counted, so balance can wait for it.
+		// Changed: counted, so balance can wait for it. (When balance closes
+		// its requests a worker has nothing left to do and leaves at once;
+		// the Wait makes that a guarantee. No test can tell the two.)
+		b.workers.Go(func() { w.work(b.done) })
 	}
 	return b
 }
@@ -162,7 +168,7 @@ func (p *Pool) Pop() any {
 	old := *p
 	w := old[len(old)-1]
 	old[len(old)-1] = nil // let the slot forget the worker
-	w.index = -1          // for safety
+	w.index = -1          // for safety: a popped worker has no place until Push gives it one
 	*p = old[:len(old)-1]
 	return w
 }

@@ -184,6 +184,43 @@ func TestHeapSendsToTheLeastLoadedRoundRobinTakesTurns(t *testing.T) {
 	}
 }
 
+func TestBalanceEndsOnlyOnceEveryCompletionIsHeardAndEveryWorkerIsDone(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		// A balancer by hand: one worker with a request out, work already
+		// closed, and the completion 1ms away. balance must not stop at
+		// the closed work channel: it hears the completion, closes the
+		// worker's requests, and waits for the worker, who takes 1ms more
+		// to leave.
+		start := time.Now()
+		b := &Balancer{done: make(chan *Worker, 1)}
+		w := &Worker{requests: make(chan Request, 1), pending: 1}
+		heap.Push(&b.pool, w)
+		left := false
+		b.workers.Go(func() {
+			for range w.requests {
+			}
+			time.Sleep(time.Millisecond)
+			left = true
+		})
+		go func() {
+			time.Sleep(time.Millisecond)
+			b.done <- w
+		}()
+		work := make(chan Request)
+		close(work)
+		b.balance(work)
+		if w.pending != 0 {
+			t.Errorf("balance returned with %d pending", w.pending)
+		}
+		if !left {
+			t.Error("balance returned before its worker left")
+		}
+		if got := time.Since(start); got != 2*time.Millisecond {
+			t.Errorf("balance returned at %v, want 2ms", got)
+		}
+	})
+}
+
 // checkPool fails unless the pool is a heap by pending and every worker's
 // index is its place.
 func checkPool(t *testing.T, p Pool, step int) {

@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime/trace"
 	"strings"
 	"testing"
 	"testing/synctest"
@@ -248,6 +249,9 @@ func TestTraceWritesAGoTrace(t *testing.T) {
 	var out bytes.Buffer
 	if err := run(&out, []string{"-trace", path, "-seed", "1", "-requesters", "1", "-workers", "1", "-n", "1", "-policy", "heap"}); err != nil {
 		t.Fatal(err)
+	}
+	if trace.IsEnabled() {
+		t.Error("tracing is still on after run returned")
 	}
 	data, err := os.ReadFile(path)
 	if err != nil {
