@@ -24,9 +24,9 @@
 // inputs; its main is 04's, and so is what it shows: whoever is ready first
 // is heard first.
 //
-// A run without -seed prints the seed it picked; -seed replays that run: the same
-// lines at the same times (rule 3's counts aside), except that two speakers ready in the same
-// millisecond may be heard in either order.
+// A run without -seed prints the seed it picked; -seed replays that run: the
+// same lines at the same times (rule 3's counts aside), except that two
+// speakers ready in the same millisecond may be heard in either order.
 //
 // Changed from the talk:
 //   - fanIn's loop ends: when an input is closed, fanIn sets it to nil so its
@@ -41,9 +41,9 @@
 //   - boring takes the pause as an argument, so tests choose exact pauses; the
 //     program draws them at random in whole milliseconds under 100ms: the
 //     talk's rand.Intn(1e3) milliseconds in the select version, divided by ten.
-//   - the slide's select prints with fmt.Printf; here it returns the line (for
-//     c2 it says v2, where the slide has a slip, v1), and everything goes to w, which puts the time since start on each line
-//     of the conversation.
+//   - the slide's select prints with fmt.Printf; here it returns the line
+//     (for c2 it says v2, where the slide has a slip, v1). Everything goes to
+//     w, which puts the time since start on each line of the conversation.
 package main
 
 import (
