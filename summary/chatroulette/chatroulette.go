@@ -18,8 +18,9 @@
 // copies each way in its own goroutine and ends the conversation at the first
 // copy to stop, closing both connections. After -wait alone, a third case of
 // the same select pairs the connection with Bot, an io.ReadWriteCloser like
-// any other, so chat needs no change: the bot answers each write, a moment
-// later, with text from a Markov chain that learns from everything typed.
+// any other, so chat needs no change: the bot answers each write (chat's
+// own greeting included), a -delay later, with text from a Markov chain that
+// learns from everything typed.
 //
 // Changed from the talk:
 //   - partner is a field of a server value instead of a package variable, so
@@ -39,8 +40,10 @@
 //   - chat does not log an error that only says the server closed the
 //     connection itself (net.ErrClosed, io.ErrClosedPipe): that is how chats
 //     end at shutdown, not a fault.
-//   - the chain learns at most maxSuffixes words and chooses with its own
-//     seeded random source (markov.go).
+//   - the chain (markov.go) learns at most maxSuffixes words, splits words
+//     with bytes.Fields under one lock per write (the codewalk's fmt.Fscan,
+//     word by word, took seconds over a megabyte typed into one chat), and
+//     chooses with its own seeded random source, so -seed replays the bot.
 package main
 
 import (
