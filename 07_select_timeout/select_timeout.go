@@ -97,6 +97,7 @@ func boring(msg string, n int, pause func() time.Duration) <-chan string {
 		defer close(c)     // Changed: the sender closes c when it is done, so receivers see the end.
 		for i := range n { // Changed: n messages instead of for ever.
 			c <- fmt.Sprintf("%s: %d", msg, i) // blocks until someone receives
+			// Changed: pause is an argument, so that a test can choose it.
 			time.Sleep(pause())
 		}
 	}()

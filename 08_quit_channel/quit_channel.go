@@ -47,7 +47,7 @@ import (
 func quitChannel(w io.Writer, r *rand.Rand, pause func() time.Duration) {
 	quit := make(chan bool)
 	c := boring("Joe", quit, pause)
-	for i := r.IntN(10); i >= 0; i-- {
+	for i := r.IntN(10); i >= 0; i-- { // Changed: r, main's seeded source, is an argument.
 		fmt.Fprintln(w, <-c)
 	}
 	quit <- true // blocks until Joe takes it; then he returns
@@ -59,7 +59,7 @@ func boring(msg string, quit <-chan bool, pause func() time.Duration) <-chan str
 	c := make(chan string)
 	go func() {
 		for i := 0; ; i++ {
-			time.Sleep(pause())
+			time.Sleep(pause()) // Changed: pause is an argument, so that a test can choose it.
 			select {
 			case c <- fmt.Sprintf("%s: %d", msg, i):
 				// do nothing
@@ -76,7 +76,7 @@ func boring(msg string, quit <-chan bool, pause func() time.Duration) <-chan str
 func receiveOnQuit(w io.Writer, r *rand.Rand, pause func() time.Duration, cleanup func()) {
 	quit := make(chan string)
 	c := boringRoundTrip("Joe", quit, pause, cleanup)
-	for i := r.IntN(10); i >= 0; i-- {
+	for i := r.IntN(10); i >= 0; i-- { // Changed: r is an argument, as above.
 		fmt.Fprintln(w, <-c)
 	}
 	quit <- "Bye!"
@@ -89,11 +89,12 @@ func boringRoundTrip(msg string, quit chan string, pause func() time.Duration, c
 	c := make(chan string)
 	go func() {
 		for i := 0; ; i++ {
-			time.Sleep(pause())
+			time.Sleep(pause()) // Changed: likewise.
 			select {
 			case c <- fmt.Sprintf("%s: %d", msg, i):
 				// do nothing
 			case <-quit:
+				// Changed: cleanup is an argument, so that a test can watch it run.
 				cleanup()
 				quit <- "See you!" // blocks until main receives the answer
 				return
