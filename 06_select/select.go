@@ -57,11 +57,11 @@ import (
 // slideSelect is the slide's select on c1, c2 and c3, returning what the
 // slide prints.
 func slideSelect(c1, c2, c3 chan int) string {
-	select {
+	select { // Changed: each case returns the line the slide prints.
 	case v1 := <-c1:
 		return fmt.Sprintf("received %v from c1", v1)
 	case v2 := <-c2:
-		return fmt.Sprintf("received %v from c2", v2)
+		return fmt.Sprintf("received %v from c2", v2) // Changed: v2, where the slide has v1.
 	case c3 <- 23:
 		return fmt.Sprintf("sent %v to c3", 23)
 	default:
