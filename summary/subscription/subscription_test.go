@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -19,6 +20,12 @@ func TestPingPongPlayersAlternateAndMainGetsTheBallOneHitLate(t *testing.T) {
 		var out bytes.Buffer
 		start := time.Now()
 		pingPong(stamped(&out))
+		// pingPong has waited for both players: neither is left, not even
+		// one that has seen the closed table and is about to return.
+		buf := make([]byte, 1<<20)
+		if stacks := string(buf[:runtime.Stack(buf, true)]); strings.Contains(stacks, "subscription.player(") {
+			t.Errorf("pingPong returned while a player still runs:\n%s", stacks)
+		}
 		// Main wakes at 95ms while pong holds the ball (hit 10 at 90ms);
 		// ping has waited since 90ms, so it catches the ball at 100ms and
 		// main only at 110ms. Each hit waits for the previous player's 10ms.
