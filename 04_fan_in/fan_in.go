@@ -60,6 +60,7 @@ func boring(msg string, n int, pause func() time.Duration) <-chan string {
 // fanIn returns a channel on which every message from input1 and input2 comes
 // as soon as it is ready. It closes once both inputs are closed and drained.
 func fanIn(input1, input2 <-chan string) <-chan string {
+	// main is always waiting on c: a buffer would change nothing (03 shows where it does).
 	c := make(chan string)
 	var wg sync.WaitGroup // Changed: counts the two copying goroutines, so c can be closed.
 	wg.Go(func() {

@@ -62,7 +62,7 @@ func conversation(w io.Writer, n int, joePause, annPause func() time.Duration) {
 		fmt.Fprintln(w, msg1.str)
 		msg2 := <-c
 		fmt.Fprintln(w, msg2.str)
-		msg1.wait <- true // msg1's speaker is already waiting for it
+		msg1.wait <- true // msg1's speaker already waits for it: a buffer on wait would change nothing
 		msg2.wait <- true
 		fmt.Fprintf(w, "round %d over: both went on\n", i+1) // Changed: marks where the round ends.
 	}
