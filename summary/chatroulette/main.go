@@ -191,16 +191,23 @@ func demo(out *log.Logger, s *server) error {
 	addr := l.Addr().String()
 	out.Printf("chatroulette: a scripted demo on a loopback server; -wait %v and bot -delay %v, short for the demo (the talk's: 5s and 1s)", s.wait, s.botDelay)
 
-	alice, err := connect(out, addr, "alice")
+	// alice and bob dial at once: bob must arrive within -wait of alice, or
+	// each would meet a bot.
+	alice, err := dial(addr, "alice")
 	if err != nil {
 		return err
 	}
 	defer alice.Close()
-	bob, err := connect(out, addr, "bob")
+	bob, err := dial(addr, "bob")
 	if err != nil {
 		return err
 	}
 	defer bob.Close()
+	for _, c := range []*client{alice, bob} {
+		if err := c.waiting(out); err != nil {
+			return err
+		}
+	}
 	for _, c := range []*client{alice, bob} {
 		if err := c.expect("Found one! Say hi.\n"); err != nil {
 			return err
@@ -220,11 +227,14 @@ func demo(out *log.Logger, s *server) error {
 	}
 	out.Printf("bob's connection closes: when one leaves, the server ends the chat")
 
-	carol, err := connect(out, addr, "carol")
+	carol, err := dial(addr, "carol")
 	if err != nil {
 		return err
 	}
 	defer carol.Close()
+	if err := carol.waiting(out); err != nil {
+		return err
+	}
 	if err := carol.expect("Found one! Say hi.\n"); err != nil {
 		return err
 	}
@@ -259,20 +269,23 @@ type client struct {
 	r    *bufio.Reader
 }
 
-// connect dials addr and waits for the server's first words.
-func connect(out *log.Logger, addr, name string) (*client, error) {
+// dial connects to addr.
+func dial(addr, name string) (*client, error) {
 	conn, err := net.Dial("tcp", addr)
 	if err != nil {
 		return nil, err
 	}
-	c := &client{name, conn, bufio.NewReader(conn)}
 	conn.SetDeadline(time.Now().Add(safety))
+	return &client{name, conn, bufio.NewReader(conn)}, nil
+}
+
+// waiting waits for the server's first words.
+func (c *client) waiting(out *log.Logger) error {
 	if err := c.expect("Waiting for a partner..."); err != nil {
-		conn.Close()
-		return nil, err
+		return err
 	}
-	out.Printf(`%s connects and hears "Waiting for a partner..."`, name)
-	return c, nil
+	out.Printf(`%s connects and hears "Waiting for a partner..."`, c.name)
+	return nil
 }
 
 // expect reads exactly len(want) bytes and fails unless they are want.
@@ -311,6 +324,9 @@ func talk(out *log.Logger, from, to *client, line string) error {
 	got, err := to.readLine()
 	if err != nil {
 		return err
+	}
+	if got != line { // a bot answered: -wait ran out before the two met
+		return fmt.Errorf("%s heard %q, not %s's %q: -wait ran out before they met (try a longer -wait)", to.name, got, from.name, line)
 	}
 	out.Printf("%s hears: %s", to.name, got)
 	return nil

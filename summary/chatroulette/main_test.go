@@ -124,7 +124,7 @@ func TestRunDemoWithSeedIsExact(t *testing.T) {
 
 func TestRunDemoWithoutSeedPrintsOneThatReplays(t *testing.T) {
 	t.Parallel()
-	args := []string{"-wait", "200ms", "-delay", "0s"} // a quicker demo
+	args := []string{"-wait", "500ms", "-delay", "0s"} // no bot delay: a quicker demo
 	var first, second bytes.Buffer
 	if err := run(&first, args); err != nil {
 		t.Fatal(err)
@@ -136,7 +136,7 @@ func TestRunDemoWithoutSeedPrintsOneThatReplays(t *testing.T) {
 		t.Error("two runs without -seed picked the same seed")
 	}
 	lines := strings.Split(strings.TrimSuffix(first.String(), "\n"), "\n")
-	if !strings.HasPrefix(lines[0], "chatroulette: a scripted demo on a loopback server; -wait 200ms and bot -delay 0s, short for the demo") {
+	if !strings.HasPrefix(lines[0], "chatroulette: a scripted demo on a loopback server; -wait 500ms and bot -delay 0s, short for the demo") {
 		t.Errorf("header %q does not show the flags' wait and delay", lines[0])
 	}
 	f := strings.Fields(lines[len(lines)-1])
@@ -149,6 +149,23 @@ func TestRunDemoWithoutSeedPrintsOneThatReplays(t *testing.T) {
 	}
 	if want := strings.Join(lines[:len(lines)-1], "\n") + "\n"; replay.String() != want {
 		t.Errorf("-seed %s gave\n%s\nwant\n%s", f[6], replay.String(), want)
+	}
+}
+
+func TestDemoSaysSoWhenABotAnswersInsteadOfThePartner(t *testing.T) {
+	t.Parallel()
+	fromConn, sink := net.Pipe()
+	go io.Copy(io.Discard, sink)
+	defer fromConn.Close()
+	from := &client{"alice", fromConn, nil}
+	to := &client{"bob", nil, bufio.NewReader(strings.NewReader("I am not a bot\n"))}
+	var out bytes.Buffer
+	err := talk(log.New(&out, "", 0), from, to, "Hi!")
+	if err == nil || !strings.Contains(err.Error(), "-wait ran out before they met") {
+		t.Errorf("err %v, want one saying -wait ran out", err)
+	}
+	if out.String() != "alice: Hi!\n" {
+		t.Errorf("printed %q, want only alice's line", out.String())
 	}
 }
 
@@ -328,7 +345,7 @@ func TestListenShutsTheServerDownWhenItsContextIsDone(t *testing.T) {
 func TestTraceWritesAGoTrace(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "x.trace")
 	var out bytes.Buffer
-	if err := run(&out, []string{"-trace", path, "-seed", "1", "-wait", "200ms", "-delay", "0s"}); err != nil {
+	if err := run(&out, []string{"-trace", path, "-seed", "1", "-wait", "500ms", "-delay", "0s"}); err != nil {
 		t.Fatal(err)
 	}
 	if trace.IsEnabled() {
