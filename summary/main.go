@@ -126,6 +126,7 @@ func run(w io.Writer, args []string) (err error) {
 	}
 	fmt.Fprintf(w, "\nWorking together: %d workers squared the numbers 1 to %d; the squares sum to %d (n(n+1)(2n+1)/6 = %d).\n",
 		c.workers, c.jobs, sum, sumOfSquares(c.jobs))
+	// results is closed, so every worker has returned: the count is now c.jobs.
 	fmt.Fprintf(w, "Channels carried the work, a WaitGroup closed the results, an atomic counted %d squares handed over.\n", processed.Load())
 	return nil
 }
