@@ -732,3 +732,53 @@ func TestClosedByUs(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkMatchAndChat measures pairing two connections through the partner
+// channel, relaying one line and ending the chat, over net.Pipe.
+func BenchmarkMatchAndChat(b *testing.B) {
+	s := newServer(NewChain(2, 1), time.Hour, time.Hour, log.New(io.Discard, "", 0))
+	line := []byte("hello\n")
+	buf := make([]byte, len("Waiting for a partner...Found one! Say hi.\n")+len(line))
+	for b.Loop() {
+		a, sa := net.Pipe()
+		c, sc := net.Pipe()
+		s.wg.Go(func() { s.match(s.socket(sa)) })
+		s.wg.Go(func() { s.match(s.socket(sc)) })
+		greeted := make(chan struct{})
+		go func() {
+			io.ReadFull(c, buf[:len(buf)-len(line)]) // c's greeting, whichever order chat writes them
+			close(greeted)
+		}()
+		io.ReadFull(a, buf[:len(buf)-len(line)])
+		<-greeted
+		go a.Write(line)
+		io.ReadFull(c, buf[:len(line)])
+		a.Close() // c's chat ends: the server closes c
+		io.Copy(io.Discard, c)
+	}
+	s.wg.Wait()
+}
+
+// BenchmarkChainWrite measures what feeding the chain costs per typed
+// kilobyte of words, once the chain is full (the steady state of a long-lived
+// server) and while it learns.
+func BenchmarkChainWrite(b *testing.B) {
+	text := bytes.Repeat([]byte("gophers dig tunnels "), 50) // 1000 bytes
+	b.Run("learning", func(b *testing.B) {
+		b.SetBytes(int64(len(text)))
+		for b.Loop() {
+			c := NewChain(2, 1)
+			c.Write(text)
+		}
+	})
+	b.Run("full", func(b *testing.B) {
+		c := NewChain(2, 1)
+		for c.suffixes < maxSuffixes {
+			c.Write(text)
+		}
+		b.SetBytes(int64(len(text)))
+		for b.Loop() {
+			c.Write(text)
+		}
+	})
+}

@@ -56,10 +56,13 @@ func NewChain(prefixLen int, seed uint64) *Chain {
 func (c *Chain) Write(b []byte) (int, error) {
 	c.mu.Lock() // Changed: once per write, not once per word.
 	defer c.mu.Unlock()
-	p := make(Prefix, c.prefixLen)
 	// Changed: bytes.Fields instead of the codewalk's fmt.Fscan per word,
 	// and nothing at all once the chain is full: every byte a client types
 	// passes through here on its way to its partner.
+	if c.suffixes >= maxSuffixes {
+		return len(b), nil
+	}
+	p := make(Prefix, c.prefixLen)
 	for _, word := range bytes.Fields(b) {
 		if c.suffixes >= maxSuffixes {
 			break
