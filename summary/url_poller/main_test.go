@@ -66,13 +66,37 @@ func TestMainHelpExitsZero(t *testing.T) {
 }
 
 func TestMainBadFlagsPrintOneLineAndExitTwo(t *testing.T) {
+	// One child each for an unknown flag, a bad value and an out-of-range
+	// value; TestParseRejectsBadInput tries every error in this process
+	// (main prints each error of run the same way).
+	for _, tc := range []struct {
+		args []string
+		want string // in the one line on stderr
+	}{
+		{[]string{"-nope"}, "-nope"},
+		{[]string{"-url", "ftp://example.com/"}, "-url"},
+		{[]string{"-for", "1m0.000000001s"}, "-for must be between 0 and 1m0s, got 1m0.000000001s"},
+	} {
+		t.Run(tc.args[0], func(t *testing.T) {
+			t.Parallel()
+			stdout, stderr, status := runMain(t, tc.args...)
+			if status != 2 || stdout != "" || strings.Count(stderr, "\n") != 1 ||
+				!strings.HasPrefix(stderr, "url_poller: ") || !strings.Contains(stderr, tc.want) {
+				t.Errorf("%q: exit status %d, stdout %q, stderr %q; want 2, nothing, one line with %q",
+					tc.args, status, stdout, stderr, tc.want)
+			}
+		})
+	}
+}
+
+func TestParseRejectsBadInput(t *testing.T) {
 	tooMany := []string{}
 	for i := range maxURLs + 1 {
 		tooMany = append(tooMany, "-url", fmt.Sprintf("http://127.0.0.1:1/%d", i))
 	}
 	for _, tc := range []struct {
 		args []string
-		want string // in the one line on stderr
+		want string // in the error
 	}{
 		{[]string{"-nope"}, "-nope"},
 		{[]string{"-for", "x"}, "-for"},
@@ -84,11 +108,11 @@ func TestMainBadFlagsPrintOneLineAndExitTwo(t *testing.T) {
 		{tooMany, "at most 20 URLs"},
 		{[]string{"extra"}, `unexpected argument "extra"`},
 	} {
-		stdout, stderr, status := runMain(t, tc.args...)
-		if status != 2 || stdout != "" || strings.Count(stderr, "\n") != 1 ||
-			!strings.HasPrefix(stderr, "url_poller: ") || !strings.Contains(stderr, tc.want) {
-			t.Errorf("%q: exit status %d, stdout %q, stderr %q; want 2, nothing, one line with %q",
-				tc.args[:min(len(tc.args), 4)], status, stdout, stderr, tc.want)
+		var out bytes.Buffer
+		_, err := parse(&out, tc.args)
+		if err == nil || errors.Is(err, flag.ErrHelp) || !strings.Contains(err.Error(), tc.want) || out.Len() != 0 {
+			t.Errorf("parse(%q) = %v, printed %q; want an error with %q and nothing printed",
+				tc.args[:min(len(tc.args), 4)], err, out.String(), tc.want)
 		}
 	}
 }

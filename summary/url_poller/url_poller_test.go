@@ -153,6 +153,31 @@ func TestPollPollsOnScheduleReportsAndStops(t *testing.T) {
 	})
 }
 
+func TestNumPollersPollAtOnceWhateverTheNumberOfURLs(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		// Five URLs whose HEAD takes 100ms each, and numPollers (2) pollers:
+		// two polls start at 0, the next two when those end, the fifth at
+		// 200ms. Stopped at 250ms, before any URL is due again (at 350ms).
+		urls := []string{"http://a/", "http://b/", "http://c/", "http://d/", "http://e/"}
+		answers := map[string][]answer{}
+		for _, u := range urls {
+			answers[u] = []answer{{latency: 100 * ms, status: "200 OK"}}
+		}
+		f := newFakeHead(answers)
+		ctx, cancel := context.WithTimeout(context.Background(), 250*ms)
+		defer cancel()
+		poll(ctx, log.New(io.Discard, "", 0), urls, f.head)
+		var starts []time.Duration
+		for _, u := range urls {
+			starts = append(starts, f.times(u)...)
+		}
+		slices.Sort(starts)
+		if want := []time.Duration{0, 0, 100 * ms, 100 * ms, 200 * ms}; numPollers != 2 || !slices.Equal(starts, want) {
+			t.Errorf("with %d pollers, polls started at %v, want %v", numPollers, starts, want)
+		}
+	})
+}
+
 func TestBackoffCountsConnectionErrorsOnlyAndAnyResponseResetsIt(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		const u = "http://flaky/"
