@@ -39,6 +39,11 @@
 //     speaking the JSON of the Google Web Search API, which Google has since
 //     turned off; its URL and client are fields of a searcher instead of a
 //     constant and http.DefaultClient, so each run and test has its own.
+//   - httpDo attaches ctx to the request (req.WithContext) and sends it with
+//     the searcher's client, so Client.Do cancels it when ctx is done; the
+//     article makes a Transport of its own and, on ctx.Done(), calls
+//     tr.CancelRequest(req), deprecated since Go 1.6. The select on
+//     ctx.Done() against the request's result is kept: it is the lesson.
 //   - Results are plain text lines instead of the article's HTML template;
 //     userip is a file here, not a package.
 package main
@@ -191,10 +196,12 @@ func (s *searcher) httpDo(ctx context.Context, req *http.Request, f func(*http.R
 	// httpDo receives from c on both paths below, so this goroutine never
 	// outlives httpDo's return; the buffer only spares it a wait.
 	c := make(chan error, 1)
-	req = req.WithContext(ctx)
+	req = req.WithContext(ctx) // Changed: the article makes its own Transport and calls tr.CancelRequest(req) below.
 	go func() { c <- f(s.client.Do(req)) }()
 	select {
 	case <-ctx.Done():
+		// Changed: no tr.CancelRequest(req) (deprecated): Do, given a request
+		// made with ctx, has cancelled it already.
 		<-c // Wait for f to return.
 		return ctx.Err()
 	case err := <-c:
