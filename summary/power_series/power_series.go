@@ -48,8 +48,10 @@
 //   - split is one goroutine with a queue per reader and a select, not the
 //     source's chain of a goroutine per coefficient; the source's global
 //     sequence numbers and channel names are dropped.
-//   - Exp and SinCos are started from a network (no package variables);
-//     a constant c is Mon(c, 0).
+//   - Rep, Mon and SinCos take the network to start in (no package
+//     variables); the other operations join their input's network. A
+//     constant c is Mon(c, 0).
+//   - Printn writes to an io.Writer instead of calling print.
 package main
 
 import (
@@ -266,6 +268,7 @@ func neg(u *big.Rat) *big.Rat {
 }
 
 // Printn writes the first n coefficients of U to w, separated by spaces.
+// Changed: writes to w, exact fractions, no end marker to stop at.
 func Printn(w io.Writer, U PS, n int) {
 	for i := range n {
 		if i > 0 {
