@@ -187,7 +187,7 @@ func TestHandoffs(t *testing.T) {
 // the hand-offs per prime (from handoffs: they grow in proportion to n) and
 // the time per hand-off. By default it measures n = 1000 and 2000, a few
 // seconds in all; to see the growth further (n = 1000, 2000, 4000, 8000,
-// about a minute), set the largest n:
+// about 20 s on 2 cores), set the largest n:
 //
 //	SIEVE_BENCH_MAX=8000 go test -run '^$' -bench Sieve ./summary/prime_sieve
 func BenchmarkSieve(b *testing.B) {
