@@ -181,7 +181,6 @@ func demo(out *log.Logger, s *server) error {
 	if err != nil {
 		return err
 	}
-	s.start(l)
 	stopped := false
 	defer func() {
 		if !stopped { // an error below: stop the server all the same
@@ -191,8 +190,10 @@ func demo(out *log.Logger, s *server) error {
 	addr := l.Addr().String()
 	out.Printf("chatroulette: a scripted demo on a loopback server; -wait %v and bot -delay %v, short for the demo (the talk's: 5s and 1s)", s.wait, s.botDelay)
 
-	// alice and bob dial at once: bob must arrive within -wait of alice, or
-	// each would meet a bot.
+	// alice and bob dial before the server accepts anyone: the listener
+	// queues both, so the server accepts them back to back and their
+	// matchers meet at once. (One after the other, bob would have to arrive
+	// within -wait of alice, or each would meet a bot.)
 	alice, err := dial(addr, "alice")
 	if err != nil {
 		return err
@@ -203,6 +204,7 @@ func demo(out *log.Logger, s *server) error {
 		return err
 	}
 	defer bob.Close()
+	s.start(l)
 	for _, c := range []*client{alice, bob} {
 		if err := c.waiting(out); err != nil {
 			return err
