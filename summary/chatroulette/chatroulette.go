@@ -25,7 +25,8 @@
 // Changed from the talk:
 //   - partner is a field of a server value instead of a package variable, so
 //     each test has its own; the wait, the bot's delay, the chain and the log
-//     are fields too (the talk's 5s, 1s, package chain and log package).
+//     are fields too (the talk's 5s, 1s, package chain and log package), so
+//     match, chat and Bot are the server's methods.
 //   - the server can stop: shutdown closes the listener, closes quit (a case
 //     in match's select, so a lone waiter gives up) and every connection (so
 //     every chat ends), then waits for the server's goroutines, each of them
@@ -101,7 +102,7 @@ func (s *server) serve(l net.Listener) {
 			c.Close()
 			continue
 		}
-		s.wg.Go(func() { s.match(s.socket(c)) }) // Changed: counted.
+		s.wg.Go(func() { s.match(s.socket(c)) }) // Changed: counted; socket feeds the chain.
 	}
 }
 
@@ -115,7 +116,7 @@ func (s *server) match(c io.ReadWriteCloser) {
 		// now handled by the other goroutine
 	case p := <-s.partner:
 		s.chat(p, c)
-	case <-time.After(s.wait):
+	case <-time.After(s.wait): // Changed: s.wait, the talk's 5 * time.Second.
 		s.chat(s.Bot(), c)
 	case <-s.quit: // Changed: the server is stopping.
 		c.Close()
@@ -151,8 +152,8 @@ func cp(w io.Writer, r io.Reader, errc chan<- error) {
 // with a generated sentence.
 func (s *server) Bot() io.ReadWriteCloser {
 	r, out := io.Pipe() // for outgoing data
-	closed := make(chan struct{})
-	return bot{r, out, s, closed, sync.OnceFunc(func() { close(closed) })}
+	// Changed: the server, and a channel that Close closes.
+	return bot{r, out, s, make(chan struct{})}
 }
 
 type bot struct {
@@ -161,7 +162,6 @@ type bot struct {
 
 	s      *server       // Changed: the bot's chain, delay and WaitGroup.
 	closed chan struct{} // Changed: closed by Close, so a pending answer stops.
-	stop   func()
 }
 
 // Write answers every write, a delay later. (What the human types has
@@ -180,14 +180,16 @@ func (b bot) speak() {
 	case <-b.closed:
 		return
 	}
-	msg := b.s.chain.Generate(10) // at most 10 words
+	msg := b.s.chain.Generate(10) // at most 10 words; Changed: the server's chain.
 	// Changed: a newline, for a terminal.
 	b.out.Write([]byte(msg + "\n"))
 }
 
 // Close ends the bot: its reader, and any answer it was about to give.
+// (Changed: the talk's bot had only its reader's Close. chat closes each
+// connection once, so closed is closed once.)
 func (b bot) Close() error {
-	b.stop()
+	close(b.closed)
 	return b.ReadCloser.Close()
 }
 

@@ -41,7 +41,7 @@ type Chain struct {
 }
 
 // NewChain returns a new Chain with prefixes of prefixLen words, choosing
-// among suffixes with a random source of the given seed.
+// among suffixes with a random source of the given seed (Changed: the seed).
 func NewChain(prefixLen int, seed uint64) *Chain {
 	return &Chain{
 		chain:     make(map[string][]string),
