@@ -52,11 +52,13 @@ type Request struct {
 }
 
 // requester is a load generator: it kills some time, sends a request and waits
-// for the answer, n times.
+// for the answer, n times. (Changed: n, pause, workFn and furtherProcess are
+// arguments; the talk's are its loop, its rand call and package functions.)
 func requester(work chan<- Request, n int, pause func() time.Duration, workFn func() int, furtherProcess func(result int, latency time.Duration)) {
 	c := make(chan int)
 	for range n { // Changed: n requests, then return (the talk loops forever).
-		// Kill some time (fake load).
+		// Kill some time (fake load). Changed: pause(), for the talk's
+		// rand.Int63n(nWorker * 2 * Second).
 		time.Sleep(pause())
 		sent := time.Now()         // Changed: timed for the latency table.
 		work <- Request{workFn, c} // send request
@@ -97,7 +99,8 @@ type Balancer struct {
 }
 
 // NewBalancer starts nWorker workers, each with room in its requests channel
-// for one request from each of nRequester requesters.
+// for one request from each of nRequester requesters. (Changed: the two
+// counts are arguments, the talk's constants.)
 func NewBalancer(nWorker, nRequester int) *Balancer {
 	// Buffered to the number of workers: a worker that has answered puts
 	// itself in done and goes on with its next request. (Unbuffered, it
