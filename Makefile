@@ -9,7 +9,7 @@ FOLDERS     := 01_goroutines 02_channels 03_generator 04_fan_in 05_sync_fan_in 0
                summary/subscription summary/url_poller summary/pipelines summary/context_search
 
 .DEFAULT_GOAL := help
-.PHONY: help run test check fmt vet staticcheck bench
+.PHONY: help run test check fmt vet staticcheck bench benchrace
 
 help: ## the targets, one line each
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -36,7 +36,12 @@ vet: ## go vet
 staticcheck: ## staticcheck, pinned (adds nothing to go.mod)
 	$(STATICCHECK) ./...
 
-check: fmt vet staticcheck test ## gofmt, go vet, staticcheck, then the tests
+# Benchmarks are not tests, so make test never runs them; this runs each once, at its small sizes
+# (-short), under the race detector, so that a race in a benchmark fails the check too.
+benchrace: ## every benchmark once, small sizes, with the race detector
+	GORACE=atexit_sleep_ms=0 $(GO) test -race -short -run '^$$' -bench . -benchtime 1x -timeout 3m ./...
+
+check: fmt vet staticcheck test benchrace ## gofmt, go vet, staticcheck, the tests, then every benchmark once under -race
 
 bench: ## every benchmark once, output ready for benchstat
 	$(GO) test -run '^$$' -bench . -benchmem -count 1 ./...
