@@ -1,38 +1,16 @@
-// Fan_in merges two channels into one, so main hears whoever is ready first.
+// Fan-in merges two channels into one, so main hears whoever is ready first.
 //
 // Slides: "Multiplexing", "Fan-in" (Go Concurrency Patterns, 2012).
 //
-// In 03_generator main heard Joe, then Ann, then Joe: a speaker who was ready
-// early still had to wait for their turn. fanIn starts one goroutine per input;
-// each copies its input into one channel c, and main receives only from c. Now
-// the order of the lines is the order in which Joe and Ann are ready: the time
-// on each line shows a fast speaker saying several things while a slow one is
-// still pausing. Within one speaker the order stays: each input is copied by
-// one goroutine, one message at a time.
-//
-// A run without -seed prints the seed it picked; -seed replays that run: the same
-// lines at the same times, except that two speakers ready in the same
-// millisecond may be heard in either order.
-//
-// Changed from the talk:
-//   - boring sends n messages (-n, default 5, so main's 2n receives are the
-//     talk's ten) and then closes its channel, where the talk's loops forever;
-//     fanIn's goroutines range over their inputs and end when they close, and a
-//     sync.WaitGroup tells a third goroutine when both are done, so that it can
-//     close c. No goroutine is left behind, and a caller may range over c.
-//   - boring pauses before each message rather than after it, so it closes its
-//     channel as soon as main has taken its last message: nothing is left
-//     sleeping when main leaves. (Pausing first also keeps Joe: 0 and Ann: 0
-//     from both being ready at 0ms, where the scheduler, not the seed, would
-//     pick which one main hears first.)
-//   - boring takes the pause as an argument, so tests choose exact pauses; the
-//     program draws them at random in whole milliseconds under 200ms, the
-//     talk's rand.Intn(2e3) milliseconds divided by ten.
-//   - main writes to w, which puts the time since start on each line.
+// In 03_generator main heard Joe, then Ann, in turn. Here fanIn starts one
+// goroutine per input, each copying its input into one channel, and main
+// receives only from that channel. Watch the time column: a fast speaker may
+// say several things while a slow one is still pausing, yet each speaker's
+// own order is kept.
 //
 // Going further, after the slide's code: fanInAll merges any number of
-// inputs, with a goroutine per input, as the talk's "Restoring sequencing"
-// slide does.
+// inputs. The talk's support file for "Restoring sequencing" has such a
+// variadic fanIn; no slide shows it.
 package main
 
 import (
@@ -44,11 +22,15 @@ import (
 
 // boring returns a receive-only channel on which a new goroutine sends n
 // numbered messages; then it closes the channel.
+//
+// Changed: n and pause are arguments, so a caller chooses how many messages
+// and which pauses; the program draws pauses under 200ms.
 func boring(msg string, n int, pause func() time.Duration) <-chan string {
 	c := make(chan string)
 	go func() {
-		for i := range n { // Changed: n messages, then stop.
-			// Changed: the pause comes before the message (see the doc comment).
+		for i := range n { // Changed: n messages, where the talk's loop never ends.
+			// Changed: the pause comes before the send, not after it, so boring
+			// closes c as soon as main has its last message instead of sleeping on.
 			time.Sleep(pause())
 			c <- fmt.Sprintf("%s: %d", msg, i) // blocks until fanIn's goroutine receives
 		}
@@ -60,11 +42,13 @@ func boring(msg string, n int, pause func() time.Duration) <-chan string {
 // fanIn returns a channel on which every message from input1 and input2 comes
 // as soon as it is ready. It closes once both inputs are closed and drained.
 func fanIn(input1, input2 <-chan string) <-chan string {
-	// main is always waiting on c: a buffer would change nothing (03 shows where it does).
+	// main is always already waiting on c: a buffer would change nothing.
 	c := make(chan string)
-	var wg sync.WaitGroup // Changed: counts the two copying goroutines, so c can be closed.
+	// Changed: a WaitGroup counts the two copying goroutines, and a third closes
+	// c when both are done: only a sender may close it, and only the last.
+	var wg sync.WaitGroup
 	wg.Go(func() {
-		for s := range input1 { // Changed: the talk's for { c <- <-input1 } never ends.
+		for s := range input1 { // Changed: ends when input1 closes; the talk's for { c <- <-input1 } never does.
 			c <- s // blocks until main receives
 		}
 	})
@@ -73,7 +57,7 @@ func fanIn(input1, input2 <-chan string) <-chan string {
 			c <- s
 		}
 	})
-	go func() { // Changed: only a sender may close c, and only when both are done.
+	go func() {
 		wg.Wait()
 		close(c)
 	}()
@@ -84,7 +68,7 @@ func fanIn(input1, input2 <-chan string) <-chan string {
 // in the order they are ready.
 func conversation(w io.Writer, n int, joePause, annPause func() time.Duration) {
 	c := fanIn(boring("Joe", n, joePause), boring("Ann", n, annPause))
-	for range 2 * n { // Changed: the talk's 10 receives, as each speaker now says n things.
+	for range 2 * n { // the talk's 10 receives when n is 5
 		fmt.Fprintln(w, <-c)
 	}
 	fmt.Fprintln(w, "You're both boring; I'm leaving.")
