@@ -18,59 +18,51 @@ func main() {
 		return // -h: usage printed to stdout, exit status 0
 	}
 	if err != nil {
-		fmt.Fprintf(os.Stderr, "goroutines: %v (see -h)\n", err) // exactly one line
+		fmt.Fprintf(os.Stderr, "%s: %v (see -h)\n", name, err) // exactly one line
 		os.Exit(2)
 	}
-	// main returns here and the program exits: boring, still talking, goes with it.
 }
 
 const (
+	name  = "goroutines"
+	about = `goroutines: go boring(...) runs boring in a goroutine while main listens, then main leaves
+usage: go run ./01_goroutines [flags]`
+
 	maxN      = 1000             // upper bound of -n
 	maxListen = 10 * time.Second // upper bound of -listen
-	maxPause  = 100              // pauses are whole milliseconds in [0, maxPause)
 )
 
 // run parses args and shows the pattern, writing what a reader sees to w.
-func run(w io.Writer, args []string) error {
-	fs := flag.NewFlagSet("goroutines", flag.ContinueOnError)
-	fs.SetOutput(io.Discard) // main prints one line per error; -h prints usage below
+func run(w io.Writer, args []string) (err error) {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	listen := fs.Duration("listen", 200*time.Millisecond,
-		"how long main listens before it leaves (0: the talk's \"Ignoring it\"; at most 10s)")
-	n := fs.Int("n", -1, "messages boring says before it stops by itself (-1: never, like the talk's loop; at most 1000)")
+		fmt.Sprintf("how long main listens before it leaves (0s to %v; 0s: the talk's \"Ignoring it\")", maxListen))
+	n := fs.Int("n", -1, fmt.Sprintf("messages boring says before it stops by itself (-1 to %d; -1: never, like the talk's loop)", maxN))
 	seed := fs.Uint64("seed", 0, "seed for the random pauses (0: pick one and print it)")
 	traceFile := fs.String("trace", "", "write a runtime/trace execution trace to `file` (view: go tool trace file)")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			fmt.Fprintln(w, "goroutines: go boring(...) runs boring in a goroutine while main listens, then main leaves")
-			fmt.Fprintln(w, "usage: go run ./01_goroutines [flags]")
-			fs.SetOutput(w)
-			fs.PrintDefaults()
-		}
+	if err := parseFlags(fs, w, about, args); err != nil {
 		return err
 	}
 	if *listen < 0 || *listen > maxListen {
-		return fmt.Errorf("-listen must be between 0 and %v, got %v", maxListen, *listen)
+		return fmt.Errorf("-listen must be between 0s and %v, got %v", maxListen, *listen)
 	}
 	if *n < -1 || *n > maxN {
 		return fmt.Errorf("-n must be between -1 and %d, got %d", maxN, *n)
 	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	picked := *seed == 0
+	if picked {
+		*seed = pickSeed()
 	}
 	if *traceFile != "" {
 		stop, err := startTrace(*traceFile)
 		if err != nil {
 			return err
 		}
-		defer stop()
-	}
-	pickedSeed := *seed == 0
-	if pickedSeed {
-		*seed = newSeed()
+		defer func() { err = errors.Join(err, stop()) }()
 	}
 
-	out := newStampWriter(w)
-	pause := randomPauses(*seed, 1)
+	out := newExitWriter(w)
+	pause := randomPauses(*seed, 1, 100*time.Millisecond) // the talk's 1s over ten
 	if *listen == 0 {
 		fmt.Fprintln(w, `main runs go boring("boring!") and returns at once ("Ignoring it"):`)
 		ignoringIt(out, *n, pause)
@@ -78,62 +70,69 @@ func run(w io.Writer, args []string) error {
 		fmt.Fprintf(w, "main runs go boring(\"boring!\"), listens for %v, then leaves:\n", *listen)
 		ignoringItALittleLess(out, *listen, *n, pause)
 	}
-	// The talk's main returns here and the program exits. What boring says
-	// from now on is lost, as it would be: out takes no more lines.
-	last := ""
-	if pickedSeed {
-		last = fmt.Sprintf("seed %d: run again with -seed %d to replay\n", *seed, *seed)
+	// The talk's main returns here and the program exits: whatever boring
+	// says from now on is lost.
+	out.exit()
+	if picked {
+		printSeed(w, *seed)
 	}
-	out.exit(last)
 	return nil
 }
 
-// A stampWriter prefixes each write with the time since it was made, in
-// milliseconds. main and boring both write to it, so a mutex keeps their lines
-// whole and their writes to w from racing. Each fmt.Fprintln is one write.
-type stampWriter struct {
+// An exitWriter stands for the terminal of a process that is about to exit:
+// it puts the time since its creation, in milliseconds, before each line until
+// exit is called, and drops every line after that. main and boring both write
+// to it, so a mutex keeps their lines whole and their writes to w apart. Each
+// Write must be one whole line, as fmt.Fprintln writes it.
+type exitWriter struct {
 	mu     sync.Mutex
 	w      io.Writer
 	start  time.Time
-	exited bool // the program has exited: later writes are lost
+	exited bool
 }
 
-func newStampWriter(w io.Writer) *stampWriter {
-	return &stampWriter{w: w, start: time.Now()}
-}
+func newExitWriter(w io.Writer) *exitWriter { return &exitWriter{w: w, start: time.Now()} }
 
-func (s *stampWriter) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.exited {
+func (e *exitWriter) Write(p []byte) (int, error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.exited {
 		return len(p), nil // nobody is there to see it
 	}
-	if _, err := fmt.Fprintf(s.w, "%4dms %s", time.Since(s.start).Milliseconds(), p); err != nil {
+	if _, err := fmt.Fprintf(e.w, "%4dms %s", time.Since(e.start).Milliseconds(), p); err != nil {
 		return 0, err
 	}
 	return len(p), nil
 }
 
-// exit writes last (unstamped) and stops taking writes, as the end of the
-// process would: whatever boring says afterwards is not seen.
-func (s *stampWriter) exit(last string) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	io.WriteString(s.w, last)
-	s.exited = true
+// exit stops e passing lines on, as the end of the process would. Once it
+// returns, nothing writes to the underlying writer through e.
+func (e *exitWriter) exit() {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.exited = true
 }
 
-// randomPauses returns a source of pauses drawn like the talk's
-// rand.Intn(1e3) milliseconds, a tenth as long: whole milliseconds in
-// [0, 100ms). A source is not safe for concurrent use: each goroutine gets its
-// own, a distinct stream of the same seed.
-func randomPauses(seed, stream uint64) func() time.Duration {
-	r := rand.New(rand.NewPCG(seed, stream))
-	return func() time.Duration { return time.Duration(r.IntN(maxPause)) * time.Millisecond }
+// parseFlags parses args into fs. On -h it prints about and every flag to w;
+// any other problem comes back as an error for main to print in one line.
+func parseFlags(fs *flag.FlagSet, w io.Writer, about string, args []string) error {
+	fs.SetOutput(io.Discard) // the flag package would print errors and usage itself
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(w, about)
+			fs.SetOutput(w)
+			fs.PrintDefaults()
+		}
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	return nil
 }
 
-// newSeed picks a random seed other than 0 (0 means "pick one").
-func newSeed() uint64 {
+// pickSeed returns a random seed other than 0, which means "pick one".
+func pickSeed() uint64 {
 	for {
 		if s := rand.Uint64(); s != 0 {
 			return s
@@ -141,10 +140,22 @@ func newSeed() uint64 {
 	}
 }
 
-// startTrace writes a runtime/trace execution trace to the named file until
-// stop is called.
-func startTrace(name string) (stop func(), err error) {
-	f, err := os.Create(name)
+// printSeed ends a run that picked its own seed with the line that replays it.
+func printSeed(w io.Writer, seed uint64) {
+	fmt.Fprintf(w, "seed %d: run again with -seed %d for the same random draws\n", seed, seed)
+}
+
+// randomPauses returns a source of pauses in whole milliseconds in [0, max),
+// drawn from its own stream of seed. Each goroutine that pauses needs its own
+// source: a rand.Rand is not safe for concurrent use.
+func randomPauses(seed, stream uint64, max time.Duration) func() time.Duration {
+	r := rand.New(rand.NewPCG(seed, stream))
+	return func() time.Duration { return time.Duration(r.Int64N(max.Milliseconds())) * time.Millisecond }
+}
+
+// startTrace writes a runtime/trace execution trace to file until stop is called.
+func startTrace(file string) (stop func() error, err error) {
+	f, err := os.Create(file)
 	if err != nil {
 		return nil, fmt.Errorf("-trace: %w", err)
 	}
@@ -152,8 +163,11 @@ func startTrace(name string) (stop func(), err error) {
 		f.Close()
 		return nil, fmt.Errorf("-trace: %w", err)
 	}
-	return func() {
+	return func() error {
 		trace.Stop()
-		f.Close()
+		if err := f.Close(); err != nil {
+			return fmt.Errorf("-trace: %w", err)
+		}
+		return nil
 	}, nil
 }
