@@ -1,41 +1,25 @@
-// Load_balancer hands each request to the least loaded of a pool of workers:
-// requesters, workers and one balancer, each a goroutine, composed with
-// channels, and a heap that keeps the workers ordered by their pending work.
+// A load balancer hands each request to the least loaded worker of a pool:
+// requesters, workers and one balancer, each a goroutine, joined by channels,
+// and a heap that keeps the workers ordered by their pending work.
 //
 // Slides: "Load balancer", "Request definition", "Requester function", "Worker
 // definition", "Worker", "Balancer definition", "Balancer function", "A heap of
 // channels", "Dispatch", "Completed" (Rob Pike, Concurrency is not Parallelism,
 // Waza 2012).
 //
-// What to notice: a Request carries its own reply channel (channels are
-// first-class values), so a worker answers the requester directly and the
-// balancer never sees a result. The balancer is one goroutine running one
-// select loop: it is the only one who touches the pool, so the heap needs no
-// lock. A worker's requests channel is buffered to the number of requesters
-// (each requester has at most one request out, so dispatch never waits for a
-// busy worker); done is buffered to the number of workers, so a worker that has
-// answered can report it without waiting for the balancer's turn. The talk's
-// claim, that sending to the least loaded worker balances better than taking
-// turns, becomes a measurement: run prints the variance of pending requests
-// across workers and the requests' latency for both policies, on one workload.
-// On the default workload the medians come out close; the heap's gain is in
-// the evenness (variance) and the slow tail (p99).
+// What to notice: a Request carries its own reply channel, so a worker answers
+// the requester directly and the balancer never sees a result. The balancer is
+// one goroutine running one select loop, the only one that touches the pool,
+// so the heap needs no lock. The talk's code keeps a round-robin dispatch
+// behind `if false`; run measures both policies on one workload and prints,
+// for each, the variance of pending requests across workers and the requests'
+// latency. The heap keeps the load far more even and cuts the slow tail (p99);
+// the medians come out close.
 //
-// Changed from the talk:
-//   - requester sends n requests and returns instead of looping forever; when
-//     every requester is done, work is closed, the balancer hears every
-//     outstanding completion, closes each worker's requests channel (the
-//     worker's loop ranges over it, so it ends) and waits for the workers. No
-//     goroutine is left: the talk's ran until the process was killed.
-//   - the pause and the work of a requester are arguments (the talk's rand
-//     calls), so a test chooses them, and the requester times each request and
-//     hands the latency to furtherProcess along with the result.
-//   - the balancer keeps the talk's round-robin dispatch (behind `if false` in
-//     the talk's code) as a roundRobin field, and calls after, when set, after
-//     each event, where the talk's code prints the pool: run measures it.
-//   - the talk's constants (100 requesters, 10 workers, work up to 1s times
-//     the number of workers, pauses up to 2s times it) keep their shape with
-//     milliseconds for seconds, so a run takes well under two seconds.
+// A seed replays the workload (every pause and every piece of work), not the
+// timings: in a real run sleeps end a little late and the events interleave
+// differently, so the numbers vary from run to run; in a test's virtual time
+// they are exact.
 package main
 
 import (
@@ -52,15 +36,15 @@ type Request struct {
 }
 
 // requester is a load generator: it kills some time, sends a request and waits
-// for the answer, n times. (Changed: n, pause, workFn and furtherProcess are
-// arguments; the talk's are its loop, its rand call and package functions.)
+// for the answer, n times.
+// Changed: pause, workFn and furtherProcess are arguments (the talk's rand call
+// and package functions), so the caller chooses the load and hears the latency.
 func requester(work chan<- Request, n int, pause func() time.Duration, workFn func() int, furtherProcess func(result int, latency time.Duration)) {
 	c := make(chan int)
 	for range n { // Changed: n requests, then return (the talk loops forever).
-		// Kill some time (fake load). Changed: pause(), for the talk's
-		// rand.Int63n(nWorker * 2 * Second).
+		// Kill some time (fake load).
 		time.Sleep(pause())
-		sent := time.Now()         // Changed: timed for the latency table.
+		sent := time.Now()         // Changed: timed, for the latency the program prints.
 		work <- Request{workFn, c} // send request
 		result := <-c              // wait for answer
 		furtherProcess(result, time.Since(sent))
@@ -92,21 +76,23 @@ type Balancer struct {
 	pool Pool
 	done chan *Worker
 
-	roundRobin bool           // Changed: the talk's `if false` branch, as a choice.
-	i          int            // the next worker in round-robin order
-	after      func(p Pool)   // Changed: called after each event, where the talk's code prints.
-	workers    sync.WaitGroup // Changed: the worker goroutines, waited for at the end.
+	// Changed: the talk's `if false` branch in dispatch and completed, as a
+	// choice, so one run can compare the two policies.
+	roundRobin bool
+	i          int // the next worker in round-robin order
+	// Changed: called after each event, where the talk's code prints the
+	// pool; it feeds the variance the program prints.
+	after   func(p Pool)
+	workers sync.WaitGroup // Changed: the worker goroutines, waited for at the end.
 }
 
 // NewBalancer starts nWorker workers, each with room in its requests channel
-// for one request from each of nRequester requesters. (Changed: the two
-// counts are arguments, the talk's constants.)
+// for one request from each of nRequester requesters.
+// Changed: the two counts are arguments (the talk's constants).
 func NewBalancer(nWorker, nRequester int) *Balancer {
 	// Buffered to the number of workers: a worker that has answered puts
-	// itself in done and goes on with its next request. (Unbuffered, it
-	// would wait for the balancer's select; since dispatch never blocks,
-	// see below, that wait is never long and no test can see it: in virtual
-	// time it takes no time at all.)
+	// itself in done and goes on with its next request without waiting for
+	// the balancer's select.
 	done := make(chan *Worker, nWorker)
 	b := &Balancer{pool: make(Pool, 0, nWorker), done: done}
 	for range nWorker {
@@ -114,10 +100,7 @@ func NewBalancer(nWorker, nRequester int) *Balancer {
 		// out, so the balancer's send never waits for the worker.
 		w := &Worker{requests: make(chan Request, nRequester)}
 		heap.Push(&b.pool, w)
-		// Changed: counted, so balance can wait for it. (When balance closes
-		// its requests a worker has nothing left to do and leaves at once;
-		// the Wait makes that a guarantee. No test can tell the two.)
-		b.workers.Go(func() { w.work(b.done) })
+		b.workers.Go(func() { w.work(b.done) }) // counted, so balance can wait for it
 	}
 	return b
 }
@@ -138,7 +121,7 @@ func (b *Balancer) balance(work chan Request) {
 		case w := <-b.done: // a worker has finished ...
 			b.completed(w) // ...so update its info
 		}
-		if b.after != nil { // Changed: the talk's code prints the pool here.
+		if b.after != nil { // the talk's code prints the pool here
 			b.after(b.pool)
 		}
 	}
@@ -172,15 +155,14 @@ func (p *Pool) Push(x any) {
 func (p *Pool) Pop() any {
 	old := *p
 	w := old[len(old)-1]
-	old[len(old)-1] = nil // let the slot forget the worker
-	w.index = -1          // for safety: a popped worker has no place until Push gives it one
+	w.index = -1 // for safety: a popped worker has no place until Push gives it one
 	*p = old[:len(old)-1]
 	return w
 }
 
 // dispatch sends the request to the least loaded worker.
 func (b *Balancer) dispatch(req Request) {
-	if b.roundRobin { // Changed: the talk's `if false` branch, for comparison.
+	if b.roundRobin { // the talk's `if false` branch
 		w := b.pool[b.i]
 		w.requests <- req
 		w.pending++
@@ -202,7 +184,7 @@ func (b *Balancer) dispatch(req Request) {
 
 // completed notes that w has finished a request.
 func (b *Balancer) completed(w *Worker) {
-	if b.roundRobin { // Changed: round robin keeps no order, so nothing to restore.
+	if b.roundRobin { // the talk's `if false` branch: no heap order to restore
 		w.pending--
 		return
 	}

@@ -10,8 +10,8 @@ import (
 	"time"
 )
 
-// fixed returns a source of the given pauses, in turn, forever.
-func fixed(ds ...time.Duration) func() time.Duration {
+// cycle returns a source of the given pauses, in turn, forever.
+func cycle(ds ...time.Duration) func() time.Duration {
 	i := 0
 	return func() time.Duration {
 		d := ds[i%len(ds)]
@@ -48,7 +48,7 @@ func TestEveryRequestIsAnsweredOnceWithItsOwnResult(t *testing.T) {
 					// The work takes a different time for every request, so
 					// the requesters' requests overlap and queue.
 					requesters[i] = load{
-						pause: fixed(time.Duration(i+1) * time.Millisecond),
+						pause: cycle(time.Duration(i+1) * time.Millisecond),
 						workFn: func() int {
 							k := calls[i]
 							calls[i]++
@@ -86,17 +86,17 @@ func TestEveryRequestIsAnsweredOnceWithItsOwnResult(t *testing.T) {
 	}
 }
 
-// event is the balancer's state after one event: when, and each worker's
+// poolEvent is the balancer's state after one event: when, and each worker's
 // pending count in the order the workers were made.
-type event struct {
+type poolEvent struct {
 	at      time.Duration
 	pending []int
 }
 
-func recordEvents(b *Balancer, start time.Time, workers []*Worker) *[]event {
-	var events []event
+func recordEvents(b *Balancer, start time.Time, workers []*Worker) *[]poolEvent {
+	var events []poolEvent
 	b.after = func(Pool) {
-		e := event{at: time.Since(start)}
+		e := poolEvent{at: time.Since(start)}
 		for _, w := range workers {
 			e.pending = append(e.pending, w.pending)
 		}
@@ -117,10 +117,10 @@ func TestDispatchNeverWaitsForABusyWorker(t *testing.T) {
 		events := recordEvents(b, start, workers)
 		var latency [2]time.Duration
 		loadBalance(b, 1, []load{
-			{fixed(1 * time.Millisecond), sleeper(10*time.Millisecond, 0), func(_ int, d time.Duration) { latency[0] = d }},
-			{fixed(2 * time.Millisecond), sleeper(10*time.Millisecond, 1), func(_ int, d time.Duration) { latency[1] = d }},
+			{cycle(1 * time.Millisecond), sleeper(10*time.Millisecond, 0), func(_ int, d time.Duration) { latency[0] = d }},
+			{cycle(2 * time.Millisecond), sleeper(10*time.Millisecond, 1), func(_ int, d time.Duration) { latency[1] = d }},
 		})
-		want := []event{
+		want := []poolEvent{
 			{1 * time.Millisecond, []int{1}},  // A dispatched
 			{2 * time.Millisecond, []int{2}},  // B dispatched while the worker works on A
 			{11 * time.Millisecond, []int{1}}, // A completed
@@ -140,7 +140,7 @@ func TestRequesterWaitsForEachAnswerBeforePausingAgain(t *testing.T) {
 		start := time.Now()
 		var at []time.Duration
 		b := NewBalancer(2, 1)
-		loadBalance(b, 3, []load{{fixed(5 * time.Millisecond), sleeper(10*time.Millisecond, 7), func(r int, d time.Duration) {
+		loadBalance(b, 3, []load{{cycle(5 * time.Millisecond), sleeper(10*time.Millisecond, 7), func(r int, d time.Duration) {
 			if r != 7 || d != 10*time.Millisecond {
 				t.Errorf("answer %d after %v, want 7 after 10ms", r, d)
 			}
@@ -166,9 +166,9 @@ func TestHeapSendsToTheLeastLoadedRoundRobinTakesTurns(t *testing.T) {
 				b := NewBalancer(3, 5)
 				b.roundRobin = roundRobin
 				latency := make([]time.Duration, 5)
-				requesters := []load{{fixed(1 * time.Millisecond), sleeper(100*time.Millisecond, 0), func(_ int, d time.Duration) { latency[0] = d }}}
+				requesters := []load{{cycle(1 * time.Millisecond), sleeper(100*time.Millisecond, 0), func(_ int, d time.Duration) { latency[0] = d }}}
 				for i := 1; i < 5; i++ {
-					requesters = append(requesters, load{fixed(time.Duration(i+1) * time.Millisecond), sleeper(time.Millisecond/2, i),
+					requesters = append(requesters, load{cycle(time.Duration(i+1) * time.Millisecond), sleeper(time.Millisecond/2, i),
 						func(_ int, d time.Duration) { latency[i] = d }})
 				}
 				loadBalance(b, 1, requesters)
@@ -354,8 +354,8 @@ func skewedWorkload(seed uint64) workload {
 func TestHeapKeepsPendingMoreEvenThanRoundRobinOnASkewedWorkload(t *testing.T) {
 	for seed := range uint64(20) {
 		synctest.Test(t, func(t *testing.T) {
-			h := measure(false, 20, 5, 20, skewedWorkload(seed+1))
-			rr := measure(true, 20, 5, 20, skewedWorkload(seed+1))
+			h := measurePolicy(false, 20, 5, 20, skewedWorkload(seed+1))
+			rr := measurePolicy(true, 20, 5, 20, skewedWorkload(seed+1))
 			if !(h.meanVariance < rr.meanVariance) {
 				t.Errorf("seed %d: heap variance %.3f, round robin %.3f: want the heap's below", seed+1, h.meanVariance, rr.meanVariance)
 			}
@@ -388,7 +388,7 @@ func TestVariance(t *testing.T) {
 	}
 }
 
-func TestPercentileIsNearestRank(t *testing.T) {
+func TestNearestRank(t *testing.T) {
 	var ds []time.Duration
 	for i := 1; i <= 200; i++ {
 		ds = append(ds, time.Duration(i))
@@ -403,34 +403,9 @@ func TestPercentileIsNearestRank(t *testing.T) {
 		{ds[:10], 50, 5}, {ds[:10], 99, 10},
 		{nil, 50, 0},
 	} {
-		if got := percentile(tc.ds, tc.q); got != tc.want {
+		if got := nearestRank(tc.ds, tc.q); got != tc.want {
 			t.Errorf("p%d of %d values = %d, want %d", tc.q, len(tc.ds), got, tc.want)
 		}
-	}
-}
-
-func TestVerdictNamesTheMoreEvenPolicy(t *testing.T) {
-	h, rr := result{meanVariance: 0.25}, result{roundRobin: true, meanVariance: 4}
-	if got, want := verdict(h, rr), "least loaded first: the heap keeps pending work more even than round robin (variance 0.250 < 4.000)"; got != want {
-		t.Errorf("got %q, want %q", got, want)
-	}
-	for _, v := range []float64{4, 5} {
-		h.meanVariance = v
-		if got, want := verdict(h, rr), fmt.Sprintf("on this run the heap is no more even than round robin (variance %.3f >= 4.000)", v); got != want {
-			t.Errorf("got %q, want %q", got, want)
-		}
-	}
-}
-
-func TestRandomDurationStaysBelowItsMax(t *testing.T) {
-	r := rand.New(rand.NewPCG(1, 1))
-	d := randomDuration(r, 2) // [0, 2ns): both ends show
-	seen := map[time.Duration]int{}
-	for range 1000 {
-		seen[d()]++
-	}
-	if len(seen) != 2 || seen[0] == 0 || seen[1] == 0 {
-		t.Errorf("draws in [0, 2ns) gave %v, want only 0 and 1, both", seen)
 	}
 }
 
@@ -439,41 +414,46 @@ func TestTalkWorkloadIsTheTalksShape(t *testing.T) {
 		const nWorker = 4
 		wl := talkWorkload(9, nWorker)
 		pause0, op0 := wl(0)
-		pause1, op1 := wl(1)
+		pause1, _ := wl(1)
 		again0, _ := wl(0)
 		var p0, p1, a0 []time.Duration
 		for range 100 {
 			p0, p1, a0 = append(p0, pause0()), append(p1, pause1()), append(a0, again0())
 		}
-		if !slices.Equal(p0, a0) {
-			t.Error("one seed gave requester 0 two different workloads")
-		}
-		if slices.Equal(p0, p1) {
-			t.Error("requesters 0 and 1 pause alike: their sources share a stream")
+		if !slices.Equal(p0, a0) || slices.Equal(p0, p1) {
+			t.Error("one seed must give requester 0 one workload, and requester 1 another")
 		}
 		if m := slices.Max(p0); m >= nWorker*2*unit || m < nWorker*2*unit*9/10 {
 			t.Errorf("largest of 100 pauses %v, want just under %v", m, nWorker*2*unit)
 		}
-		// The work sleeps nWorker times what it returns, and its draw is
-		// under one unit.
-		for _, op := range []func() int{op0, op1} {
-			for range 20 {
-				start := time.Now()
-				n := op()
-				if n < 0 || time.Duration(n) >= unit {
-					t.Fatalf("op returned %d, want [0, %v)", n, unit)
-				}
-				if got := time.Since(start); got != nWorker*time.Duration(n) {
-					t.Fatalf("op returned %d and slept %v, want %v", n, got, nWorker*time.Duration(n))
-				}
+		// The work sleeps nWorker times what it returns, a draw under one unit.
+		for range 20 {
+			start := time.Now()
+			n := op0()
+			if n < 0 || time.Duration(n) >= unit || time.Since(start) != nWorker*time.Duration(n) {
+				t.Fatalf("op returned %d after %v, want a draw under %v and %d times it", n, time.Since(start), unit, nWorker)
 			}
 		}
-		// The pauses and the work come from different streams.
-		_, opAgain := wl(0)
-		pauseAgain, _ := wl(0)
-		if int64(opAgain()) == int64(pauseAgain()) {
-			t.Error("requester 0's first work and first pause drew the same number: one stream")
+	})
+}
+
+// TestAWorkerReportsWithoutWaitingForTheBalancer: done has room for every
+// worker, so a worker that has answered goes on to its next request even
+// while the balancer is not receiving (here it never runs).
+func TestAWorkerReportsWithoutWaitingForTheBalancer(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		b := NewBalancer(1, 2)
+		w := b.pool[0]
+		c := make(chan int)
+		w.requests <- Request{func() int { return 1 }, c}
+		w.requests <- Request{func() int { return 2 }, c}
+		if <-c != 1 || <-c != 2 {
+			t.Fatal("answers out of order")
 		}
+		<-b.done
+		<-b.done
+		close(w.requests)
+		b.workers.Wait()
 	})
 }
 

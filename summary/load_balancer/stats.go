@@ -7,20 +7,20 @@ import (
 	"time"
 )
 
-// A result is one policy's measurement over one run.
-type result struct {
+// A measurement is what one policy gave over one run.
+type measurement struct {
 	roundRobin   bool
 	events       int     // dispatches and completions
 	meanVariance float64 // the variance of pending across workers after each event, averaged over the events
 	latencies    []time.Duration
 }
 
-// measure runs nRequester requesters of n requests each, with the workload wl,
+// measurePolicy runs nRequester requesters of n requests each, with the workload wl,
 // against nWorker workers dispatched by the given policy.
-func measure(roundRobin bool, nRequester, nWorker, n int, wl workload) result {
+func measurePolicy(roundRobin bool, nRequester, nWorker, n int, wl workload) measurement {
 	b := NewBalancer(nWorker, nRequester)
 	b.roundRobin = roundRobin
-	r := result{roundRobin: roundRobin}
+	r := measurement{roundRobin: roundRobin}
 	sum := 0.0
 	b.after = func(p Pool) { // runs in the balancer's goroutine only
 		r.events++
@@ -60,9 +60,9 @@ func variance(p Pool) float64 {
 	return float64(n*sumsq-sum*sum) / float64(n*n)
 }
 
-// percentile returns the nearest-rank q-th percentile (0 < q <= 100) of
+// nearestRank returns the nearest-rank q-th percentile (0 < q <= 100) of
 // sorted: the smallest value at least q percent of the values are at or below.
-func percentile(sorted []time.Duration, q int) time.Duration {
+func nearestRank(sorted []time.Duration, q int) time.Duration {
 	if len(sorted) == 0 {
 		return 0
 	}
@@ -70,36 +70,36 @@ func percentile(sorted []time.Duration, q int) time.Duration {
 	return sorted[max(rank, 1)-1]
 }
 
-// name is the policy's name as -policy spells it.
-func (r result) name() string {
+// policy is the policy's name as -policy spells it.
+func (r measurement) policy() string {
 	if r.roundRobin {
 		return "roundrobin"
 	}
 	return "heap"
 }
 
-// writeTable prints one line per policy: the mean variance of pending work
+// writePolicyTable prints one line per policy: the mean variance of pending work
 // across workers, and the latency of a request from send to answer.
-func writeTable(w io.Writer, results []result) {
+func writePolicyTable(w io.Writer, results []measurement) {
 	fmt.Fprintln(w, "variance: of pending requests across workers, after each event, averaged over the run")
 	fmt.Fprintln(w, "latency: from a requester's send to its answer")
 	fmt.Fprintf(w, "%-10s %8s %8s %10s %10s\n", "policy", "requests", "variance", "p50", "p99")
 	for _, r := range results {
 		p50, p99 := "-", "-" // no requests, no latency
 		if len(r.latencies) > 0 {
-			p50, p99 = ms(percentile(r.latencies, 50)), ms(percentile(r.latencies, 99))
+			p50, p99 = fmtMillis(nearestRank(r.latencies, 50)), fmtMillis(nearestRank(r.latencies, 99))
 		}
-		fmt.Fprintf(w, "%-10s %8d %8.3f %10s %10s\n", r.name(), len(r.latencies), r.meanVariance, p50, p99)
+		fmt.Fprintf(w, "%-10s %8d %8.3f %10s %10s\n", r.policy(), len(r.latencies), r.meanVariance, p50, p99)
 	}
 }
 
-// ms formats d in milliseconds with three decimals.
-func ms(d time.Duration) string {
+// fmtMillis formats d in milliseconds with three decimals.
+func fmtMillis(d time.Duration) string {
 	return fmt.Sprintf("%.3fms", float64(d)/float64(time.Millisecond))
 }
 
 // verdict says in one line which policy kept the workers more even.
-func verdict(heap, roundRobin result) string {
+func verdict(heap, roundRobin measurement) string {
 	if heap.meanVariance < roundRobin.meanVariance {
 		return fmt.Sprintf("least loaded first: the heap keeps pending work more even than round robin (variance %.3f < %.3f)",
 			heap.meanVariance, roundRobin.meanVariance)
