@@ -12,11 +12,12 @@ import (
 )
 
 const (
-	name        = "sync_fan_in"
-	description = "sync_fan_in: Joe and Ann through one channel, taking turns again (slide \"Restoring sequencing\")"
-	header      = "Joe and Ann speak through one channel; each waits for main's go-ahead after every message."
-	maxN        = 1000
-	maxPauseMs  = 200 // the talk's rand.Intn(2e3) milliseconds, divided by ten
+	name  = "sync_fan_in"
+	about = `sync_fan_in: Joe and Ann through one channel, taking turns again
+usage: go run ./05_sync_fan_in [flags]`
+	header   = "Joe and Ann speak through one channel; each waits for main's go-ahead after every message."
+	maxN     = 1000
+	maxPause = 200 * time.Millisecond // the talk's rand.Intn(2e3) milliseconds, divided by ten
 )
 
 func main() {
@@ -33,24 +34,14 @@ func main() {
 // run parses args and shows the pattern, writing what a reader sees to w.
 func run(w io.Writer, args []string) (err error) {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(io.Discard) // the flag package would print errors and usage itself; main prints one line
 	n := fs.Int("n", 5, fmt.Sprintf("rounds: messages each speaker sends (0 to %d)", maxN))
 	seed := fs.Uint64("seed", 0, "seed for the random pauses (0: pick one and print it)")
 	traceFile := fs.String("trace", "", "write a runtime/trace execution trace to `file` (view: go tool trace file)")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			fmt.Fprintln(w, description)
-			fmt.Fprintf(w, "usage: go run ./05_%s [flags]\n", name)
-			fs.SetOutput(w)
-			fs.PrintDefaults()
-		}
+	if err := parseFlags(fs, w, about, args); err != nil {
 		return err
 	}
 	if *n < 0 || *n > maxN {
 		return fmt.Errorf("-n must be between 0 and %d, got %d", maxN, *n)
-	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
 	}
 	picked := *seed == 0
 	if picked {
@@ -63,12 +54,29 @@ func run(w io.Writer, args []string) (err error) {
 		}
 		defer func() { err = errors.Join(err, stop()) }()
 	}
-
 	fmt.Fprintln(w, header)
-	joe, ann := speakerPauses(*seed)
-	conversation(newStampWriter(w), *n, joe, ann)
+	// Joe and Ann draw from two streams of one seed: each goroutine needs its own source.
+	conversation(newStampWriter(w), *n, randomPauses(*seed, 1, maxPause), randomPauses(*seed, 2, maxPause))
 	if picked {
-		fmt.Fprintf(w, "seed %d: run again with -seed %d to replay\n", *seed, *seed)
+		printSeed(w, *seed)
+	}
+	return nil
+}
+
+// parseFlags parses args into fs. On -h it prints about and every flag to w;
+// any other problem comes back as an error for main to print in one line.
+func parseFlags(fs *flag.FlagSet, w io.Writer, about string, args []string) error {
+	fs.SetOutput(io.Discard) // the flag package would print errors and usage itself
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(w, about)
+			fs.SetOutput(w)
+			fs.PrintDefaults()
+		}
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
 	}
 	return nil
 }
@@ -82,18 +90,17 @@ func pickSeed() uint64 {
 	}
 }
 
-// speakerPauses returns Joe's and Ann's pause sources for a seed: the same
-// seed, different streams, so they pause differently. Each goroutine needs
-// its own source: a rand.Rand is not safe for concurrent use.
-func speakerPauses(seed uint64) (joe, ann func() time.Duration) {
-	return randomPauses(seed, 1), randomPauses(seed, 2)
+// printSeed ends a run that picked its own seed with the line that replays it.
+func printSeed(w io.Writer, seed uint64) {
+	fmt.Fprintf(w, "seed %d: run again with -seed %d for the same random draws\n", seed, seed)
 }
 
-// randomPauses returns a source of pauses drawn like the talk's, in whole
-// milliseconds in [0, maxPauseMs).
-func randomPauses(seed, stream uint64) func() time.Duration {
+// randomPauses returns a source of pauses in whole milliseconds in [0, max),
+// drawn from its own stream of seed. Each goroutine that pauses needs its own
+// source: a rand.Rand is not safe for concurrent use.
+func randomPauses(seed, stream uint64, max time.Duration) func() time.Duration {
 	r := rand.New(rand.NewPCG(seed, stream))
-	return func() time.Duration { return time.Duration(r.IntN(maxPauseMs)) * time.Millisecond }
+	return func() time.Duration { return time.Duration(r.Int64N(max.Milliseconds())) * time.Millisecond }
 }
 
 // startTrace writes a runtime/trace execution trace to file until stop is called.

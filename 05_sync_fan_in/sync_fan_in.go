@@ -1,42 +1,14 @@
-// Sync_fan_in restores lockstep to a fan-in: each speaker sends a message
-// that carries its own wait channel, and does not go on until main answers on
-// it.
+// Sequenced fan-in puts Joe and Ann back in turns without giving up the one
+// channel: each Message carries its speaker's wait channel, and the speaker
+// goes on only when main sends on it.
 //
 // Slides: "Restoring sequencing" (Go Concurrency Patterns, 2012).
 //
-// After fan-in (04_fan_in) a fast speaker could say several things before a
-// slow one said anything. To get turns back without giving up the single
-// channel, a Message carries a wait channel private to its speaker. A speaker
-// sends a Message, then blocks receiving on its wait channel. main receives
-// two Messages, msg1 and msg2, whoever is ready first coming first, prints
-// both, then sends on msg1.wait and msg2.wait to let both go on. A fast
-// speaker, ready long before, waits for the slow one: a round ends when the
-// slower speaker has spoken, and a line after each round says so. Within a
-// round Joe or Ann may come first; nobody says two things in one round.
-//
-// A run without -seed prints the seed it picked; -seed replays that run: the same
-// lines at the same times, except that two speakers ready in the same
-// millisecond may be heard in either order.
-//
-// Changed from the talk:
-//   - boring sends n Messages (-n rounds, default 5 as in the talk) and then
-//     closes its channel, where the talk's loops forever. fanIn's goroutines
-//     range over their inputs and end when they close; as in 04_fan_in, a
-//     sync.WaitGroup tells a third goroutine when all are done, so that it can
-//     close c. Released from the last round, the speakers end at once: no
-//     goroutine is left behind.
-//   - boring pauses before each Message, where the talk's pauses between
-//     sending it and waiting. In the talk's order Joe and Ann both speak at
-//     0ms, main takes one of them first as the scheduler happens to pick, and
-//     that choice moves every later time (the first released starts talking
-//     again sooner): the same seed could not replay a run. Pausing first,
-//     main releases both at the same instant in every round and each speaks
-//     after its own pause.
-//   - main writes a line at the end of each round; w puts the time since
-//     start on every line.
-//   - boring takes the pause as an argument, so tests choose exact pauses; the
-//     program draws them at random in whole milliseconds under 200ms, the
-//     talk's rand.Intn(2e3) milliseconds divided by ten.
+// main receives two Messages, msg1 and msg2, whoever is ready first coming
+// first, prints both, then sends on msg1.wait and msg2.wait. Watch the time
+// column: each pair of lines is a round, which ends when the slower speaker
+// has spoken; a fast speaker, ready long before, says nothing more until
+// then. Within a round Joe or Ann may come first; nobody speaks twice.
 package main
 
 import (
@@ -57,14 +29,13 @@ type Message struct {
 // speaker, then a go-ahead for both.
 func conversation(w io.Writer, n int, joePause, annPause func() time.Duration) {
 	c := fanIn(boring("Joe", n, joePause), boring("Ann", n, annPause))
-	for i := range n { // Changed: n rounds, the talk's 5 by default.
+	for range n { // the talk's 5 rounds when n is 5
 		msg1 := <-c
 		fmt.Fprintln(w, msg1.str)
 		msg2 := <-c
 		fmt.Fprintln(w, msg2.str)
 		msg1.wait <- true // msg1's speaker already waits for it: a buffer on wait would change nothing
 		msg2.wait <- true
-		fmt.Fprintf(w, "round %d over: both went on\n", i+1) // Changed: marks where the round ends.
 	}
 	fmt.Fprintln(w, "You're all boring; I'm leaving.")
 }
@@ -72,12 +43,19 @@ func conversation(w io.Writer, n int, joePause, annPause func() time.Duration) {
 // boring returns a channel on which a new goroutine sends n numbered
 // Messages, each after a pause and each followed by a wait for the go-ahead;
 // then it closes the channel.
+//
+// Changed: n and pause are arguments, so a caller chooses how many messages
+// and which pauses; the program draws pauses under 200ms.
 func boring(msg string, n int, pause func() time.Duration) <-chan Message {
 	c := make(chan Message)
 	waitForIt := make(chan bool) // Shared between all messages.
 	go func() {
-		for i := range n { // Changed: n Messages, then stop.
-			time.Sleep(pause()) // Changed: before the send, not between it and the wait (see the doc comment).
+		for i := range n { // Changed: n Messages, where the talk's loop never ends.
+			// Changed: the pause comes before the send, where the talk's comes
+			// between the send and the wait. In the talk's order both speakers
+			// are ready at 0ms, and the scheduler, not the seed, picks which
+			// main hears first, which moves every later time.
+			time.Sleep(pause())
 			c <- Message{fmt.Sprintf("%s: %d", msg, i), waitForIt}
 			<-waitForIt // blocks until main says go on
 		}
@@ -87,18 +65,21 @@ func boring(msg string, n int, pause func() time.Duration) <-chan Message {
 }
 
 // fanIn returns a channel on which every Message from every input comes as
-// soon as it is ready. It closes once every input is closed and drained.
+// soon as it is ready. No slide shows it: this variadic fanIn is the one in
+// the talk's support file (sequenceboring.go).
 func fanIn(inputs ...<-chan Message) <-chan Message {
 	c := make(chan Message)
-	var wg sync.WaitGroup // Changed: counts the copying goroutines, so c can be closed.
+	// Changed: a WaitGroup counts the copying goroutines, and one more closes c
+	// when all are done: only a sender may close it, and only the last.
+	var wg sync.WaitGroup
 	for _, input := range inputs {
 		wg.Go(func() {
-			for msg := range input { // Changed: the talk's for { c <- <-input } never ends.
+			for msg := range input { // Changed: ends when input closes; the talk's for { c <- <-input } never does.
 				c <- msg // blocks until main receives
 			}
 		})
 	}
-	go func() { // Changed: only a sender may close c, and only when all are done.
+	go func() {
 		wg.Wait()
 		close(c)
 	}()
