@@ -18,14 +18,17 @@ func main() {
 		return // -h: usage printed to stdout, exit status 0
 	}
 	if err != nil {
-		fmt.Fprintf(os.Stderr, "channels: %v (see -h)\n", err) // exactly one line
+		fmt.Fprintf(os.Stderr, "%s: %v (see -h)\n", name, err) // exactly one line
 		os.Exit(2)
 	}
 }
 
 const (
-	maxN     = 1000 // upper bound of -n
-	maxPause = 100  // pauses are whole milliseconds in [0, maxPause)
+	name  = "channels"
+	about = `channels: main receives what boring sends on a channel, then times sends with and without a buffer
+usage: go run ./02_channels [flags]`
+
+	maxN = 1000 // upper bound of -n
 
 	// The aside: a sender sends handOffValues values as fast as it can while a
 	// receiver takes one every handOffGap.
@@ -34,42 +37,34 @@ const (
 )
 
 // run parses args and shows the pattern, writing what a reader sees to w.
-func run(w io.Writer, args []string) error {
-	fs := flag.NewFlagSet("channels", flag.ContinueOnError)
-	fs.SetOutput(io.Discard) // main prints one line per error; -h prints usage below
-	n := fs.Int("n", 5, "messages main receives from boring (0 to 1000)")
+func run(w io.Writer, args []string) (err error) {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	n := fs.Int("n", 5, fmt.Sprintf("messages main receives from boring (0 to %d)", maxN))
 	seed := fs.Uint64("seed", 0, "seed for the random pauses (0: pick one and print it)")
 	traceFile := fs.String("trace", "", "write a runtime/trace execution trace to `file` (view: go tool trace file)")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			fmt.Fprintln(w, "channels: main receives what boring sends on a channel, then times sends with and without a buffer")
-			fmt.Fprintln(w, "usage: go run ./02_channels [flags]")
-			fs.SetOutput(w)
-			fs.PrintDefaults()
-		}
+	if err := parseFlags(fs, w, about, args); err != nil {
 		return err
 	}
 	if *n < 0 || *n > maxN {
 		return fmt.Errorf("-n must be between 0 and %d, got %d", maxN, *n)
 	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	picked := *seed == 0
+	if picked {
+		*seed = pickSeed()
 	}
 	if *traceFile != "" {
 		stop, err := startTrace(*traceFile)
 		if err != nil {
 			return err
 		}
-		defer stop()
-	}
-	pickedSeed := *seed == 0
-	if pickedSeed {
-		*seed = newSeed()
+		defer func() { err = errors.Join(err, stop()) }()
 	}
 
 	fmt.Fprintf(w, "main receives %d messages from boring on an unbuffered channel, then leaves:\n", *n)
-	usingChannels(newStampWriter(w), *n, randomPauses(*seed, 1))
+	usingChannels(newStampWriter(w), *n, randomPauses(*seed, 1, 100*time.Millisecond)) // the talk's 1s over ten
 
+	// boring is still in its last pause, under 100ms; the aside takes three
+	// times 90ms, so boring has returned before run does.
 	fmt.Fprintf(w, "\nAn aside about buffered channels: a sender sends %d values as fast as it can;\n", handOffValues)
 	fmt.Fprintf(w, "a receiver takes one every %v.\n", handOffGap)
 	for _, capacity := range []int{0, 1, handOffValues} {
@@ -80,28 +75,10 @@ func run(w io.Writer, args []string) error {
 		fmt.Fprintf(w, "  %-11s sends completed at %s\n", label, millis(handOff(capacity, handOffValues, handOffGap)))
 	}
 	fmt.Fprintln(w, "Unbuffered, each send waits for its receive; a buffer of k lets k sends go ahead.")
-	if pickedSeed {
-		fmt.Fprintf(w, "seed %d: run again with -seed %d to replay\n", *seed, *seed)
+	if picked {
+		printSeed(w, *seed)
 	}
 	return nil
-}
-
-// A stampWriter prefixes each write with the time since it was made, in
-// milliseconds. Each fmt.Fprintf is one write. Only main writes to it.
-type stampWriter struct {
-	w     io.Writer
-	start time.Time
-}
-
-func newStampWriter(w io.Writer) *stampWriter {
-	return &stampWriter{w: w, start: time.Now()}
-}
-
-func (s *stampWriter) Write(p []byte) (int, error) {
-	if _, err := fmt.Fprintf(s.w, "%4dms %s", time.Since(s.start).Milliseconds(), p); err != nil {
-		return 0, err
-	}
-	return len(p), nil
 }
 
 // millis formats durations as whole milliseconds: "0ms 30ms 60ms".
@@ -113,17 +90,26 @@ func millis(ds []time.Duration) string {
 	return strings.Join(s, " ")
 }
 
-// randomPauses returns a source of pauses drawn like the talk's
-// rand.Intn(1e3) milliseconds, a tenth as long: whole milliseconds in
-// [0, 100ms). A source is not safe for concurrent use: each goroutine gets its
-// own, a distinct stream of the same seed.
-func randomPauses(seed, stream uint64) func() time.Duration {
-	r := rand.New(rand.NewPCG(seed, stream))
-	return func() time.Duration { return time.Duration(r.IntN(maxPause)) * time.Millisecond }
+// parseFlags parses args into fs. On -h it prints about and every flag to w;
+// any other problem comes back as an error for main to print in one line.
+func parseFlags(fs *flag.FlagSet, w io.Writer, about string, args []string) error {
+	fs.SetOutput(io.Discard) // the flag package would print errors and usage itself
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(w, about)
+			fs.SetOutput(w)
+			fs.PrintDefaults()
+		}
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	return nil
 }
 
-// newSeed picks a random seed other than 0 (0 means "pick one").
-func newSeed() uint64 {
+// pickSeed returns a random seed other than 0, which means "pick one".
+func pickSeed() uint64 {
 	for {
 		if s := rand.Uint64(); s != 0 {
 			return s
@@ -131,10 +117,22 @@ func newSeed() uint64 {
 	}
 }
 
-// startTrace writes a runtime/trace execution trace to the named file until
-// stop is called.
-func startTrace(name string) (stop func(), err error) {
-	f, err := os.Create(name)
+// printSeed ends a run that picked its own seed with the line that replays it.
+func printSeed(w io.Writer, seed uint64) {
+	fmt.Fprintf(w, "seed %d: run again with -seed %d for the same random draws\n", seed, seed)
+}
+
+// randomPauses returns a source of pauses in whole milliseconds in [0, max),
+// drawn from its own stream of seed. Each goroutine that pauses needs its own
+// source: a rand.Rand is not safe for concurrent use.
+func randomPauses(seed, stream uint64, max time.Duration) func() time.Duration {
+	r := rand.New(rand.NewPCG(seed, stream))
+	return func() time.Duration { return time.Duration(r.Int64N(max.Milliseconds())) * time.Millisecond }
+}
+
+// startTrace writes a runtime/trace execution trace to file until stop is called.
+func startTrace(file string) (stop func() error, err error) {
+	f, err := os.Create(file)
 	if err != nil {
 		return nil, fmt.Errorf("-trace: %w", err)
 	}
@@ -142,8 +140,28 @@ func startTrace(name string) (stop func(), err error) {
 		f.Close()
 		return nil, fmt.Errorf("-trace: %w", err)
 	}
-	return func() {
+	return func() error {
 		trace.Stop()
-		f.Close()
+		if err := f.Close(); err != nil {
+			return fmt.Errorf("-trace: %w", err)
+		}
+		return nil
 	}, nil
+}
+
+// stampWriter puts the time since its creation, in milliseconds, before each
+// line. Each Write must be one whole line, as fmt.Fprintln writes it; only one
+// goroutine may write.
+type stampWriter struct {
+	w     io.Writer
+	start time.Time
+}
+
+func newStampWriter(w io.Writer) *stampWriter { return &stampWriter{w, time.Now()} }
+
+func (s *stampWriter) Write(p []byte) (int, error) {
+	if _, err := fmt.Fprintf(s.w, "%4dms %s", time.Since(s.start).Milliseconds(), p); err != nil {
+		return 0, err
+	}
+	return len(p), nil
 }
