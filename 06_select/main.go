@@ -12,12 +12,13 @@ import (
 )
 
 const (
-	name        = "select"
-	description = "select: the rules of select at work, then fan-in with one goroutine and a select"
+	name  = "select"
+	about = `select: the rules of select at work, then fan-in with one goroutine and a select
+usage: go run ./06_select [flags]`
 	header      = "The rules of select, each shown by a select at work; then fan-in using select."
 	fanInHeader = "Fan-in using select: one goroutine serves both Joe and Ann."
 	maxN        = 1000
-	maxPauseMs  = 100 // the talk's rand.Intn(1e3) milliseconds, divided by ten
+	maxPause    = 100 * time.Millisecond // the talk's rand.Intn(1e3) milliseconds in its select version, divided by ten
 )
 
 func main() {
@@ -34,24 +35,14 @@ func main() {
 // run parses args and shows the pattern, writing what a reader sees to w.
 func run(w io.Writer, args []string) (err error) {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(io.Discard) // the flag package would print errors and usage itself; main prints one line
 	n := fs.Int("n", 5, fmt.Sprintf("messages each speaker sends (0 to %d)", maxN))
 	seed := fs.Uint64("seed", 0, "seed for the random pauses (0: pick one and print it)")
 	traceFile := fs.String("trace", "", "write a runtime/trace execution trace to `file` (view: go tool trace file)")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			fmt.Fprintln(w, description)
-			fmt.Fprintf(w, "usage: go run ./06_%s [flags]\n", name)
-			fs.SetOutput(w)
-			fs.PrintDefaults()
-		}
+	if err := parseFlags(fs, w, about, args); err != nil {
 		return err
 	}
 	if *n < 0 || *n > maxN {
 		return fmt.Errorf("-n must be between 0 and %d, got %d", maxN, *n)
-	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
 	}
 	picked := *seed == 0
 	if picked {
@@ -64,14 +55,32 @@ func run(w io.Writer, args []string) (err error) {
 		}
 		defer func() { err = errors.Join(err, stop()) }()
 	}
-
 	fmt.Fprintln(w, header)
 	rules(w)
 	fmt.Fprintln(w, fanInHeader)
-	joe, ann := speakerPauses(*seed)
-	conversation(newStampWriter(w), *n, joe, ann)
+	// Joe and Ann draw from two streams of one seed: each goroutine needs its own source.
+	conversation(newStampWriter(w), *n, randomPauses(*seed, 1, maxPause), randomPauses(*seed, 2, maxPause))
+	goingFurther(w)
 	if picked {
-		fmt.Fprintf(w, "seed %d: run again with -seed %d to replay\n", *seed, *seed)
+		printSeed(w, *seed)
+	}
+	return nil
+}
+
+// parseFlags parses args into fs. On -h it prints about and every flag to w;
+// any other problem comes back as an error for main to print in one line.
+func parseFlags(fs *flag.FlagSet, w io.Writer, about string, args []string) error {
+	fs.SetOutput(io.Discard) // the flag package would print errors and usage itself
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(w, about)
+			fs.SetOutput(w)
+			fs.PrintDefaults()
+		}
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
 	}
 	return nil
 }
@@ -85,18 +94,17 @@ func pickSeed() uint64 {
 	}
 }
 
-// speakerPauses returns Joe's and Ann's pause sources for a seed: the same
-// seed, different streams, so they pause differently. Each goroutine needs
-// its own source: a rand.Rand is not safe for concurrent use.
-func speakerPauses(seed uint64) (joe, ann func() time.Duration) {
-	return randomPauses(seed, 1), randomPauses(seed, 2)
+// printSeed ends a run that picked its own seed with the line that replays it.
+func printSeed(w io.Writer, seed uint64) {
+	fmt.Fprintf(w, "seed %d: run again with -seed %d for the same random draws\n", seed, seed)
 }
 
-// randomPauses returns a source of pauses drawn like the talk's, in whole
-// milliseconds in [0, maxPauseMs).
-func randomPauses(seed, stream uint64) func() time.Duration {
+// randomPauses returns a source of pauses in whole milliseconds in [0, max),
+// drawn from its own stream of seed. Each goroutine that pauses needs its own
+// source: a rand.Rand is not safe for concurrent use.
+func randomPauses(seed, stream uint64, max time.Duration) func() time.Duration {
 	r := rand.New(rand.NewPCG(seed, stream))
-	return func() time.Duration { return time.Duration(r.IntN(maxPauseMs)) * time.Millisecond }
+	return func() time.Duration { return time.Duration(r.Int64N(max.Milliseconds())) * time.Millisecond }
 }
 
 // startTrace writes a runtime/trace execution trace to file until stop is called.

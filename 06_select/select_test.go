@@ -4,47 +4,36 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"runtime"
 	"strings"
 	"testing"
 	"testing/synctest"
 	"time"
 )
 
-// every returns a pause source that always pauses d.
-func every(d time.Duration) func() time.Duration {
-	return func() time.Duration { return d }
-}
-
-func collect(c <-chan string) []string {
-	var got []string
-	for s := range c {
-		got = append(got, s)
-	}
-	return got
-}
-
-// checkEveryMessageOnceInOrder fails unless got holds "Joe: 0".."Joe: joe-1"
-// and "Ann: 0".."Ann: ann-1", each once, each speaker's in order.
-func checkEveryMessageOnceInOrder(t *testing.T, got []string, joe, ann int) {
+// checkFannedIn receives from c until it closes and fails unless it got, from
+// each speaker named in want, the messages "name: 0" to "name: want[name]-1",
+// each once and in that order.
+func checkFannedIn(t *testing.T, c <-chan string, want map[string]int) {
 	t.Helper()
-	next := map[string]int{"Joe": 0, "Ann": 0}
-	for _, s := range got {
-		name, num, ok := strings.Cut(s, ": ")
-		want, known := next[name]
-		if !ok || !known || num != fmt.Sprint(want) {
-			t.Fatalf("got %q, want %s: %d next (unknown, duplicate, lost or out of order)", s, name, want)
+	next := map[string]int{} // the number expected next from each speaker
+	for s := range c {
+		name, num, _ := strings.Cut(s, ": ")
+		if _, known := want[name]; !known || num != fmt.Sprint(next[name]) {
+			t.Fatalf("got %q, want %s: %d next (unknown, duplicate, lost or out of order)", s, name, next[name])
 		}
 		next[name]++
 	}
-	if next["Joe"] != joe || next["Ann"] != ann {
-		t.Fatalf("got %d from Joe and %d from Ann, want %d and %d", next["Joe"], next["Ann"], joe, ann)
+	for name, n := range want {
+		if next[name] != n {
+			t.Fatalf("%s delivered %d messages, want %d", name, next[name], n)
+		}
 	}
 }
 
 // The rules of select.
 
 func TestSelectEvaluatesEveryChannelAndValue(t *testing.T) {
+	t.Parallel()
 	evaluated, said := allEvaluated()
 	// Three channel expressions and the value to send, though only the
 	// receive from c1 proceeded.
@@ -54,45 +43,27 @@ func TestSelectEvaluatesEveryChannelAndValue(t *testing.T) {
 }
 
 func TestSelectBlocksUntilACaseCanProceed(t *testing.T) {
+	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
-		c1, c2 := make(chan int), make(chan int)
-		said := ""
-		go func() {
-			select {
-			case v := <-c1:
-				said = fmt.Sprint("c1 ", v)
-			case v := <-c2:
-				said = fmt.Sprint("c2 ", v)
-			}
-		}()
-		time.Sleep(time.Hour)
-		synctest.Wait() // the select goroutine is blocked, not finished
-		if said != "" {
-			t.Fatalf("select proceeded with %q before anything was sent", said)
-		}
-		c2 <- 2
-		synctest.Wait()
-		if said != "c2 2" {
-			t.Fatalf("select did %q, want \"c2 2\"", said)
-		}
-		if waited, said := blocksUntilReady(20 * time.Millisecond); waited != 20*time.Millisecond || said != "received 2 from c2" {
+		if waited, said := blocksUntilReady(ms(20)); waited != ms(20) || said != "received 2 from c2" {
 			t.Fatalf("blocksUntilReady waited %v, then %q; want exactly 20ms, then \"received 2 from c2\"", waited, said)
 		}
 	})
 }
 
 func TestSelectChoosesPseudoRandomly(t *testing.T) {
+	t.Parallel()
 	// Each of 10,000 choices is a fair coin: the standard deviation of a
 	// count is 50, so 40%..60% is 20 deviations wide. A biased select would
 	// fail; a fair one never will.
-	const tries = 10000
-	c1s, c2s := choosesRandomly(tries)
+	c1s, c2s := choosesRandomly()
 	if c1s+c2s != tries || c1s < tries*40/100 || c1s > tries*60/100 {
 		t.Fatalf("c1 chosen %d and c2 %d times in %d, want %d in all, each 40%% to 60%%", c1s, c2s, tries, tries)
 	}
 }
 
 func TestSlideSelectRunsDefaultOnlyWhenNobodyIsReady(t *testing.T) {
+	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
 		nobody := func() chan int { return make(chan int) }
 		ready := func(v int) chan int {
@@ -103,41 +74,29 @@ func TestSlideSelectRunsDefaultOnlyWhenNobodyIsReady(t *testing.T) {
 		receiver := make(chan int)
 		go func() { <-receiver }()
 		synctest.Wait() // the receiver is waiting on its channel
-		start := time.Now()
 		for _, tc := range []struct {
-			name       string
 			c1, c2, c3 chan int
 			want       string
 		}{
-			{"nobody ready", nobody(), nobody(), nobody(), "no one was ready to communicate"},
-			{"c1 ready", ready(1), nobody(), nobody(), "received 1 from c1"},
-			{"c2 ready", nobody(), ready(2), nobody(), "received 2 from c2"},
-			{"a receiver on c3", nobody(), nobody(), receiver, "sent 23 to c3"},
+			{nobody(), nobody(), nobody(), "no one was ready to communicate"},
+			{ready(1), nobody(), nobody(), "received 1 from c1"},
+			{nobody(), ready(2), nobody(), "received 2 from c2"},
+			{nobody(), nobody(), receiver, "sent 23 to c3"},
 		} {
 			if got := slideSelect(tc.c1, tc.c2, tc.c3); got != tc.want {
-				t.Errorf("%s: %q, want %q", tc.name, got, tc.want)
+				t.Errorf("got %q, want %q", got, tc.want)
 			}
 		}
-		if time.Since(start) != 0 {
-			t.Errorf("the selects took %v, want no time at all", time.Since(start))
-		}
 	})
-}
-
-func TestClosedChannelIsAlwaysReadyAndNilSwitchesItOff(t *testing.T) {
-	// A channel nobody sends on would also be chosen 0 times; what nil does
-	// is turn off a case that a closed channel would make fire every time.
-	if closed, nilled := closedThenNil(10000); closed != 10000 || nilled != 0 {
-		t.Fatalf("the case was chosen %d times while closed and %d times once nil, want 10000 and 0", closed, nilled)
-	}
 }
 
 // Fan-in using select.
 
 func TestFastSpeakerIsHeardBeforeSlowOne(t *testing.T) {
+	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
 		var out bytes.Buffer
-		conversation(newStampWriter(&out), 3, every(100*time.Millisecond), every(10*time.Millisecond))
+		conversation(newStampWriter(&out), 3, every(ms(100)), every(ms(10)))
 		want := `  10ms Ann: 0
   20ms Ann: 1
   30ms Ann: 2
@@ -152,21 +111,13 @@ func TestFastSpeakerIsHeardBeforeSlowOne(t *testing.T) {
 	})
 }
 
-func TestFanInDeliversEveryMessageOnceInOrder(t *testing.T) {
-	for seed := range uint64(20) {
-		synctest.Test(t, func(t *testing.T) {
-			joe, ann := speakerPauses(seed)
-			checkEveryMessageOnceInOrder(t, collect(fanIn(boring("Joe", 30, joe), boring("Ann", 30, ann))), 30, 30)
-		})
-	}
-}
-
 func TestFanInUsesOneGoroutine(t *testing.T) {
+	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
 		a, b := make(chan string), make(chan string)
+		before := bubbled()
 		c := fanIn(a, b)
-		synctest.Wait() // fanIn's goroutine is now blocked in its select
-		if started := running("fanIn"); started != 1 {
+		if started := bubbled() - before; started != 1 {
 			t.Fatalf("fanIn started %d goroutines, want 1", started)
 		}
 		close(a)
@@ -178,6 +129,7 @@ func TestFanInUsesOneGoroutine(t *testing.T) {
 }
 
 func TestFanInSwitchesOffEachClosedInput(t *testing.T) {
+	t.Parallel()
 	for _, closeFirst := range []int{1, 2} {
 		synctest.Test(t, func(t *testing.T) {
 			a, b := make(chan string), make(chan string)
@@ -208,16 +160,15 @@ func TestFanInSwitchesOffEachClosedInput(t *testing.T) {
 // bothClosedEndsFanIn gives fanIn two inputs that are already closed and
 // waits, in real time, for c to close. A fanIn that left a closed input's case
 // on would spin on it forever; a spinning goroutine never blocks, so inside a
-// synctest bubble the fake clock would stop and every test would hang instead
+// synctest bubble the fake clock would stop and the test would hang instead
 // of failing. Real time, with a deadline of seconds as a safety net, turns
 // that into a failure; when fanIn is right, c closes at once.
 func bothClosedEndsFanIn() error {
 	input1, input2 := make(chan string), make(chan string)
 	close(input1)
 	close(input2)
-	c := fanIn(input1, input2)
 	select {
-	case s, ok := <-c:
+	case s, ok := <-fanIn(input1, input2):
 		if ok {
 			return fmt.Errorf("fanIn of two closed inputs sent %q, want c closed", s)
 		}
@@ -228,38 +179,37 @@ func bothClosedEndsFanIn() error {
 }
 
 func TestFanInEndsWhenBothInputsAreClosed(t *testing.T) {
+	t.Parallel()
 	if err := bothClosedEndsFanIn(); err != nil {
 		t.Fatal(err)
 	}
-}
-
-func TestNothingIsLeftRunningWhenMainLeaves(t *testing.T) {
-	synctest.Test(t, func(t *testing.T) {
-		joe, ann := speakerPauses(1)
-		conversation(&bytes.Buffer{}, 5, joe, ann)
-		synctest.Wait() // every goroutine fanIn and boring started has ended, or is pausing or stuck
-		if left := running("boring", "fanIn"); left != 0 {
-			t.Fatalf("%d goroutines of boring and fanIn still there when main leaves, want 0", left)
-		}
-	})
 }
 
 // Equivalent change, which no test can see: a buffer on boring's c or on
 // fanIn's c. main is always already waiting to receive, so every send finds
 // its receiver at once.
 
-func FuzzFanIn(f *testing.F) {
-	f.Add(uint8(0), uint8(0), uint64(1))
-	f.Add(uint8(5), uint8(0), uint64(2))
-	f.Add(uint8(0), uint8(5), uint64(3))
-	f.Add(uint8(3), uint8(30), uint64(4))
+func FuzzFanInKeepsEachSpeakersOrder(f *testing.F) {
+	for i, n := range [][2]uint8{{0, 0}, {5, 0}, {0, 5}, {3, 30}, {30, 30}, {17, 4}} {
+		f.Add(n[0], n[1], uint64(i))
+	}
 	f.Fuzz(func(t *testing.T, joe, ann uint8, seed uint64) {
 		synctest.Test(t, func(t *testing.T) {
-			joePause, annPause := speakerPauses(seed)
-			got := collect(fanIn(boring("Joe", int(joe), joePause), boring("Ann", int(ann), annPause)))
-			checkEveryMessageOnceInOrder(t, got, int(joe), int(ann))
+			c := fanIn(boring("Joe", int(joe), randomPauses(seed, 1, maxPause)), boring("Ann", int(ann), randomPauses(seed, 2, maxPause)))
+			checkFannedIn(t, c, map[string]int{"Joe": int(joe), "Ann": int(ann)})
 		})
 	})
+}
+
+// Going further.
+
+func TestClosedChannelIsAlwaysReadyAndNilSwitchesItOff(t *testing.T) {
+	t.Parallel()
+	// A channel nobody sends on would also be chosen 0 times; what nil does
+	// is turn off a case that a closed channel would make fire every time.
+	if closed, nilled := closedThenNil(); closed != tries || nilled != 0 {
+		t.Fatalf("the case was chosen %d times while closed and %d times once nil, want %d and 0", closed, nilled, tries)
+	}
 }
 
 func BenchmarkFanIn(b *testing.B) {
@@ -271,23 +221,4 @@ func BenchmarkFanIn(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n), "ns/msg")
-}
-
-// running counts the goroutines whose stack runs one of the named functions
-// of this package (e.g. "boring" matches main.boring.func1, the goroutine
-// boring starts). Unlike runtime.NumGoroutine it sees only this package's
-// goroutines, not what other tests or the test framework left behind.
-func running(names ...string) int {
-	buf := make([]byte, 1<<20)
-	buf = buf[:runtime.Stack(buf, true)]
-	n := 0
-	for g := range strings.SplitSeq(string(buf), "\n\n") {
-		for _, name := range names {
-			if strings.Contains(g, "."+name+".func") {
-				n++
-				break
-			}
-		}
-	}
-	return n
 }
