@@ -93,10 +93,10 @@ func TestRunLeavesNoGoroutineBehind(t *testing.T) {
 func TestRunNMessages(t *testing.T) {
 	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
-		for n, last := range map[int]string{0: "", 1000: `"boring! 999"`} {
+		for _, n := range []int{0, 1000} {
 			got := runOK(t, "-n", fmt.Sprint(n), "-seed", "1")
-			if c := strings.Count(got, "You say: "); c != n || !strings.Contains(got, last+"\n") {
-				t.Errorf("-n %d: main heard %d messages, want %d, the last %s", n, c, n, last)
+			if c := strings.Count(got, "You say: "); c != n || n > 0 && !strings.Contains(got, `"boring! 999"`) {
+				t.Errorf("-n %d: main heard %d messages, want %d, up to \"boring! 999\"", n, c, n)
 			}
 		}
 	})

@@ -5,34 +5,12 @@
 // Slides: "Generator: function that returns a channel", "Channels as a handle
 // on a service" (Go Concurrency Patterns, 2012).
 //
-// Channels are first-class values, just like strings or integers: a function
-// can return one. boring makes a channel, launches from inside itself the
-// goroutine that sends on it, and returns the channel at once. The caller
-// holds a receive-only channel (<-chan string), so it can listen but not send.
-// generator, the first slide's main, receives five messages from
-// c := boring("boring!") and leaves.
-//
-// With one function we start as many services as we like: Joe and Ann in
-// services, the second slide's main. It receives from Joe, then from Ann, so
-// they speak in turn: when Joe is ready first he waits, blocked on his send,
-// until main has heard Ann, and only then starts his next pause. The time
-// column shows it. Fan-in (04_fan_in) lets whoever is ready speak instead.
-//
-// Changed from the talk:
-//   - boring sends n messages instead of looping forever (main hears n from
-//     each service, the talk's five by default), then closes its channel: its
-//     goroutine ends, and a caller can range over the channel.
-//   - boring pauses before each message rather than after it, so it closes its
-//     channel as soon as main has taken its last message: nothing is left
-//     sleeping when main leaves.
-//   - One boring serves both slides, so both format "%s: %d": where the
-//     talk's first slide prints "boring! 0" ("%s %d"), the first part here
-//     prints "boring!: 0".
-//   - boring takes pause, the source of its pauses, so that a test can choose
-//     them. The program draws them like the talk, a tenth as long: under 100ms,
-//     from its own source for each goroutine.
-//   - main writes to w instead of standard output; w (main.go) stamps each
-//     line with the time since the start of its part.
+// The talk has two versions of boring: the first slide's says "boring! 0";
+// the second slide shows only main, and the boring its program runs says
+// "Joe: 0". Here they are boring and boring2. Watch the time column in the
+// second part: Joe and Ann take turns, so whoever is ready first waits on
+// its send until main has heard the other. 04_fan_in lets whoever is ready
+// speak.
 package main
 
 import (
@@ -45,38 +23,54 @@ import (
 // boring service, heard n times.
 func generator(w io.Writer, n int, pause func() time.Duration) {
 	c := boring("boring!", n, pause) // a function returning a channel
-	for range n {                    // Changed: n receives, the talk's 5 by default.
+	for range n {                    // n: as many as boring sends
 		fmt.Fprintf(w, "You say: %q\n", <-c)
 	}
 	fmt.Fprintln(w, "You're boring; I'm leaving.")
 }
 
-// boring is the talk's generator: a function that returns a channel.
+// boring is the generator of the slide "Generator: function that returns a
+// channel": it makes a channel, starts the goroutine that sends on it, and
+// returns the channel at once. Channels are first-class values, just like
+// strings or integers.
 func boring(msg string, n int, pause func() time.Duration) <-chan string { // returns a receive-only channel of strings
 	c := make(chan string)
-	go func() { // we launch the goroutine from inside the function
-		for i := range n { // Changed: n messages instead of forever.
-			// Changed: the pause comes before the message (see the doc
-			// comment), and comes from pause.
+	go func() { // the goroutine is launched from inside the function
+		for i := range n { // Changed: n messages (main hears n, 5 by default) instead of forever, then close(c), so the goroutine ends.
+			// Changed: the pause comes before the send, not after, so c closes as
+			// soon as main takes the last message, with no pause left to sleep
+			// after main has gone; and it comes from pause, so a caller chooses it.
 			time.Sleep(pause())
-			// Changed: the second slide's "%s: %d" for both slides (the first
-			// slide's boring formats "%s %d"). The send waits for the caller
-			// to receive.
-			c <- fmt.Sprintf("%s: %d", msg, i)
+			c <- fmt.Sprintf("%s %d", msg, i) // waits for the caller to receive
 		}
-		close(c) // Changed: the sender closes c when done, so that a caller's range ends.
+		close(c) // the sender closes c: a caller's range over c ends
 	}()
-	return c // return the channel to the caller
+	return c // the channel goes back to the caller
 }
 
 // services is main from "Channels as a handle on a service": two instances of
 // the boring service, heard in turn.
 func services(w io.Writer, n int, joePause, annPause func() time.Duration) {
-	joe := boring("Joe", n, joePause)
-	ann := boring("Ann", n, annPause)
-	for range n { // Changed: n rounds, the talk's 5 by default.
+	joe := boring2("Joe", n, joePause)
+	ann := boring2("Ann", n, annPause)
+	for range n { // n: as many as each sends
 		fmt.Fprintln(w, <-joe) // waits for Joe, however long Ann has been ready
 		fmt.Fprintln(w, <-ann) // waits for Ann, however long Joe has been ready
 	}
 	fmt.Fprintln(w, "You're both boring; I'm leaving.")
+}
+
+// boring2 is the boring that the program of "Channels as a handle on a
+// service" runs (the talk's support file generator2boring.go; the slide shows
+// only main). It is boring with "%s: %d" for "%s %d", changed as boring is.
+func boring2(msg string, n int, pause func() time.Duration) <-chan string {
+	c := make(chan string)
+	go func() {
+		for i := range n {
+			time.Sleep(pause())
+			c <- fmt.Sprintf("%s: %d", msg, i)
+		}
+		close(c)
+	}()
+	return c
 }

@@ -17,91 +17,75 @@ func main() {
 		return // -h: usage printed to stdout, exit status 0
 	}
 	if err != nil {
-		fmt.Fprintf(os.Stderr, "generator: %v (see -h)\n", err) // exactly one line
+		fmt.Fprintf(os.Stderr, "%s: %v (see -h)\n", name, err) // exactly one line
 		os.Exit(2)
 	}
 }
 
 const (
-	maxN     = 1000 // upper bound of -n
-	maxPause = 100  // pauses are whole milliseconds in [0, maxPause)
+	name  = "generator"
+	about = `generator: boring returns a channel; main hears one such service, then Joe's and Ann's in lockstep
+usage: go run ./03_generator [flags]`
+
+	maxN = 1000 // upper bound of -n
 )
 
 // run parses args and shows the pattern, writing what a reader sees to w.
-func run(w io.Writer, args []string) error {
-	fs := flag.NewFlagSet("generator", flag.ContinueOnError)
-	fs.SetOutput(io.Discard) // main prints one line per error; -h prints usage below
-	n := fs.Int("n", 5, "messages main hears from each service (0 to 1000)")
+func run(w io.Writer, args []string) (err error) {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	n := fs.Int("n", 5, fmt.Sprintf("messages main hears from each service (0 to %d)", maxN))
 	seed := fs.Uint64("seed", 0, "seed for the random pauses (0: pick one and print it)")
 	traceFile := fs.String("trace", "", "write a runtime/trace execution trace to `file` (view: go tool trace file)")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			fmt.Fprintln(w, "generator: boring returns a channel; main hears one such service, then Joe's and Ann's in lockstep")
-			fmt.Fprintln(w, "usage: go run ./03_generator [flags]")
-			fs.SetOutput(w)
-			fs.PrintDefaults()
-		}
+	if err := parseFlags(fs, w, about, args); err != nil {
 		return err
 	}
 	if *n < 0 || *n > maxN {
 		return fmt.Errorf("-n must be between 0 and %d, got %d", maxN, *n)
 	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	picked := *seed == 0
+	if picked {
+		*seed = pickSeed()
 	}
 	if *traceFile != "" {
 		stop, err := startTrace(*traceFile)
 		if err != nil {
 			return err
 		}
-		defer stop()
-	}
-	pickedSeed := *seed == 0
-	if pickedSeed {
-		*seed = newSeed()
+		defer func() { err = errors.Join(err, stop()) }()
 	}
 
-	// Each generator's goroutine gets its own pause source (a rand.Rand is
-	// not safe for concurrent use); each part has its own time column.
+	// Pauses under 100ms, the talk's 1s over ten; each part has its own time
+	// column.
 	fmt.Fprintf(w, "boring returns a channel; main hears %d messages on it, then leaves:\n", *n)
-	generator(newStampWriter(w), *n, randomPauses(*seed, 1))
+	generator(newStampWriter(w), *n, randomPauses(*seed, 1, 100*time.Millisecond))
 	fmt.Fprintf(w, "\nJoe and Ann are two boring services; main hears Joe, then Ann, %d times:\n", *n)
-	services(newStampWriter(w), *n, randomPauses(*seed, 2), randomPauses(*seed, 3))
-	if pickedSeed {
-		fmt.Fprintf(w, "seed %d: run again with -seed %d to replay\n", *seed, *seed)
+	services(newStampWriter(w), *n, randomPauses(*seed, 2, 100*time.Millisecond), randomPauses(*seed, 3, 100*time.Millisecond))
+	if picked {
+		printSeed(w, *seed)
 	}
 	return nil
 }
 
-// A stampWriter prefixes each write with the time since it was made, in
-// milliseconds. Each fmt.Fprintf is one write. Only main writes to it.
-type stampWriter struct {
-	w     io.Writer
-	start time.Time
-}
-
-func newStampWriter(w io.Writer) *stampWriter {
-	return &stampWriter{w: w, start: time.Now()}
-}
-
-func (s *stampWriter) Write(p []byte) (int, error) {
-	if _, err := fmt.Fprintf(s.w, "%4dms %s", time.Since(s.start).Milliseconds(), p); err != nil {
-		return 0, err
+// parseFlags parses args into fs. On -h it prints about and every flag to w;
+// any other problem comes back as an error for main to print in one line.
+func parseFlags(fs *flag.FlagSet, w io.Writer, about string, args []string) error {
+	fs.SetOutput(io.Discard) // the flag package would print errors and usage itself
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(w, about)
+			fs.SetOutput(w)
+			fs.PrintDefaults()
+		}
+		return err
 	}
-	return len(p), nil
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	return nil
 }
 
-// randomPauses returns a source of pauses drawn like the talk's
-// rand.Intn(1e3) milliseconds, a tenth as long: whole milliseconds in
-// [0, 100ms). A source is not safe for concurrent use: each goroutine gets its
-// own, a distinct stream of the same seed.
-func randomPauses(seed, stream uint64) func() time.Duration {
-	r := rand.New(rand.NewPCG(seed, stream))
-	return func() time.Duration { return time.Duration(r.IntN(maxPause)) * time.Millisecond }
-}
-
-// newSeed picks a random seed other than 0 (0 means "pick one").
-func newSeed() uint64 {
+// pickSeed returns a random seed other than 0, which means "pick one".
+func pickSeed() uint64 {
 	for {
 		if s := rand.Uint64(); s != 0 {
 			return s
@@ -109,10 +93,22 @@ func newSeed() uint64 {
 	}
 }
 
-// startTrace writes a runtime/trace execution trace to the named file until
-// stop is called.
-func startTrace(name string) (stop func(), err error) {
-	f, err := os.Create(name)
+// printSeed ends a run that picked its own seed with the line that replays it.
+func printSeed(w io.Writer, seed uint64) {
+	fmt.Fprintf(w, "seed %d: run again with -seed %d for the same random draws\n", seed, seed)
+}
+
+// randomPauses returns a source of pauses in whole milliseconds in [0, max),
+// drawn from its own stream of seed. Each goroutine that pauses needs its own
+// source: a rand.Rand is not safe for concurrent use.
+func randomPauses(seed, stream uint64, max time.Duration) func() time.Duration {
+	r := rand.New(rand.NewPCG(seed, stream))
+	return func() time.Duration { return time.Duration(r.Int64N(max.Milliseconds())) * time.Millisecond }
+}
+
+// startTrace writes a runtime/trace execution trace to file until stop is called.
+func startTrace(file string) (stop func() error, err error) {
+	f, err := os.Create(file)
 	if err != nil {
 		return nil, fmt.Errorf("-trace: %w", err)
 	}
@@ -120,8 +116,28 @@ func startTrace(name string) (stop func(), err error) {
 		f.Close()
 		return nil, fmt.Errorf("-trace: %w", err)
 	}
-	return func() {
+	return func() error {
 		trace.Stop()
-		f.Close()
+		if err := f.Close(); err != nil {
+			return fmt.Errorf("-trace: %w", err)
+		}
+		return nil
 	}, nil
+}
+
+// stampWriter puts the time since its creation, in milliseconds, before each
+// line. Each Write must be one whole line, as fmt.Fprintln writes it; only one
+// goroutine may write.
+type stampWriter struct {
+	w     io.Writer
+	start time.Time
+}
+
+func newStampWriter(w io.Writer) *stampWriter { return &stampWriter{w, time.Now()} }
+
+func (s *stampWriter) Write(p []byte) (int, error) {
+	if _, err := fmt.Fprintf(s.w, "%4dms %s", time.Since(s.start).Milliseconds(), p); err != nil {
+		return 0, err
+	}
+	return len(p), nil
 }
