@@ -8,12 +8,21 @@ import (
 	"math/rand/v2"
 	"os"
 	"runtime/trace"
+	"sync"
 	"time"
 )
 
-// maxN bounds -n: a thousand messages are already far more than either
-// timeout lets through.
-const maxN = 1000
+const (
+	name  = "select_timeout"
+	about = `select_timeout: main stops listening to Joe after 100ms for one message, then after 500ms in all
+usage: go run ./07_select_timeout [flags]`
+	// A run ends when the last Joe has made all his pauses. With 10 messages it
+	// takes 2s or more about once in 40 million runs; the second Joe runs out
+	// before the 500ms timeout about once in 28 (TestDefaultNKeepsARunUnder2s).
+	defaultN = 10
+	maxN     = 1000                   // far more than either timeout lets through
+	maxPause = 150 * time.Millisecond // the talk's rand.Intn(1500) milliseconds, divided by ten
+)
 
 func main() {
 	err := run(os.Stdout, os.Args[1:])
@@ -21,105 +30,117 @@ func main() {
 		return // -h: usage printed to stdout, exit status 0
 	}
 	if err != nil {
-		fmt.Fprintf(os.Stderr, "select_timeout: %v (see -h)\n", err) // exactly one line
+		fmt.Fprintf(os.Stderr, "%s: %v (see -h)\n", name, err) // exactly one line
 		os.Exit(2)
 	}
 }
 
-// config is what the flags ask for.
-type config struct {
-	n     int
-	seed  uint64
-	trace string
-}
-
-// parse reads and validates args. On -h it prints the usage to w and returns
-// flag.ErrHelp.
-func parse(w io.Writer, args []string) (config, error) {
-	var c config
-	fs := flag.NewFlagSet("select_timeout", flag.ContinueOnError)
-	fs.SetOutput(io.Discard) // the flag package would print errors and usage itself; main prints one line
-	// 12 keeps a run under 1.7s: the first part hears each message within
-	// 100ms or stops, the second stops at 500ms. And Joe rarely runs out
-	// first: 12 pauses add up to under 500ms less than once in 200 runs.
-	fs.IntVar(&c.n, "n", 12, fmt.Sprintf("most messages Joe says in each part (0 to %d)", maxN))
-	fs.Uint64Var(&c.seed, "seed", 0, "seed for the random pauses (0: pick one and print it)")
-	fs.StringVar(&c.trace, "trace", "", "write a runtime/trace execution trace to `file` (view: go tool trace file)")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			fmt.Fprintln(w, "select_timeout: main stops listening to Joe after 100ms for one message, then after 500ms in all")
-			fmt.Fprintln(w, "usage: go run ./07_select_timeout [flags]")
-			fs.SetOutput(w)
-			fs.PrintDefaults()
-		}
-		return c, err
-	}
-	switch {
-	case c.n < 0 || c.n > maxN:
-		return c, fmt.Errorf("-n must be between 0 and %d, got %d", maxN, c.n)
-	case fs.NArg() > 0:
-		return c, fmt.Errorf("unexpected argument %q", fs.Arg(0))
-	}
-	return c, nil
-}
-
 // run parses args and shows the pattern, writing what a reader sees to w.
 func run(w io.Writer, args []string) (err error) {
-	c, err := parse(w, args)
-	if err != nil {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	n := fs.Int("n", defaultN, fmt.Sprintf("most messages Joe says in each part (0 to %d)", maxN))
+	seed := fs.Uint64("seed", 0, "seed for the random pauses (0: pick one and print it)")
+	traceFile := fs.String("trace", "", "write a runtime/trace execution trace to `file` (view: go tool trace file)")
+	if err := parseFlags(fs, w, about, args); err != nil {
 		return err
 	}
-	if c.trace != "" {
-		f, err := os.Create(c.trace)
-		if err != nil {
-			return fmt.Errorf("-trace: %w", err)
-		}
-		if err := trace.Start(f); err != nil {
-			f.Close()
-			return fmt.Errorf("-trace: %w", err)
-		}
-		defer func() {
-			trace.Stop()
-			if cerr := f.Close(); err == nil && cerr != nil {
-				err = fmt.Errorf("-trace: %w", cerr)
-			}
-		}()
+	if *n < 0 || *n > maxN {
+		return fmt.Errorf("-n must be between 0 and %d, got %d", maxN, *n)
 	}
-	seed, picked := c.seed, c.seed == 0
-	for seed == 0 {
-		seed = rand.Uint64()
-	}
-
-	fmt.Fprintf(w, "Joe pauses up to 150ms after each of at most %d messages; main stops listening at a timeout.\n", c.n)
-	fmt.Fprintln(w, "Timeout using select: 100ms for each message.")
-	timeoutEachMessage(stamped(w), c.n, pauses(seed, 1))
-	fmt.Fprintln(w, "Timeout for whole conversation using select: 500ms in all.")
-	timeoutWholeConversation(stamped(w), c.n, pauses(seed, 2))
+	picked := *seed == 0
 	if picked {
-		fmt.Fprintf(w, "seed %d: run again with -seed %d to replay\n", seed, seed)
+		*seed = pickSeed()
+	}
+	if *traceFile != "" {
+		stop, err := startTrace(*traceFile)
+		if err != nil {
+			return err
+		}
+		defer func() { err = errors.Join(err, stop()) }()
+	}
+	fmt.Fprintf(w, "Joe pauses up to 150ms after each of at most %d messages; main stops listening at a timeout.\n", *n)
+	// Each drain runs while main goes on; main waits for them all at the end.
+	var drains sync.WaitGroup
+	fmt.Fprintln(w, "Timeout using select: 100ms for each message.")
+	timeoutEachMessage(newStampWriter(w), *n, randomPauses(*seed, 1, maxPause), &drains)
+	fmt.Fprintln(w, "Timeout for whole conversation using select: 500ms in all.")
+	timeoutWholeConversation(newStampWriter(w), *n, randomPauses(*seed, 2, maxPause), &drains)
+	drains.Wait()
+	fmt.Fprintln(w, "Every Joe has said his last message; main returns.")
+	if picked {
+		printSeed(w, *seed)
 	}
 	return nil
 }
 
-// pauses returns a source of random pauses in [0, 150ms), in whole
-// milliseconds like the talk's rand.Intn(1500) but a tenth as long. Sources
-// with the same seed and different streams differ. A source is not safe for
-// concurrent use: give each goroutine its own.
-func pauses(seed, stream uint64) func() time.Duration {
-	r := rand.New(rand.NewPCG(seed, stream))
-	return func() time.Duration { return time.Duration(r.IntN(150)) * time.Millisecond }
+// parseFlags parses args into fs. On -h it prints about and every flag to w;
+// any other problem comes back as an error for main to print in one line.
+func parseFlags(fs *flag.FlagSet, w io.Writer, about string, args []string) error {
+	fs.SetOutput(io.Discard) // the flag package would print errors and usage itself
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(w, about)
+			fs.SetOutput(w)
+			fs.PrintDefaults()
+		}
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	return nil
 }
 
-// stampWriter puts the time since it was made, in milliseconds,
-// right-aligned, before each line. Each Write must be one whole line, as
-// fmt.Fprintln writes it; only one goroutine may write.
+// pickSeed returns a random seed other than 0, which means "pick one".
+func pickSeed() uint64 {
+	for {
+		if s := rand.Uint64(); s != 0 {
+			return s
+		}
+	}
+}
+
+// printSeed ends a run that picked its own seed with the line that replays it.
+func printSeed(w io.Writer, seed uint64) {
+	fmt.Fprintf(w, "seed %d: run again with -seed %d for the same random draws\n", seed, seed)
+}
+
+// randomPauses returns a source of pauses in whole milliseconds in [0, max),
+// drawn from its own stream of seed. Each goroutine that pauses needs its own
+// source: a rand.Rand is not safe for concurrent use.
+func randomPauses(seed, stream uint64, max time.Duration) func() time.Duration {
+	r := rand.New(rand.NewPCG(seed, stream))
+	return func() time.Duration { return time.Duration(r.Int64N(max.Milliseconds())) * time.Millisecond }
+}
+
+// startTrace writes a runtime/trace execution trace to file until stop is called.
+func startTrace(file string) (stop func() error, err error) {
+	f, err := os.Create(file)
+	if err != nil {
+		return nil, fmt.Errorf("-trace: %w", err)
+	}
+	if err := trace.Start(f); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("-trace: %w", err)
+	}
+	return func() error {
+		trace.Stop()
+		if err := f.Close(); err != nil {
+			return fmt.Errorf("-trace: %w", err)
+		}
+		return nil
+	}, nil
+}
+
+// stampWriter puts the time since its creation, in milliseconds, before each
+// line. Each Write must be one whole line, as fmt.Fprintln writes it; only one
+// goroutine may write.
 type stampWriter struct {
 	w     io.Writer
 	start time.Time
 }
 
-// stamped returns a stampWriter on w whose clock starts now.
-func stamped(w io.Writer) *stampWriter { return &stampWriter{w, time.Now()} }
+func newStampWriter(w io.Writer) *stampWriter { return &stampWriter{w, time.Now()} }
 
 func (s *stampWriter) Write(p []byte) (int, error) {
 	if _, err := fmt.Fprintf(s.w, "%4dms %s", time.Since(s.start).Milliseconds(), p); err != nil {

@@ -2,120 +2,54 @@ package main
 
 import (
 	"bytes"
-	"errors"
-	"flag"
-	"fmt"
-	"io"
-	"os"
-	"os/exec"
-	"path/filepath"
-	"regexp"
-	"strings"
+	"math"
+	"runtime"
 	"testing"
 	"testing/synctest"
 	"time"
 )
 
-// TestMain lets a test run the program's own main: the test binary, started
-// again with GO_CONCURRENCY_RUN_MAIN=1, runs main instead of the tests.
-func TestMain(m *testing.M) {
-	if os.Getenv("GO_CONCURRENCY_RUN_MAIN") == "1" {
-		main()
-		os.Exit(0)
-	}
-	os.Exit(m.Run())
-}
-
-// runMain runs main in a new process with args and returns its stdout,
-// stderr and exit status.
-func runMain(t *testing.T, args ...string) (stdout, stderr string, status int) {
+// runOK runs the program with args and returns what it printed; an error fails the test.
+func runOK(t *testing.T, args ...string) string {
 	t.Helper()
-	cmd := exec.Command(os.Args[0], args...)
-	cmd.Env = append(os.Environ(), "GO_CONCURRENCY_RUN_MAIN=1", "GORACE=atexit_sleep_ms=0")
-	var o, e bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &o, &e
-	err := cmd.Run()
-	var exit *exec.ExitError
-	if err != nil && !errors.As(err, &exit) {
-		t.Fatalf("running main: %v", err)
+	var out bytes.Buffer
+	if err := run(&out, args); err != nil {
+		t.Fatalf("run(%q): %v", args, err)
 	}
-	return o.String(), e.String(), cmd.ProcessState.ExitCode()
-}
-
-func TestMainHelpExitsZero(t *testing.T) {
-	stdout, stderr, status := runMain(t, "-h")
-	if status != 0 || stderr != "" {
-		t.Fatalf("-h: exit status %d, stderr %q; want 0 and nothing", status, stderr)
-	}
-	if !strings.HasPrefix(stdout, "select_timeout: main stops listening to Joe after 100ms for one message") ||
-		!strings.Contains(stdout, "-n int") || !strings.Contains(stdout, "-seed uint") || !strings.Contains(stdout, "-trace file") {
-		t.Fatalf("-h printed:\n%s", stdout)
-	}
-}
-
-func TestMainBadFlagsPrintOneLineAndExitTwo(t *testing.T) {
-	for _, tc := range []struct {
-		args []string
-		want string // in the one line on stderr
-	}{
-		{[]string{"-nope"}, "-nope"},
-		{[]string{"-n", "many"}, "-n"},
-		{[]string{"-seed", "-1"}, "-seed"},
-		{[]string{"-n", "-1"}, "-n must be between 0 and 1000, got -1"},
-		{[]string{"-n", "1001"}, "-n must be between 0 and 1000, got 1001"},
-		{[]string{"extra"}, `unexpected argument "extra"`},
-	} {
-		stdout, stderr, status := runMain(t, tc.args...)
-		if status != 2 || stdout != "" || strings.Count(stderr, "\n") != 1 ||
-			!strings.HasPrefix(stderr, "select_timeout: ") || !strings.Contains(stderr, tc.want) {
-			t.Errorf("%q: exit status %d, stdout %q, stderr %q; want 2, nothing, one line with %q",
-				tc.args, status, stdout, stderr, tc.want)
-		}
-	}
-}
-
-func TestParseEdges(t *testing.T) {
-	for _, tc := range []struct {
-		args  []string
-		n     int
-		valid bool
-	}{
-		{nil, 12, true}, // the default
-		{[]string{"-n", "0"}, 0, true},
-		{[]string{"-n", "-1"}, 0, false},
-		{[]string{"-n", "1000"}, 1000, true},
-		{[]string{"-n", "1001"}, 0, false},
-	} {
-		c, err := parse(&bytes.Buffer{}, tc.args)
-		if tc.valid && (err != nil || c.n != tc.n) {
-			t.Errorf("parse(%q) = %d, %v; want %d, nil", tc.args, c.n, err, tc.n)
-		}
-		if !tc.valid && err == nil {
-			t.Errorf("parse(%q) accepted -n %d", tc.args, c.n)
-		}
-	}
-	if _, err := parse(&bytes.Buffer{}, []string{"-h"}); !errors.Is(err, flag.ErrHelp) {
-		t.Errorf("parse(-h) = %v, want flag.ErrHelp", err)
-	}
-}
-
-// runInBubble runs run(args) in virtual time, lets Joe's drained goroutines
-// finish, and returns the output.
-func runInBubble(t *testing.T, args ...string) string {
-	t.Helper()
-	var out capped
-	synctest.Test(t, func(t *testing.T) {
-		out.t = t
-		if err := run(&out, args); err != nil {
-			t.Fatal(err)
-		}
-		joeFinishes()
-	})
 	return out.String()
 }
 
+// bubbled returns how many goroutines the caller's synctest bubble holds, the
+// caller included, once every one of them has run as far as it can without
+// time passing: a goroutine that sleeps or is blocked counts, one that has
+// ended does not.
+func bubbled() int {
+	synctest.Wait()
+	buf := make([]byte, 64<<10)
+	for {
+		n := runtime.Stack(buf, true)
+		if n < len(buf) {
+			buf = buf[:n]
+			break
+		}
+		buf = make([]byte, 2*len(buf))
+	}
+	// Each goroutine's header reads "goroutine N [state, synctest bubble B]:";
+	// the caller's comes first.
+	first, _, _ := bytes.Cut(buf, []byte("\n"))
+	bubble := first[bytes.LastIndex(first, []byte(", synctest bubble ")):]
+	n := 0
+	for line := range bytes.Lines(buf) {
+		if bytes.HasPrefix(line, []byte("goroutine ")) && bytes.HasSuffix(bytes.TrimSuffix(line, []byte("\n")), bubble) {
+			n++
+		}
+	}
+	return n
+}
+
 func TestRunWithASeed(t *testing.T) {
-	const want = `Joe pauses up to 150ms after each of at most 12 messages; main stops listening at a timeout.
+	t.Parallel()
+	const want = `Joe pauses up to 150ms after each of at most 10 messages; main stops listening at a timeout.
 Timeout using select: 100ms for each message.
    0ms Joe: 0
   49ms Joe: 1
@@ -132,106 +66,96 @@ Timeout for whole conversation using select: 500ms in all.
  350ms Joe: 5
  490ms Joe: 6
  500ms You talk too much.
+Every Joe has said his last message; main returns.
 `
-	if got := runInBubble(t, "-seed", "9"); got != want {
-		t.Errorf("run -seed 9 printed:\n%s\nwant:\n%s", got, want)
-	}
+	synctest.Test(t, func(t *testing.T) {
+		start := time.Now()
+		if got := runOK(t, "-seed", "9"); got != want {
+			t.Errorf("run -seed 9 printed:\n%s\nwant:\n%s", got, want)
+		}
+		// The first Joe, drained from 330ms while the second part runs, ends
+		// at 713ms, after his ten pauses. The second starts at 330ms and, drained
+		// from 830ms, ends after his ten pauses (924ms in all): run returns then.
+		// A drain in line would have started the second part at 713ms.
+		if took := time.Since(start); took != ms(330+924) {
+			t.Errorf("run returned after %v, want 1254ms, when the last Joe has ended", took)
+		}
+	})
+}
+
+func TestRunLeavesNoGoroutineBehind(t *testing.T) {
+	t.Parallel()
+	synctest.Test(t, func(t *testing.T) {
+		before := bubbled()
+		runOK(t, "-seed", "1")
+		if n := bubbled() - before; n != 0 {
+			t.Fatalf("%d goroutines still alive when run returned, want 0", n)
+		}
+	})
 }
 
 func TestRunWithNoMessages(t *testing.T) {
+	t.Parallel()
 	const want = `Joe pauses up to 150ms after each of at most 0 messages; main stops listening at a timeout.
 Timeout using select: 100ms for each message.
    0ms Joe has nothing more to say.
 Timeout for whole conversation using select: 500ms in all.
    0ms Joe has nothing more to say.
+Every Joe has said his last message; main returns.
 `
-	if got := runInBubble(t, "-n", "0", "-seed", "9"); got != want {
-		t.Errorf("run -n 0 printed:\n%s\nwant:\n%s", got, want)
-	}
+	synctest.Test(t, func(t *testing.T) {
+		if got := runOK(t, "-n", "0", "-seed", "9"); got != want {
+			t.Errorf("run -n 0 printed:\n%s\nwant:\n%s", got, want)
+		}
+	})
 }
 
-var seedLine = regexp.MustCompile(`\nseed ([0-9]+): run again with -seed ([0-9]+) to replay\n$`)
-
-func TestRunWithoutASeedPrintsOneThatReplays(t *testing.T) {
-	first := runInBubble(t)
-	m := seedLine.FindStringSubmatch(first)
-	if m == nil || m[1] != m[2] || m[1] == "0" {
-		t.Fatalf("the last line does not name the seed used:\n%s", first)
+// TestDefaultNKeepsARunUnder2s computes, from the distribution of Joe's
+// pauses, how often a run with the default -n takes 2s or more, and how often
+// the second Joe runs out of messages before the 500ms timeout. A run lasts
+// until the later Joe ends: the first after all his pauses (S1), the second
+// once the first part has ended (end1) and he has made all his pauses (S2).
+// end1 is 100ms after the first pause of 100ms or more, or S1 if none is.
+func TestDefaultNKeepsARunUnder2s(t *testing.T) {
+	t.Parallel()
+	// add returns the distribution of a sum distributed as p plus k pauses,
+	// each uniform in [lo, hi) ms.
+	add := func(p []float64, k, lo, hi int) []float64 {
+		for range k {
+			q := make([]float64, len(p)+hi-1)
+			for s, x := range p {
+				for d := lo; d < hi; d++ {
+					q[s+d] += x / float64(hi-lo)
+				}
+			}
+			p = q
+		}
+		return p
 	}
-	replay := runInBubble(t, "-seed", m[1])
-	if want := strings.TrimSuffix(first, m[0][1:]); replay != want {
-		t.Errorf("-seed %s printed:\n%s\nwant the first run's output without its seed line:\n%s", m[1], replay, want)
+	below := func(p []float64, x int) (c float64) { // P(sum < x)
+		for s := range min(max(x, 0), len(p)) {
+			c += p[s]
+		}
+		return c
 	}
-
-	second := seedLine.FindStringSubmatch(runInBubble(t))
-	if second == nil || second[1] == m[1] {
-		t.Errorf("two runs without -seed both used seed %s", m[1])
-	}
-}
-
-func TestRunWritesATrace(t *testing.T) {
-	// Outside synctest: trace.Start cannot run in a bubble. -n 0: nothing to wait for.
-	file := filepath.Join(t.TempDir(), "x.trace")
-	if err := run(&capped{t: t}, []string{"-n", "0", "-trace", file}); err != nil {
-		t.Fatal(err)
-	}
-	b, err := os.ReadFile(file)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.HasPrefix(b, []byte("go 1.")) {
-		t.Fatalf("the trace starts %q, want a Go trace header", b[:min(len(b), 16)])
-	}
-
-	bad := filepath.Join(t.TempDir(), "no such dir", "x.trace")
-	if err := run(&bytes.Buffer{}, []string{"-n", "0", "-trace", bad}); err == nil || !strings.HasPrefix(err.Error(), "-trace: ") {
-		t.Fatalf("run with -trace %s = %v, want an error naming -trace", bad, err)
-	}
-}
-
-func TestDefaultRunEndsWithin1700msAndJoeRarelyRunsOut(t *testing.T) {
-	c, err := parse(&bytes.Buffer{}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	// The first part hears each message within 100ms or stops; each pause is
-	// at most 149ms, so each message it hears comes within 99ms of the last,
-	// and Joe closes after the pause that follows his last message.
-	if worst := time.Duration(c.n)*99*ms + 500*ms; worst >= 1700*ms {
-		t.Errorf("with -n %d a run can take %v, want under 1.7s", c.n, worst)
-	}
-	// The chance that Joe's n pauses add up to under 500ms, so that the second
-	// part ends with "Joe has nothing more to say." before its timeout: the
-	// distribution of the sum of n uniform pauses in [0, 149] ms.
-	p := []float64{1}
-	for range c.n {
-		q := make([]float64, len(p)+149)
-		for s, x := range p {
-			for d := range 150 {
-				q[s+d] += x / 150
+	const n, limit = defaultN, 2000
+	none := []float64{1}
+	s2 := add(none, n, 0, 150)
+	var inTime float64     // P(the run ends before 2s)
+	for k := range n + 1 { // k quick pauses (under 100ms), then a slow one, or none
+		pk := math.Pow(2.0/3, float64(k))
+		rest := add(add(none, 1, 100, 150), n-k-1, 0, 150) // the slow pause and those after it
+		for a, pa := range add(none, k, 0, 100) {
+			if k == n { // end1 = S1 = a, under 1s
+				inTime += pk * pa * below(s2, limit-a)
+			} else {
+				inTime += pk / 3 * pa * below(rest, limit-a) * below(s2, limit-a-100)
 			}
 		}
-		p = q
 	}
-	var under float64
-	for s := range min(500, len(p)) {
-		under += p[s]
-	}
-	if under >= 1.0/200 {
-		t.Errorf("with -n %d Joe runs out before 500ms with probability %.4f, want under 1/200", c.n, under)
-	}
-
-	// And in virtual time, over many seeds.
-	for seed := range uint64(100) {
-		synctest.Test(t, func(t *testing.T) {
-			start := time.Now()
-			if err := run(io.Discard, []string{"-seed", fmt.Sprint(seed + 1)}); err != nil {
-				t.Fatal(err)
-			}
-			if took := time.Since(start); took >= 1700*ms {
-				t.Errorf("-seed %d: the run took %v, want under 1.7s", seed+1, took)
-			}
-			joeFinishes()
-		})
+	slow, runsOut := 1-inTime, below(s2, 500)
+	t.Logf("-n %d: a run takes 2s or more with probability %.2g; the second Joe runs out before 500ms with probability %.4f", n, slow, runsOut)
+	if slow > 1e-7 || runsOut > 1.0/25 {
+		t.Errorf("-n %d: P(run >= 2s) = %.2g, want under 1e-7; P(runs out) = %.4f, want under 1/25", n, slow, runsOut)
 	}
 }
