@@ -49,17 +49,17 @@ func summarize(latencies []time.Duration, complete []bool) summary {
 	}
 	return summary{
 		complete: float64(done) / float64(len(complete)),
-		p50:      percentile(latencies, 50),
-		p95:      percentile(latencies, 95),
-		p99:      percentile(latencies, 99),
+		p50:      nearestRank(latencies, 50),
+		p95:      nearestRank(latencies, 95),
+		p99:      nearestRank(latencies, 99),
 		max:      latencies[len(latencies)-1],
 	}
 }
 
-// percentile returns the p-th percentile of sorted by the nearest-rank
+// nearestRank returns the p-th percentile of sorted by the nearest-rank
 // method: the smallest value such that at least p% of the values are no
 // larger. sorted must be sorted and not empty; 0 < p <= 100.
-func percentile(sorted []time.Duration, p int) time.Duration {
+func nearestRank(sorted []time.Duration, p int) time.Duration {
 	rank := (p*len(sorted) + 99) / 100 // ceil(p/100 * n), in integers
 	return sorted[max(rank, 1)-1]
 }
@@ -70,8 +70,8 @@ type row struct {
 	s       summary
 }
 
-// writeTable writes the rows under a header, durations in milliseconds.
-func writeTable(w io.Writer, rows []row) {
+// printTable prints the rows under a header, durations in milliseconds.
+func printTable(w io.Writer, rows []row) {
 	fmt.Fprintf(w, "  %-7s %9s %8s %8s %8s %8s\n", "version", "complete", "p50", "p95", "p99", "max")
 	ms := func(d time.Duration) string { return fmt.Sprintf("%.1fms", float64(d)/float64(time.Millisecond)) }
 	for _, r := range rows {

@@ -12,26 +12,26 @@ import (
 func TestPercentile(t *testing.T) {
 	var hundred []time.Duration
 	for i := 1; i <= 100; i++ {
-		hundred = append(hundred, time.Duration(i)*ms)
+		hundred = append(hundred, ms(i))
 	}
 	for _, tc := range []struct {
 		sorted []time.Duration
 		p      int
 		want   time.Duration
 	}{
-		{hundred, 50, 50 * ms},
-		{hundred, 95, 95 * ms},
-		{hundred, 99, 99 * ms},
-		{hundred, 100, 100 * ms},
-		{hundred, 1, 1 * ms},
-		{[]time.Duration{7 * ms}, 50, 7 * ms},
-		{[]time.Duration{7 * ms}, 99, 7 * ms},
+		{hundred, 50, ms(50)},
+		{hundred, 95, ms(95)},
+		{hundred, 99, ms(99)},
+		{hundred, 100, ms(100)},
+		{hundred, 1, ms(1)},
+		{[]time.Duration{ms(7)}, 50, ms(7)},
+		{[]time.Duration{ms(7)}, 99, ms(7)},
 		{[]time.Duration{1, 2, 3, 4}, 50, 2},
 		{[]time.Duration{1, 2, 3, 4}, 51, 3},
 		{[]time.Duration{1, 2, 3, 4}, 95, 4},
 	} {
-		if got := percentile(tc.sorted, tc.p); got != tc.want {
-			t.Errorf("percentile(%v, %d) = %v, want %v", tc.sorted, tc.p, got, tc.want)
+		if got := nearestRank(tc.sorted, tc.p); got != tc.want {
+			t.Errorf("nearestRank(%v, %d) = %v, want %v", tc.sorted, tc.p, got, tc.want)
 		}
 	}
 }
@@ -41,11 +41,11 @@ func TestSummarize(t *testing.T) {
 	var latencies []time.Duration
 	var complete []bool
 	for i := range 200 {
-		latencies = append(latencies, time.Duration((i*37)%200+1)*ms)
+		latencies = append(latencies, ms((i*37)%200+1))
 		complete = append(complete, i%4 != 0)
 	}
 	got := summarize(latencies, complete)
-	want := summary{complete: 0.75, p50: 100 * ms, p95: 190 * ms, p99: 198 * ms, max: 200 * ms}
+	want := summary{complete: 0.75, p50: ms(100), p95: ms(190), p99: ms(198), max: ms(200)}
 	if got != want {
 		t.Errorf("summarize = %+v, want %+v", got, want)
 	}
@@ -61,7 +61,7 @@ func byQuery(kind, query string) time.Duration {
 	if _, err := fmt.Sscanf(query, "golang %d", &i); err != nil {
 		panic(err)
 	}
-	return time.Duration(i+1)*ms + ms/2
+	return ms(i+1) + time.Millisecond/2
 }
 
 func TestTableOfKnownLatencies(t *testing.T) {
@@ -70,7 +70,7 @@ func TestTableOfKnownLatencies(t *testing.T) {
 		var out bytes.Buffer
 		// 1.0 takes 3 × (i+1.5ms): 4.5ms ... 301.5ms. 2.1 takes i+1.5ms,
 		// complete when that is under 80ms (79 of 100), else 80ms.
-		writeTable(&out, []row{{"1.0", measure(s.Google10, 100)}, {"2.1", measure(s.Google21, 100)}})
+		printTable(&out, []row{{"1.0", measure(s.Google10, 100)}, {"2.1", measure(s.Google21, 100)}})
 		want := "" +
 			"  version  complete      p50      p95      p99      max\n" +
 			"  1.0        100.0%  151.5ms  286.5ms  298.5ms  301.5ms\n" +
@@ -96,7 +96,7 @@ func TestReplicationBeatsTimeoutAlone(t *testing.T) {
 		}
 		// In virtual time the timeout is exact: 2.1 is often incomplete and
 		// then takes exactly 80ms; 3.0 never takes longer.
-		if s21.max != 80*ms || s21.p99 != 80*ms || s30.max > 80*ms {
+		if s21.max != ms(80) || s21.p99 != ms(80) || s30.max > ms(80) {
 			t.Errorf("2.1 and 3.0 must return by the 80ms timeout; 2.1's p99 %v and max %v, 3.0's max %v", s21.p99, s21.max, s30.max)
 		}
 		// Completeness: each service is on time with chance 0.8, so 2.1 is

@@ -1,6 +1,6 @@
-// System_interactions builds the talk's fake Google search version by
-// version, from slow, sequential and failure-sensitive to fast, concurrent,
-// replicated and robust.
+// Google Search grows here as it does in the talk, version by version, from
+// slow, sequential and failure-sensitive to fast, concurrent, replicated and
+// robust.
 //
 // Slides: "Systems software", "Example: Google Search", "Google Search: A fake
 // framework", "Google Search: Test the framework", "Google Search 1.0",
@@ -8,37 +8,10 @@
 // function", "Google Search 3.0", "And still…", "Summary" (Go Concurrency
 // Patterns, 2012).
 //
-// What to notice: a Search is a function from a query to a Result, and
-// fakeSearch makes one that answers after a latency under 100ms. Google 1.0
-// asks Web, Image and Video one after another, so it takes the sum of their
-// latencies. 2.0 asks all three at once and takes the largest. 2.1 waits at
-// most 80ms, prints "timed out" and returns what came in time. First asks
-// every replica and returns the fastest answer, so 3.0, which is 2.1 with
-// every service replicated through First, is faster than 2.1 and complete far
-// more often. No locks, no condition variables, no callbacks. The table the
-// program prints after the versions (-queries, code in stats.go) measures
-// that claim over many searches.
-//
-// Changed from the talk:
-//   - 2.1, First and 3.0 make their result channel with room for every
-//     sender. In the talk a search that answers after the caller has
-//     returned blocks for ever on an unbuffered channel that nobody reads any
-//     more; here it sends into the buffer and ends as soon as its latency is
-//     over.
-//   - The talk's package variables Web, Image, Video and Web1 … Video2 are
-//     fields of a Services value that run (or a test) creates, and the versions
-//     are its methods Google10 … Google30: each test gives every service an
-//     exact latency. 3.0 has -replicas of each service (the talk: two).
-//   - fakeSearch asks the value for its latency: run's is drawn from -seed, the
-//     service and the query (main.go), so a run replays exactly; under 100ms
-//     like the talk's rand.Intn(100) milliseconds, but to the nanosecond, so
-//     that no two answers, and no answer and the timeout, coincide.
-//   - Output goes to a writer (the talk: fmt.Println), "timed out" included.
-//
-// Going further, after 3.0: with buffers alone a late search still works
-// until its latency is over. FirstContext and Google30Context cancel a
-// context.Context (08 introduced it) as soon as they have what they wait for,
-// so the losers stop at once.
+// Watch the times: 1.0 takes the sum of three latencies, 2.0 the largest, 2.1
+// and 3.0 stop waiting at 80ms. After each version a line says when its last
+// search ended: 2.1's and 3.0's late ones end after the version has returned.
+// The table (-queries) measures this over many searches at once.
 package main
 
 import (
@@ -51,14 +24,12 @@ import (
 // A Result is one service's answer.
 type Result string
 
-// Services holds the talk's package variables as fields, so that every run
-// and every test has its own.
+// Services are the fake search services.
+// Changed: the talk's package variables Web, Image, Video and Web1 … Video2
+// are fields, so each run and each test has services with latencies of its own.
 type Services struct {
-	Web, Image, Video Search
-	// Changed: the talk's Web1, Web2, Image1, ...: -replicas of each.
-	WebReplicas, ImageReplicas, VideoReplicas []Search
-	// Going further (below): the replicas again, able to stop when told.
-	WebContext, ImageContext, VideoContext []SearchContext
+	Web, Image, Video                         Search
+	WebReplicas, ImageReplicas, VideoReplicas []Search // 3.0's Web1, Web2, ...: -replicas of each
 
 	latency func(kind, query string) time.Duration // how long a search takes: under 100ms
 	w       io.Writer                              // where "timed out" goes
@@ -74,9 +45,6 @@ func newServices(w io.Writer, replicas int, latency func(kind, query string) tim
 		s.WebReplicas = append(s.WebReplicas, s.fakeSearch(fmt.Sprint("web", i+1)))
 		s.ImageReplicas = append(s.ImageReplicas, s.fakeSearch(fmt.Sprint("image", i+1)))
 		s.VideoReplicas = append(s.VideoReplicas, s.fakeSearch(fmt.Sprint("video", i+1)))
-		s.WebContext = append(s.WebContext, s.fakeSearchContext(fmt.Sprint("web", i+1)))
-		s.ImageContext = append(s.ImageContext, s.fakeSearchContext(fmt.Sprint("image", i+1)))
-		s.VideoContext = append(s.VideoContext, s.fakeSearchContext(fmt.Sprint("video", i+1)))
 	}
 	return s
 }
@@ -87,7 +55,9 @@ type Search func(query string) Result
 // fakeSearch returns a Search that answers after its latency.
 func (s *Services) fakeSearch(kind string) Search {
 	return func(query string) Result {
-		time.Sleep(s.latency(kind, query)) // Changed: the talk's rand.Intn(100) ms, injectable
+		// Changed: the latency is s.latency's (the talk: rand.Intn(100) ms), so
+		// a caller chooses it.
+		time.Sleep(s.latency(kind, query))
 		return Result(fmt.Sprintf("%s result for %q\n", kind, query))
 	}
 }
@@ -153,8 +123,7 @@ func (s *Services) Google21(query string) (results []Result) {
 // ("Avoid timeout").
 func First(query string, replicas ...Search) Result {
 	// Changed: room for every replica, so that the slower ones send into the
-	// buffer and end. (First always receives one answer, so room for all but
-	// one would do as well; "every sender" is the simpler rule.)
+	// buffer and end. (Room for all but one would do: First takes one answer.)
 	c := make(chan Result, len(replicas))
 	searchReplica := func(i int) { c <- replicas[i](query) }
 	for i := range replicas {
@@ -164,11 +133,11 @@ func First(query string, replicas ...Search) Result {
 }
 
 // useFirst is the slide's main for "Using the First function".
-func (s *Services) useFirst(w io.Writer) {
+// Changed: the replicas are arguments (the talk: fakeSearch("replica 1") and
+// fakeSearch("replica 2") in place), so a caller chooses them.
+func useFirst(w io.Writer, replica1, replica2 Search) {
 	start := time.Now()
-	result := First("golang",
-		s.fakeSearch("replica 1"),
-		s.fakeSearch("replica 2"))
+	result := First("golang", replica1, replica2)
 	elapsed := time.Since(start)
 	fmt.Fprintln(w, result)
 	fmt.Fprintln(w, elapsed)
@@ -197,14 +166,33 @@ func (s *Services) Google30(query string) (results []Result) {
 // Going further: stop the losers at once.
 //
 // With the buffers above no goroutine outlives its work, but a search that
-// nobody waits for any more still does all its work: a real server would
-// spend that for nothing. A context tells it to stop. FirstContext cancels
-// its context as soon as it has an answer, Google30Context as soon as it
-// returns; the buffers stay, for the cancelled searches still send.
+// nobody waits for any more still does all of it: a real server would spend
+// that for nothing. A context (08 introduced it) tells it to stop.
+// FirstContext cancels its context as soon as it has an answer,
+// Google30Context as soon as it returns; the buffers stay, for the stopped
+// searches still send.
 
 // A SearchContext is a Search that stops, returning an empty Result, as soon
 // as ctx is done.
 type SearchContext func(ctx context.Context, query string) Result
+
+// ContextServices are 3.0's replicas again, each able to stop when told.
+type ContextServices struct {
+	Web, Image, Video []SearchContext
+	w                 io.Writer // where "timed out" goes
+}
+
+// withContext makes s's replicas again as SearchContexts, with the same
+// names and so the same latencies.
+func (s *Services) withContext() *ContextServices {
+	c := &ContextServices{w: s.w}
+	for i := range s.WebReplicas {
+		c.Web = append(c.Web, s.fakeSearchContext(fmt.Sprint("web", i+1)))
+		c.Image = append(c.Image, s.fakeSearchContext(fmt.Sprint("image", i+1)))
+		c.Video = append(c.Video, s.fakeSearchContext(fmt.Sprint("video", i+1)))
+	}
+	return c
+}
 
 // fakeSearchContext returns a SearchContext that answers after its latency,
 // unless ctx is done first.
@@ -234,13 +222,13 @@ func FirstContext(ctx context.Context, query string, replicas ...SearchContext) 
 
 // Google30Context is 3.0 through FirstContext: when it returns, every search
 // still running stops.
-func (s *Services) Google30Context(query string) (results []Result) {
+func (s *ContextServices) Google30Context(query string) (results []Result) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()            // nobody will read the results still to come
 	c := make(chan Result, 3) // the stopped searches still send
-	go func() { c <- FirstContext(ctx, query, s.WebContext...) }()
-	go func() { c <- FirstContext(ctx, query, s.ImageContext...) }()
-	go func() { c <- FirstContext(ctx, query, s.VideoContext...) }()
+	go func() { c <- FirstContext(ctx, query, s.Web...) }()
+	go func() { c <- FirstContext(ctx, query, s.Image...) }()
+	go func() { c <- FirstContext(ctx, query, s.Video...) }()
 	timeout := time.After(80 * time.Millisecond)
 	for range 3 {
 		select {

@@ -11,11 +11,9 @@ import (
 	"time"
 )
 
-const ms = time.Millisecond
-
-// fixed returns a latency function that gives each kind of service the
+// fixedLatencies returns a latency function that gives each kind of service the
 // latency in l, whatever the query. A kind not in l fails the test.
-func fixed(t *testing.T, l map[string]time.Duration) func(kind, query string) time.Duration {
+func fixedLatencies(t *testing.T, l map[string]time.Duration) func(kind, query string) time.Duration {
 	return func(kind, query string) time.Duration {
 		d, ok := l[kind]
 		if !ok {
@@ -34,12 +32,16 @@ func results(kinds ...string) []Result {
 	return rs
 }
 
-// searchEnds tracks every search of s and returns a function that, once
-// the searches have all ended, returns when each ended, since start, in
-// the order they ended.
-func searchEnds(s *Services, n int, start time.Time) func() []time.Duration {
+// searchEnds makes every search of s, or of c if it is not nil, report its
+// end, and returns a function that, once n searches have ended, returns when
+// each ended, since start, in the order they ended.
+func searchEnds(s *Services, c *ContextServices, n int, start time.Time) func() []time.Duration {
 	ended := make(chan time.Time, n)
-	track(s, ended)
+	if c != nil {
+		trackContext(c, ended)
+	} else {
+		track(s, ended)
+	}
 	return func() []time.Duration {
 		var ds []time.Duration
 		for range n {
@@ -58,13 +60,13 @@ func timed(google func(string) []Result) ([]Result, time.Duration) {
 
 func TestFakeSearchAnswersAfterItsLatency(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		s := newServices(io.Discard, 1, fixed(t, map[string]time.Duration{"web": 42 * ms}))
+		s := newServices(io.Discard, 1, fixedLatencies(t, map[string]time.Duration{"web": ms(42)}))
 		start := time.Now()
 		r := s.fakeSearch("web")("golang")
 		if want := Result("web result for \"golang\"\n"); r != want {
 			t.Errorf("got %q, want %q", r, want)
 		}
-		if d := time.Since(start); d != 42*ms {
+		if d := time.Since(start); d != ms(42) {
 			t.Errorf("answered after %v, want 42ms", d)
 		}
 	})
@@ -84,16 +86,16 @@ func TestSearchPrintsTheResultsAndTheTimeTheyTook(t *testing.T) {
 }
 
 // three are latencies for web, image and video: image fastest, video slowest.
-var three = map[string]time.Duration{"web": 30 * ms, "image": 20 * ms, "video": 40 * ms}
+var three = map[string]time.Duration{"web": ms(30), "image": ms(20), "video": ms(40)}
 
 func TestGoogle10TakesTheSumOfTheLatencies(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		s := newServices(io.Discard, 1, fixed(t, three))
+		s := newServices(io.Discard, 1, fixedLatencies(t, three))
 		got, d := timed(s.Google10)
 		if want := results("web", "image", "video"); !slices.Equal(got, want) {
 			t.Errorf("results %q, want %q", got, want)
 		}
-		if d != 90*ms {
+		if d != ms(90) {
 			t.Errorf("took %v, want 30+20+40 = 90ms", d)
 		}
 	})
@@ -101,12 +103,12 @@ func TestGoogle10TakesTheSumOfTheLatencies(t *testing.T) {
 
 func TestGoogle20TakesTheLargestLatency(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		s := newServices(io.Discard, 1, fixed(t, three))
+		s := newServices(io.Discard, 1, fixedLatencies(t, three))
 		got, d := timed(s.Google20)
 		if want := results("image", "web", "video"); !slices.Equal(got, want) {
 			t.Errorf("results %q, want them in the order they came: %q", got, want)
 		}
-		if d != 40*ms {
+		if d != ms(40) {
 			t.Errorf("took %v, want the largest latency, 40ms", d)
 		}
 	})
@@ -120,16 +122,16 @@ func TestGoogle21WaitsAtMost80msAndEveryLateSearchEndsWhenItsLatencyIsOver(t *te
 		out               string // "timed out" or nothing
 		took              time.Duration
 	}{
-		{"all in time", 30 * ms, 20 * ms, 40 * ms, results("image", "web", "video"), "", 40 * ms},
-		{"the last just in time", 30 * ms, 20 * ms, 79 * ms, results("image", "web", "video"), "", 79 * ms},
-		{"video late", 30 * ms, 20 * ms, 81 * ms, results("image", "web"), "timed out\n", 80 * ms},
-		{"all three late", 90 * ms, 95 * ms, 99 * ms, nil, "timed out\n", 80 * ms},
+		{"all in time", ms(30), ms(20), ms(40), results("image", "web", "video"), "", ms(40)},
+		{"the last just in time", ms(30), ms(20), ms(79), results("image", "web", "video"), "", ms(79)},
+		{"video late", ms(30), ms(20), ms(81), results("image", "web"), "timed out\n", ms(80)},
+		{"all three late", ms(90), ms(95), ms(99), nil, "timed out\n", ms(80)},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
 				var out bytes.Buffer
-				s := newServices(&out, 1, fixed(t, map[string]time.Duration{"web": tc.web, "image": tc.image, "video": tc.video}))
-				ends := searchEnds(s, 3, time.Now())
+				s := newServices(&out, 1, fixedLatencies(t, map[string]time.Duration{"web": tc.web, "image": tc.image, "video": tc.video}))
+				ends := searchEnds(s, nil, 3, time.Now())
 				got, d := timed(s.Google21)
 				if !slices.Equal(got, tc.want) || d != tc.took || out.String() != tc.out {
 					t.Errorf("results %q after %v, printed %q; want %q after %v, printed %q", got, d, out.String(), tc.want, tc.took, tc.out)
@@ -155,17 +157,17 @@ func TestFirstReturnsTheFastestReplicaAndEveryLoserEnds(t *testing.T) {
 				l := map[string]time.Duration{}
 				var want []time.Duration
 				for i := range n {
-					l[fmt.Sprint("web", i+1)] = time.Duration(n-i)*10*ms - 5*ms
-					want = append(want, time.Duration(i+1)*10*ms-5*ms)
+					l[fmt.Sprint("web", i+1)] = time.Duration(n-i)*ms(10) - ms(5)
+					want = append(want, time.Duration(i+1)*ms(10)-ms(5))
 				}
-				s := newServices(io.Discard, n, fixed(t, l))
+				s := newServices(io.Discard, n, fixedLatencies(t, l))
 				start := time.Now()
-				ends := searchEnds(s, n, start)
+				ends := searchEnds(s, nil, n, start)
 				got := First("golang", s.WebReplicas...)
 				if want := results(fmt.Sprint("web", n))[0]; got != want {
 					t.Errorf("First = %q, want the fastest replica's %q", got, want)
 				}
-				if d := time.Since(start); d != 5*ms {
+				if d := time.Since(start); d != ms(5) {
 					t.Errorf("First took %v, want the fastest latency, 5ms", d)
 				}
 				if got := ends(); !slices.Equal(got, want) {
@@ -176,18 +178,20 @@ func TestFirstReturnsTheFastestReplicaAndEveryLoserEnds(t *testing.T) {
 	}
 }
 
-func TestUseFirstPrintsTheFasterReplica(t *testing.T) {
+func TestUseFirstPrintsTheFasterReplicaAndTheSlowerEnds(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		var out bytes.Buffer
-		s := newServices(io.Discard, 1, fixed(t, map[string]time.Duration{"replica 1": 35 * ms, "replica 2": 15 * ms}))
-		s.useFirst(&out)
+		s := newServices(io.Discard, 1, fixedLatencies(t, map[string]time.Duration{"replica 1": ms(35), "replica 2": ms(15)}))
+		ended := make(chan time.Time, 2)
+		start := time.Now()
+		useFirst(&out, tracked(s.fakeSearch("replica 1"), ended), tracked(s.fakeSearch("replica 2"), ended))
 		if want := "replica 2 result for \"golang\"\n\n15ms\n"; out.String() != want {
 			t.Errorf("useFirst printed %q, want %q", out.String(), want)
 		}
-		// replica 1 answers at 35ms into the buffer and ends. (synctest.Test
-		// lets no time pass once this function returns: we wait for it here.
-		// Without the buffer it would block for ever, and the test fail.)
-		time.Sleep(20 * ms)
+		// replica 1 answers into First's buffer at 35ms and ends.
+		if a, b := (<-ended).Sub(start), (<-ended).Sub(start); a != ms(15) || b != ms(35) {
+			t.Errorf("the replicas ended at %v and %v, want 15ms and 35ms", a, b)
+		}
 	})
 }
 
@@ -204,14 +208,14 @@ func replicated(first, second [3]time.Duration) map[string]time.Duration {
 func TestGoogle30SurvivesOneSlowReplicaOfEachService(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		var out bytes.Buffer
-		l := replicated([3]time.Duration{99 * ms, 20 * ms, 95 * ms}, [3]time.Duration{30 * ms, 90 * ms, 40 * ms})
-		s := newServices(&out, 2, fixed(t, l))
-		ends := searchEnds(s, 6, time.Now())
+		l := replicated([3]time.Duration{ms(99), ms(20), ms(95)}, [3]time.Duration{ms(30), ms(90), ms(40)})
+		s := newServices(&out, 2, fixedLatencies(t, l))
+		ends := searchEnds(s, nil, 6, time.Now())
 		got, d := timed(s.Google30)
-		if want := results("image1", "web2", "video2"); !slices.Equal(got, want) || d != 40*ms || out.Len() != 0 {
+		if want := results("image1", "web2", "video2"); !slices.Equal(got, want) || d != ms(40) || out.Len() != 0 {
 			t.Errorf("results %q after %v, printed %q; want the fast replicas' %q after 40ms, nothing printed", got, d, out.String(), want)
 		}
-		if got, want := ends(), []time.Duration{20 * ms, 30 * ms, 40 * ms, 90 * ms, 95 * ms, 99 * ms}; !slices.Equal(got, want) {
+		if got, want := ends(), []time.Duration{ms(20), ms(30), ms(40), ms(90), ms(95), ms(99)}; !slices.Equal(got, want) {
 			t.Errorf("the replicas ended at %v, want at their latencies %v", got, want)
 		}
 	})
@@ -222,14 +226,14 @@ func TestGoogle30WithEveryServiceLateTimesOutAndLeavesNothingBehind(t *testing.T
 		// All three Firsts answer after the timeout: the result channel needs
 		// room for all three, or the last one's send blocks for ever.
 		var out bytes.Buffer
-		l := replicated([3]time.Duration{81 * ms, 85 * ms, 90 * ms}, [3]time.Duration{95 * ms, 96 * ms, 97 * ms})
-		s := newServices(&out, 2, fixed(t, l))
-		ends := searchEnds(s, 6, time.Now())
+		l := replicated([3]time.Duration{ms(81), ms(85), ms(90)}, [3]time.Duration{ms(95), ms(96), ms(97)})
+		s := newServices(&out, 2, fixedLatencies(t, l))
+		ends := searchEnds(s, nil, 6, time.Now())
 		got, d := timed(s.Google30)
-		if got != nil || d != 80*ms || out.String() != "timed out\n" {
+		if got != nil || d != ms(80) || out.String() != "timed out\n" {
 			t.Errorf("results %q after %v, printed %q; want none after 80ms, \"timed out\"", got, d, out.String())
 		}
-		if got, want := ends(), []time.Duration{81 * ms, 85 * ms, 90 * ms, 95 * ms, 96 * ms, 97 * ms}; !slices.Equal(got, want) {
+		if got, want := ends(), []time.Duration{ms(81), ms(85), ms(90), ms(95), ms(96), ms(97)}; !slices.Equal(got, want) {
 			t.Errorf("the replicas ended at %v, want at their latencies %v", got, want)
 		}
 	})
@@ -237,19 +241,19 @@ func TestGoogle30WithEveryServiceLateTimesOutAndLeavesNothingBehind(t *testing.T
 
 func TestFakeSearchContextStopsWhenCancelled(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		s := newServices(io.Discard, 1, fixed(t, map[string]time.Duration{"web": 50 * ms}))
+		s := newServices(io.Discard, 1, fixedLatencies(t, map[string]time.Duration{"web": ms(50)}))
 		ctx, cancel := context.WithCancel(context.Background())
-		time.AfterFunc(5*ms, cancel)
+		time.AfterFunc(ms(5), cancel)
 		start := time.Now()
 		if r := s.fakeSearchContext("web")(ctx, "golang"); r != "" {
 			t.Errorf("a cancelled search returned %q, want nothing", r)
 		}
-		if d := time.Since(start); d != 5*ms {
+		if d := time.Since(start); d != ms(5) {
 			t.Errorf("stopped after %v, want at the cancel, 5ms", d)
 		}
 		// Not cancelled, it answers after its latency.
 		start = time.Now()
-		if r, want := s.fakeSearchContext("web")(context.Background(), "golang"), results("web")[0]; r != want || time.Since(start) != 50*ms {
+		if r, want := s.fakeSearchContext("web")(context.Background(), "golang"), results("web")[0]; r != want || time.Since(start) != ms(50) {
 			t.Errorf("got %q after %v, want %q after 50ms", r, time.Since(start), want)
 		}
 	})
@@ -257,15 +261,15 @@ func TestFakeSearchContextStopsWhenCancelled(t *testing.T) {
 
 func TestFirstContextStopsTheLosersAtOnce(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		s := newServices(io.Discard, 3, fixed(t, map[string]time.Duration{"web1": 60 * ms, "web2": 10 * ms, "web3": 90 * ms}))
+		c := newServices(io.Discard, 3, fixedLatencies(t, map[string]time.Duration{"web1": ms(60), "web2": ms(10), "web3": ms(90)})).withContext()
 		start := time.Now()
-		ends := searchEnds(s, 3, start)
+		ends := searchEnds(nil, c, 3, start)
 		// A context nobody else cancels: only FirstContext's own cancel can
 		// stop the losers.
-		if got, want := FirstContext(context.Background(), "golang", s.WebContext...), results("web2")[0]; got != want {
+		if got, want := FirstContext(context.Background(), "golang", c.Web...), results("web2")[0]; got != want {
 			t.Errorf("FirstContext = %q, want the fastest replica's %q", got, want)
 		}
-		if got, want := ends(), []time.Duration{10 * ms, 10 * ms, 10 * ms}; !slices.Equal(got, want) {
+		if got, want := ends(), []time.Duration{ms(10), ms(10), ms(10)}; !slices.Equal(got, want) {
 			t.Errorf("the replicas ended at %v, want all at the first answer, %v", got, want)
 		}
 	})
@@ -273,11 +277,11 @@ func TestFirstContextStopsTheLosersAtOnce(t *testing.T) {
 
 func TestFirstContextReturnsNothingWhenItsContextIsDone(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		s := newServices(io.Discard, 2, fixed(t, map[string]time.Duration{"web1": 60 * ms, "web2": 70 * ms}))
-		ctx, cancel := context.WithTimeout(context.Background(), 5*ms)
+		c := newServices(io.Discard, 2, fixedLatencies(t, map[string]time.Duration{"web1": ms(60), "web2": ms(70)})).withContext()
+		ctx, cancel := context.WithTimeout(context.Background(), ms(5))
 		defer cancel()
 		start := time.Now()
-		if got := FirstContext(ctx, "golang", s.WebContext...); got != "" || time.Since(start) != 5*ms {
+		if got := FirstContext(ctx, "golang", c.Web...); got != "" || time.Since(start) != ms(5) {
 			t.Errorf("FirstContext = %q after %v, want nothing after 5ms", got, time.Since(start))
 		}
 	})
@@ -293,20 +297,21 @@ func TestGoogle30ContextStopsEverySearchNobodyWaitsFor(t *testing.T) {
 		ends          []time.Duration
 	}{
 		{"in time: each loser stops at its service's first answer",
-			[3]time.Duration{60 * ms, 20 * ms, 95 * ms}, [3]time.Duration{30 * ms, 90 * ms, 40 * ms},
-			results("image1", "web2", "video2"), "", 40 * ms,
-			[]time.Duration{20 * ms, 20 * ms, 30 * ms, 30 * ms, 40 * ms, 40 * ms}},
+			[3]time.Duration{ms(60), ms(20), ms(95)}, [3]time.Duration{ms(30), ms(90), ms(40)},
+			results("image1", "web2", "video2"), "", ms(40),
+			[]time.Duration{ms(20), ms(20), ms(30), ms(30), ms(40), ms(40)}},
 		{"all late: every search stops at the timeout",
-			[3]time.Duration{81 * ms, 85 * ms, 90 * ms}, [3]time.Duration{95 * ms, 96 * ms, 97 * ms},
-			nil, "timed out\n", 80 * ms,
-			[]time.Duration{80 * ms, 80 * ms, 80 * ms, 80 * ms, 80 * ms, 80 * ms}},
+			[3]time.Duration{ms(81), ms(85), ms(90)}, [3]time.Duration{ms(95), ms(96), ms(97)},
+			nil, "timed out\n", ms(80),
+			[]time.Duration{ms(80), ms(80), ms(80), ms(80), ms(80), ms(80)}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
 				var out bytes.Buffer
-				s := newServices(&out, 2, fixed(t, replicated(tc.first, tc.second)))
-				ends := searchEnds(s, 6, time.Now())
-				got, d := timed(s.Google30Context)
+				s := newServices(&out, 2, fixedLatencies(t, replicated(tc.first, tc.second)))
+				c := s.withContext()
+				ends := searchEnds(nil, c, 6, time.Now())
+				got, d := timed(c.Google30Context)
 				if !slices.Equal(got, tc.want) || d != tc.took || out.String() != tc.out {
 					t.Errorf("results %q after %v, printed %q; want %q after %v, printed %q", got, d, out.String(), tc.want, tc.took, tc.out)
 				}
