@@ -21,7 +21,7 @@ import (
 
 // boring is the talk's boring function ("Slightly less boring"): it says msg
 // with a counter, then pauses. Called plainly, as in "Running it", it makes
-// its caller wait, forever.
+// its caller wait until it is done: with the talk's endless loop, forever.
 func boring(w io.Writer, msg string, n int, pause func() time.Duration) {
 	for i := 0; n < 0 || i < n; i++ { // Changed: stops after n messages (n < 0: never, as the talk's loop), so a caller can let it end.
 		fmt.Fprintln(w, msg, i)
@@ -30,7 +30,10 @@ func boring(w io.Writer, msg string, n int, pause func() time.Duration) {
 }
 
 // ignoringIt is main from "Ignoring it": the go statement starts boring in a
-// goroutine and does not make main wait, so main returns at once.
+// goroutine and does not make main wait, so main returns at once. A goroutine
+// ("Goroutines") is an independently executing function with its own call
+// stack, which grows and shrinks as required; goroutines are cheap, and the
+// runtime multiplexes them onto threads as needed.
 func ignoringIt(w io.Writer, n int, pause func() time.Duration) {
 	go boring(w, "boring!", n, pause)
 }
