@@ -16,104 +16,74 @@ import (
 	"time"
 )
 
-// deadlockEnv, set to 1, makes main run pingPongDeadlock instead of the demo:
-// that is how the demo shows the deadlock in a child process.
-const deadlockEnv = "SUBSCRIPTION_DEADLOCK_DEMO"
-
 func main() {
-	if os.Getenv(deadlockEnv) == "1" {
-		pingPongDeadlock(os.Stdout) // never returns: the runtime ends the process with exit status 2
-		return
-	}
 	err := run(os.Stdout, os.Args[1:])
 	if errors.Is(err, flag.ErrHelp) {
 		return // -h: usage printed to stdout, exit status 0
 	}
 	if err != nil {
-		fmt.Fprintf(os.Stderr, "subscription: %v (see -h)\n", err) // exactly one line
+		fmt.Fprintf(os.Stderr, "%s: %v (see -h)\n", name, err) // exactly one line
 		os.Exit(2)
 	}
 }
 
+const (
+	name  = "subscription"
+	about = `subscription: ping-pong on a channel, a deadlock the runtime detects, then fake feeds merged by for-select loops until Close
+usage: go run ./summary/subscription [flags]`
+)
+
 // maxClose bounds -close: a longer run shows nothing new.
 const maxClose = 10 * time.Second
 
-// config is what the flags ask for.
-type config struct {
-	close time.Duration
-	seed  uint64
-	trace string
-}
-
-// parse reads and validates args. On -h it prints the usage to w and returns
-// flag.ErrHelp.
-func parse(w io.Writer, args []string) (config, error) {
-	var c config
-	fs := flag.NewFlagSet("subscription", flag.ContinueOnError)
-	fs.SetOutput(io.Discard) // the flag package would print errors and usage itself; main prints one line
-	fs.DurationVar(&c.close, "close", 300*time.Millisecond, "close the merged subscription after `d` (0 to 10s)")
-	fs.Uint64Var(&c.seed, "seed", 0, "seed for the fake feeds' publication times (0: pick one and print it)")
-	fs.StringVar(&c.trace, "trace", "", "write a runtime/trace execution trace to `file` (view: go tool trace file)")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			fmt.Fprintln(w, "subscription: ping-pong on a channel, a deadlock the runtime detects, then fake feeds merged by for-select loops until Close")
-			fmt.Fprintln(w, "usage: go run ./summary/subscription [flags]")
-			fs.SetOutput(w)
-			fs.PrintDefaults()
-		}
-		return c, err
-	}
-	if fs.NArg() > 0 {
-		return c, fmt.Errorf("unexpected argument %q", fs.Arg(0))
-	}
-	if c.close < 0 || c.close > maxClose {
-		return c, fmt.Errorf("-close must be between 0 and %v, got %v", maxClose, c.close)
-	}
-	return c, nil
-}
+// deadlockEnv, set to 1, makes run play pingPongDeadlock instead of the demo:
+// that is how the demo shows the deadlock in a child process.
+const deadlockEnv = "SUBSCRIPTION_DEADLOCK_DEMO"
 
 // run parses args and shows the patterns, writing what a reader sees to w.
 func run(w io.Writer, args []string) (err error) {
-	c, err := parse(w, args)
-	if err != nil {
+	if os.Getenv(deadlockEnv) == "1" {
+		pingPongDeadlock(w) // never returns: the runtime ends the process with exit status 2
+	}
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	closeAfter := fs.Duration("close", 300*time.Millisecond, "close the merged subscription after `d` (0 to 10s)")
+	seed := fs.Uint64("seed", 0, "seed for the fake feeds' publication times (0: pick one and print it)")
+	traceFile := fs.String("trace", "", "write a runtime/trace execution trace to `file` (view: go tool trace file)")
+	if err := parseFlags(fs, w, about, args); err != nil {
 		return err
 	}
-	if c.trace != "" {
-		f, err := os.Create(c.trace)
-		if err != nil {
-			return fmt.Errorf("-trace: %w", err)
-		}
-		if err := trace.Start(f); err != nil {
-			f.Close()
-			return fmt.Errorf("-trace: %w", err)
-		}
-		defer func() {
-			trace.Stop()
-			if cerr := f.Close(); err == nil && cerr != nil {
-				err = fmt.Errorf("-trace: %w", cerr)
-			}
-		}()
+	if *closeAfter < 0 || *closeAfter > maxClose {
+		return fmt.Errorf("-close must be between 0 and %v, got %v", maxClose, *closeAfter)
 	}
-	seed, picked := c.seed, c.seed == 0
-	for seed == 0 {
-		seed = rand.Uint64()
+	picked := *seed == 0
+	if picked {
+		*seed = pickSeed()
+	}
+	if *traceFile != "" {
+		stop, err := startTrace(*traceFile)
+		if err != nil {
+			return err
+		}
+		defer func() { err = errors.Join(err, stop()) }()
 	}
 
 	fmt.Fprintln(w, "Advanced Go Concurrency Patterns: ping-pong, a deadlock, then three fake feeds merged until Close.")
 
-	fmt.Fprintln(w, "\nExample: ping-pong. Each player holds the ball 10ms; main wakes at 95ms and queues for the ball.")
-	pingPong(stamped(w))
+	fmt.Fprintln(w, "\nExample: ping-pong. Each player holds the ball 10ms; main wakes at 95ms, queues behind the waiting player and gets the ball one hit later.")
+	game := newStampWriter(w)
+	pingPong(game)
+	fmt.Fprintln(game, "main has the ball")
 
 	fmt.Fprintln(w, "\nDeadlock detection: the same game, but nobody tosses the ball (a child process runs it).")
 	if err := showDeadlock(w); err != nil {
 		return err
 	}
 
-	fmt.Fprintf(w, "\nExample: three fake feeds merged into one stream; Close after %v.\n", c.close)
-	feedReader(stamped(w), c.close, seed)
+	fmt.Fprintf(w, "\nExample: three fake feeds merged into one stream; Close after %v.\n", *closeAfter)
+	feedReader(newStampWriter(w), *closeAfter, *seed)
 
 	if picked {
-		fmt.Fprintf(w, "seed %d: run again with -seed %d to replay\n", seed, seed)
+		printSeed(w, *seed)
 	}
 	return nil
 }
@@ -199,20 +169,70 @@ func funcName(frame string) string {
 	return frame[strings.Index(frame, ".")+1:]
 }
 
-// stamped returns a writer that starts each write with the time since now in
-// milliseconds, right-aligned. Each Fprintln to it is one line.
-func stamped(w io.Writer) io.Writer {
-	return &stampWriter{w: w, start: time.Now()}
+// parseFlags parses args into fs. On -h it prints about and every flag to w;
+// any other problem comes back as an error for main to print in one line.
+func parseFlags(fs *flag.FlagSet, w io.Writer, about string, args []string) error {
+	fs.SetOutput(io.Discard) // the flag package would print errors and usage itself
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(w, about)
+			fs.SetOutput(w)
+			fs.PrintDefaults()
+		}
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	return nil
 }
 
+// pickSeed returns a random seed other than 0, which means "pick one".
+func pickSeed() uint64 {
+	for {
+		if s := rand.Uint64(); s != 0 {
+			return s
+		}
+	}
+}
+
+// printSeed ends a run that picked its own seed with the line that replays it.
+func printSeed(w io.Writer, seed uint64) {
+	fmt.Fprintf(w, "seed %d: run again with -seed %d for the same random draws\n", seed, seed)
+}
+
+// startTrace writes a runtime/trace execution trace to file until stop is called.
+func startTrace(file string) (stop func() error, err error) {
+	f, err := os.Create(file)
+	if err != nil {
+		return nil, fmt.Errorf("-trace: %w", err)
+	}
+	if err := trace.Start(f); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("-trace: %w", err)
+	}
+	return func() error {
+		trace.Stop()
+		if err := f.Close(); err != nil {
+			return fmt.Errorf("-trace: %w", err)
+		}
+		return nil
+	}, nil
+}
+
+// stampWriter puts the time since its creation, in milliseconds, before each
+// line. Each Write must be one whole line, as fmt.Fprintln writes it; only one
+// goroutine may write.
 type stampWriter struct {
 	w     io.Writer
 	start time.Time
 }
 
+func newStampWriter(w io.Writer) *stampWriter { return &stampWriter{w, time.Now()} }
+
 func (s *stampWriter) Write(p []byte) (int, error) {
-	if _, err := fmt.Fprintf(s.w, "%5dms ", time.Since(s.start).Milliseconds()); err != nil {
+	if _, err := fmt.Fprintf(s.w, "%4dms %s", time.Since(s.start).Milliseconds(), p); err != nil {
 		return 0, err
 	}
-	return s.w.Write(p)
+	return len(p), nil
 }

@@ -23,8 +23,8 @@ import (
 func TestNaiveBug1CloseAndLoopShareClosedAndErr(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		boom := errors.New("boom")
-		s := NaiveSubscribe(newScripted(step{err: boom}))
-		time.Sleep(100 * ms) // the loop wrote s.err and sleeps; nothing orders that before Close's read
+		s := NaiveSubscribe(newScripted(fetchStep{err: boom}))
+		time.Sleep(ms(100)) // the loop wrote s.err and sleeps; nothing orders that before Close's read
 		if err := s.Close(); err != boom {
 			t.Errorf("Close = %v, want %v", err, boom)
 		}
@@ -37,11 +37,11 @@ func TestNaiveBug1CloseAndLoopShareClosedAndErr(t *testing.T) {
 func TestNaiveBug2SleepKeepsLoopRunningAfterClose(t *testing.T) {
 	for _, tc := range []struct {
 		name string
-		step step
+		step fetchStep
 		ends time.Duration // when the loop's sleep ends
 	}{
-		{"until next", step{items: items("a", 1), after: 500 * ms}, 500 * ms},
-		{"after an error", step{err: errors.New("boom")}, time.Second},
+		{"until next", fetchStep{items: items("a", 1), after: ms(500)}, ms(500)},
+		{"after an error", fetchStep{err: errors.New("boom")}, time.Second},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
@@ -51,7 +51,7 @@ func TestNaiveBug2SleepKeepsLoopRunningAfterClose(t *testing.T) {
 				for range tc.step.items {
 					receive(t, s)
 				}
-				time.Sleep(100 * ms)
+				time.Sleep(ms(100))
 				s.Close()
 				nothingReady(t, s) // Close has returned, and the loop has not noticed
 				if _, ok := <-s.Updates(); ok {
@@ -70,7 +70,7 @@ func TestNaiveBug2SleepKeepsLoopRunningAfterClose(t *testing.T) {
 
 func TestNaiveBug3LoopBlocksForeverOnSend(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		f := newScripted(step{items: items("a", 1, 2), after: 10 * ms})
+		f := newScripted(fetchStep{items: items("a", 1, 2), after: ms(10)})
 		s := NaiveSubscribe(f)
 		receive(t, s) // the consumer takes one item, then closes
 		s.Close()

@@ -1,71 +1,22 @@
-// Subscription follows Sameer Ajmani's sequel to the talk: a ping-pong table,
-// then a feed reader whose subscription loop owns all its state in one
-// for-select loop, stops when told, and reports the last fetch error.
+// Ping-pong on a channel, then feed subscriptions: Sameer Ajmani's sequel to
+// the talk, where one for-select loop owns all of a subscription's state,
+// stops when told, and reports the last fetch error.
 //
-// Slides: "Example: ping-pong", "Deadlock detection", "Panic dumps the
-// stacks", "Example: feed reader", "Find an RSS client", "Here's what we
-// have", "Here's what we want", "Example", "Subscribe", "Implementing
-// Subscription", "What does loop do?", "Naive Implementation", "Bug 1:
-// unsynchronized access to s.closed/s.err", "Race Detector", "Bug 2:
-// time.Sleep may keep loop running", "Bug 3: loop may block forever on
-// s.updates", "Solution", "Structure: for-select loop", "Case 1: Close", "Case
-// 2: Fetch", "Case 3: Send", "Select and nil channels", "Case 3: Send
-// (fixed)", "Select", "Bugs fixed", "Issue: Fetch may return duplicates",
-// "Fix: Filter items before adding to pending", "Issue: Pending queue grows
-// without bound", "Fix: Disable fetch case when too much pending", "Issue:
-// Loop blocks on Fetch", "Fix: Run Fetch asynchronously", "Implemented
-// Subscribe" (Advanced Go Concurrency Patterns, Sameer Ajmani, Google I/O
-// 2013).
+// Slides: "Example: ping-pong" to "Implemented Subscribe", each named above
+// the code it shows (Advanced Go Concurrency Patterns, Sameer Ajmani, Google
+// I/O 2013).
 //
-// What to notice:
-//   - Ping-pong: the ball is a *Ball, and whoever holds it may change it:
-//     passing it on the table channel hands over the right to touch it. A
-//     player puts the ball back while the other is already waiting for it, so
-//     they alternate; when main wakes to take the ball it waits in line behind
-//     the waiting player and gets the ball one hit later. (Who hits first is up
-//     to the scheduler.) If nobody tosses the ball in, every goroutine waits
-//     for it and the runtime stops the program: "fatal error: all goroutines
-//     are asleep - deadlock!", followed by the stack of every goroutine. The
-//     program shows that in a child process (main.go), so that the demo itself
-//     goes on; built with -race it only says so, as the race detector keeps the
-//     runtime from seeing this deadlock (golang/go#20588).
-//   - The naive loop (naive.go, built only with -tags naive) has the talk's
-//     three bugs: Close and loop share closed and err without
-//     synchronisation (the race detector reports it), a Close during
-//     time.Sleep is noticed only when the sleep ends, and a send nobody
-//     receives blocks the loop forever.
-//   - The fixed loop is one goroutine that owns pending, next, err, seen and
-//     fetchDone as local variables: no locks, no condition variables, no
-//     callbacks. Each case is switched on or off by setting its channel to
-//     nil: no fetch while one is running or while maxPending items wait; no
-//     send while nothing waits. Close sends a reply channel (chan chan error)
-//     and the loop answers with the last Fetch's error, then closes Updates.
-//   - Merge closes every subscription it merges, whether its goroutines are
-//     waiting to receive or to send.
-//
-// Changed from the talk:
-//   - Durations are the talk's divided by ten: the ball is held 10ms and main
-//     sleeps 95ms (not 100ms: see pingPong); a fake feed publishes items 0 to
-//     200ms apart in steps of 50ms (the talk's fake next fetch, 0 to 2s); a
-//     failed fetch is retried after 1s; the merged stream is closed after
-//     300ms.
-//   - player stops when main closes the table after taking the ball off it,
-//     and pingPong waits for both players, so no goroutine outlives the game.
-//   - Fetch(domain) takes a phase, a seed and a stream as well: the fake
-//     fetcher is a feed that publishes items at seeded random times, each
-//     feed at its own phase (10, 20 or 30ms past a multiple of 50ms), and like
-//     a real feed each Fetch returns its latest three items, so the same item
-//     comes back on several fetches and the GUID filter has work to do (and,
-//     as with a real feed, a burst of four or more loses its oldest items).
-//     Distinct phases mean no two feeds deliver at the same instant, so a
-//     seed replays the same output.
-//   - feedReader's timer hands Close's result to main through a channel and
-//     main prints it after the stream ends, so that only one goroutine writes
-//     the output; the talk's closing panic("show me the stacks") is gone:
-//     there are no goroutines left to show.
-//   - The talk's intermediate loops (Close only, Fetch only, Send only, the
-//     three merged, then dedup and cap) are steps towards loop; loop is their
-//     sum, and a comment names the slide where each step sits.
+// What to notice: whoever holds the *Ball may change it, and passing it on
+// the table hands over that right. Main wakes while a player is waiting for
+// the ball, so main gets it one hit later (pingPong says what a real run
+// shows). With no ball tossed in, the runtime reports the deadlock and dumps
+// every goroutine's stack; a child process runs that game, so the demo goes
+// on. The naive loop (naive.go, built with -tags naive) has the talk's three
+// bugs. The fixed loop keeps pending, next, err, seen and fetchDone in local
+// variables: no locks. A nil channel switches a case off: no fetch while one
+// runs or maxPending items wait, no send while nothing waits. Close sends a
+// reply channel and gets the last fetch's error back. Merge closes every
+// subscription it merges.
 package main
 
 import (
@@ -82,7 +33,15 @@ import (
 type Ball struct{ hits int }
 
 // pingPong is the slide's main: two players and a table, the ball tossed in,
-// taken back after a while.
+// taken back after a while. When main wakes, one player holds the ball and
+// the other waits for it. Go's runtime serves a channel's waiting receivers
+// in the order they came, so the next put-back goes to the waiting player and
+// main gets the ball at the one after: one hit later. In virtual time main
+// wakes at 95ms during hit 10, hit 11 comes at 100ms and main has the ball at
+// 110ms. In a real run each sleep ends a little late and the lateness adds up,
+// so main may wake during hit 9 and the game end after hit 10; either way the
+// program's time column shows main with the ball one hold (10ms) after the
+// last hit.
 func pingPong(w io.Writer) {
 	table := make(chan *Ball)
 	var wg sync.WaitGroup // Changed: main waits for both players to return.
@@ -121,7 +80,8 @@ func player(w io.Writer, name string, table chan *Ball) {
 // players wait on the table forever and so does main once its sleep is over.
 // The runtime sees every goroutine blocked and ends the process with "fatal
 // error: all goroutines are asleep - deadlock!" and the stacks of all three
-// goroutines ("Panic dumps the stacks"). main.go runs it in a child process.
+// goroutines, as the talk's next slide, "Panic dumps the stacks", does with a
+// panic. main.go runs it in a child process.
 func pingPongDeadlock(w io.Writer) {
 	table := make(chan *Ball)
 	go player(w, "ping", table)
@@ -167,7 +127,9 @@ func feedReader(w io.Writer, after time.Duration, seed uint64) {
 		Subscribe(Fetch("googledevelopers.blogspot.com", 30*time.Millisecond, seed, 3)))
 
 	// Close the subscriptions after some time.
-	closed := make(chan error) // Changed: the result goes to main, which receives it once the stream has ended.
+	// Changed: Close's result goes to main, which prints it once the stream has
+	// ended, so that only one goroutine writes the output.
+	closed := make(chan error)
 	time.AfterFunc(after, func() {
 		closed <- merged.Close()
 	})
@@ -176,7 +138,8 @@ func feedReader(w io.Writer, after time.Duration, seed uint64) {
 	for it := range merged.Updates() {
 		fmt.Fprintln(w, it.Channel, it.Title)
 	}
-	fmt.Fprintln(w, "closed:", <-closed) // Changed: printed here, after the stream has ended.
+	fmt.Fprintln(w, "closed:", <-closed) // printed once the stream has ended
+	// Changed: no panic("show me the stacks") here: no goroutine is left to show.
 }
 
 // "Subscribe"
@@ -208,7 +171,10 @@ func (s *sub) Updates() <-chan Item {
 // "Case 1: Close"
 
 // Close asks loop to exit and waits for its answer: the error of the last
-// Fetch. It must be called once.
+// Fetch. It must be called once. Close does not wait for a Fetch in flight:
+// that goroutine ends when Fetch returns, and a Fetch that never returns
+// outlives the subscription, since the talk's Fetcher has no way to be told
+// to stop (a Fetch that took a context.Context could be cancelled by loop).
 func (s *sub) Close() error {
 	errc := make(chan error)
 	s.closing <- errc // a request to loop: exit, and reply on errc
@@ -369,6 +335,9 @@ type fakeFetcher struct {
 
 // Fetch publishes every item due by now and returns the latest three, with
 // the time of the next publication as the time to fetch again.
+// Changed: the talk's fake makes one new item per call and returns it (or,
+// with FakeDuplicates, every item so far), with next 0 to 2s away; this one,
+// like a real feed, repeats items across fetches, so the GUID filter has work.
 func (f *fakeFetcher) Fetch() (items []Item, next time.Time, err error) {
 	now := time.Now()
 	for !f.publish.After(now) {

@@ -13,13 +13,14 @@ import (
 	"time"
 )
 
-const ms = time.Millisecond
+// ms is n milliseconds.
+func ms(n int) time.Duration { return time.Duration(n) * time.Millisecond }
 
 func TestPingPongPlayersAlternateAndMainGetsTheBallOneHitLate(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		var out bytes.Buffer
 		start := time.Now()
-		pingPong(stamped(&out))
+		pingPong(newStampWriter(&out))
 		// pingPong has waited for both players: neither is left, not even
 		// one that has seen the closed table and is about to return.
 		buf := make([]byte, 1<<20)
@@ -31,12 +32,12 @@ func TestPingPongPlayersAlternateAndMainGetsTheBallOneHitLate(t *testing.T) {
 		// main only at 110ms. Each hit waits for the previous player's 10ms.
 		// (A buffer of one on the table would change nothing: whenever the
 		// ball is put back, someone is already waiting for it.)
-		if d := time.Since(start); d != 110*ms {
+		if d := time.Since(start); d != ms(110) {
 			t.Errorf("pingPong returned after %v, want 110ms", d)
 		}
 		got := out.String()
 		first, second := "ping", "pong"
-		if strings.HasPrefix(got, "    0ms pong") { // who hits first is up to the scheduler
+		if strings.HasPrefix(got, "   0ms pong") { // who hits first is up to the scheduler
 			first, second = second, first
 		}
 		var want strings.Builder
@@ -45,7 +46,7 @@ func TestPingPongPlayersAlternateAndMainGetsTheBallOneHitLate(t *testing.T) {
 			if hit%2 == 0 {
 				name = second
 			}
-			fmt.Fprintf(&want, "%5dms %s %d\n", (hit-1)*10, name, hit)
+			fmt.Fprintf(&want, "%4dms %s %d\n", (hit-1)*10, name, hit)
 		}
 		if got != want.String() {
 			t.Errorf("pingPong printed:\n%s\nwant:\n%s", got, want.String())
@@ -96,23 +97,8 @@ func wantDeadlock() string {
 `
 }
 
-func TestShowDeadlockRunsTheGameWithoutABallInAChild(t *testing.T) {
-	// A real child process (this test binary, which TestMain sends to
-	// pingPongDeadlock): outside synctest, it takes the child's 100ms.
-	if raceDetectorOn() != raceTest {
-		t.Fatalf("raceDetectorOn() = %v in a test built with race %v", raceDetectorOn(), raceTest)
-	}
-	var out bytes.Buffer
-	if err := showDeadlock(&out); err != nil {
-		t.Fatal(err)
-	}
-	if want := wantDeadlock(); out.String() != want {
-		t.Errorf("showDeadlock printed:\n%s\nwant:\n%s", out.String(), want)
-	}
-}
-
-// A step is what one call of a scripted fetcher returns.
-type step struct {
+// A fetchStep is what one call of a scripted fetcher returns.
+type fetchStep struct {
 	items []Item
 	after time.Duration   // next = the call's time + after
 	err   error           // returned instead of items
@@ -125,14 +111,14 @@ type step struct {
 // creation) and the most calls ever running at once.
 type scripted struct {
 	mu         sync.Mutex
-	steps      []step
+	steps      []fetchStep
 	start      time.Time
 	calls      []time.Duration
 	running    int
 	maxRunning int
 }
 
-func newScripted(steps ...step) *scripted {
+func newScripted(steps ...fetchStep) *scripted {
 	return &scripted{steps: steps, start: time.Now()}
 }
 
@@ -205,9 +191,9 @@ func nothingReady(t *testing.T, s Subscription) {
 func TestSubscriptionFetchesWhenFetcherSaysAndSendsInOrder(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		f := newScripted(
-			step{items: items("a", 1, 2), after: 30 * ms},
-			step{items: items("a", 3), after: 0}, // next is now: fetch again at once
-			step{items: items("a", 4), after: time.Hour},
+			fetchStep{items: items("a", 1, 2), after: ms(30)},
+			fetchStep{items: items("a", 3), after: 0}, // next is now: fetch again at once
+			fetchStep{items: items("a", 4), after: time.Hour},
 		)
 		s := Subscribe(f)
 		start := time.Now()
@@ -217,7 +203,7 @@ func TestSubscriptionFetchesWhenFetcherSaysAndSendsInOrder(t *testing.T) {
 			}
 		}
 		nothingReady(t, s)
-		time.Sleep(30 * ms)
+		time.Sleep(ms(30))
 		for _, want := range items("a", 3, 4) {
 			if got := receive(t, s); got != want {
 				t.Fatalf("at %v got %v, want %v", time.Since(start), got, want)
@@ -226,7 +212,7 @@ func TestSubscriptionFetchesWhenFetcherSaysAndSendsInOrder(t *testing.T) {
 		if err := s.Close(); err != nil {
 			t.Fatalf("Close = %v, want nil", err)
 		}
-		if want := []time.Duration{0, 30 * ms, 30 * ms}; !slices.Equal(f.callTimes(), want) {
+		if want := []time.Duration{0, ms(30), ms(30)}; !slices.Equal(f.callTimes(), want) {
 			t.Errorf("Fetch was called at %v, want %v", f.callTimes(), want)
 		}
 	})
@@ -236,13 +222,13 @@ func TestCloseReturnsTheMostRecentFetchError(t *testing.T) {
 	boom := errors.New("boom")
 	for _, tc := range []struct {
 		name  string
-		steps []step
+		steps []fetchStep
 		sleep time.Duration // by then every step has run, and no further call
 		want  error
 	}{
-		{"ok", []step{{items: items("a", 1), after: time.Hour}}, 500 * ms, nil},
-		{"ok then error", []step{{after: 10 * ms}, {err: boom}}, 500 * ms, boom},
-		{"error then ok", []step{{err: boom}, {after: time.Hour}}, 1500 * ms, nil},
+		{"ok", []fetchStep{{items: items("a", 1), after: time.Hour}}, ms(500), nil},
+		{"ok then error", []fetchStep{{after: ms(10)}, {err: boom}}, ms(500), boom},
+		{"error then ok", []fetchStep{{err: boom}, {after: time.Hour}}, ms(1500), nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
@@ -268,7 +254,7 @@ func TestAFailedFetchIsRetriedAfterOneSecond(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		boom := errors.New("boom")
 		// A failed fetch's items are dropped, and its next is ignored.
-		f := newScripted(step{items: items("a", 1), err: boom, after: time.Millisecond}, step{err: boom}, step{after: time.Hour})
+		f := newScripted(fetchStep{items: items("a", 1), err: boom, after: time.Millisecond}, fetchStep{err: boom}, fetchStep{after: time.Hour})
 		s := Subscribe(f)
 		time.Sleep(5 * time.Second)
 		if want := []time.Duration{0, time.Second, 2 * time.Second}; !slices.Equal(f.callTimes(), want) {
@@ -283,7 +269,7 @@ func TestAFailedFetchIsRetriedAfterOneSecond(t *testing.T) {
 
 func TestCloseStopsTheLoopAndClosesUpdates(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		f := newScripted(step{items: items("a", 1), after: 10 * ms}, step{items: items("a", 2), after: 10 * ms})
+		f := newScripted(fetchStep{items: items("a", 1), after: ms(10)}, fetchStep{items: items("a", 2), after: ms(10)})
 		s := Subscribe(f)
 		receive(t, s)
 		start := time.Now()
@@ -307,8 +293,8 @@ func TestCloseStopsTheLoopAndClosesUpdates(t *testing.T) {
 
 func TestASlowConsumerDoesNotStallClose(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		s := Subscribe(newScripted(step{items: items("a", 1, 2, 3, 4, 5), after: time.Hour}))
-		time.Sleep(10 * ms) // five items wait in pending; nobody receives
+		s := Subscribe(newScripted(fetchStep{items: items("a", 1, 2, 3, 4, 5), after: time.Hour}))
+		time.Sleep(ms(10)) // five items wait in pending; nobody receives
 		start := time.Now()
 		if err := s.Close(); err != nil {
 			t.Fatalf("Close = %v", err)
@@ -326,11 +312,11 @@ func TestDuplicatesAreFilteredByGUID(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		// Like a real feed, each fetch returns the latest three items.
 		f := newScripted(
-			step{items: items("a", 1, 2, 3), after: 10 * ms},
-			step{items: items("a", 2, 3, 4), after: 10 * ms},
-			step{items: items("a", 3, 4, 5), after: 10 * ms},
-			step{items: items("a", 3, 4, 5), after: 10 * ms},
-			step{items: items("a", 1, 6, 7), after: 10 * ms},
+			fetchStep{items: items("a", 1, 2, 3), after: ms(10)},
+			fetchStep{items: items("a", 2, 3, 4), after: ms(10)},
+			fetchStep{items: items("a", 3, 4, 5), after: ms(10)},
+			fetchStep{items: items("a", 3, 4, 5), after: ms(10)},
+			fetchStep{items: items("a", 1, 6, 7), after: ms(10)},
 		)
 		s := Subscribe(f)
 		var got []Item
@@ -359,7 +345,7 @@ func TestPendingStopsFetchingAtMaxPending(t *testing.T) {
 	for _, k := range []int{1, 3, 5, 10, 11} {
 		t.Run(fmt.Sprint(k, " per fetch"), func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
-				var steps []step
+				var steps []fetchStep
 				n := 0
 				for range 100 {
 					var ids []int
@@ -367,7 +353,7 @@ func TestPendingStopsFetchingAtMaxPending(t *testing.T) {
 						n++
 						ids = append(ids, n)
 					}
-					steps = append(steps, step{items: items("a", ids...), after: 10 * ms})
+					steps = append(steps, fetchStep{items: items("a", ids...), after: ms(10)})
 				}
 				f := newScripted(steps...)
 				s := Subscribe(f)
@@ -394,9 +380,9 @@ func TestPendingStopsFetchingAtMaxPending(t *testing.T) {
 
 func TestFetchesNeverOverlap(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		var steps []step
+		var steps []fetchStep
 		for i := range 50 {
-			steps = append(steps, step{items: items("a", i), takes: 50 * ms}) // next: at once
+			steps = append(steps, fetchStep{items: items("a", i), takes: ms(50)}) // next: at once
 		}
 		f := newScripted(steps...)
 		s := Subscribe(f)
@@ -404,7 +390,7 @@ func TestFetchesNeverOverlap(t *testing.T) {
 			for range s.Updates() {
 			}
 		}()
-		time.Sleep(1010 * ms)
+		time.Sleep(ms(1010))
 		if err := s.Close(); err != nil {
 			t.Fatal(err)
 		}
@@ -426,8 +412,8 @@ func TestLoopKeepsSendingAndClosesWhileAFetchRuns(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		release := make(chan struct{})
 		f := newScripted(
-			step{items: items("a", 1, 2)},             // next: at once
-			step{items: items("a", 3), hold: release}, // runs until released
+			fetchStep{items: items("a", 1, 2)},             // next: at once
+			fetchStep{items: items("a", 3), hold: release}, // runs until released
 		)
 		s := Subscribe(f)
 		// Fetch 2 is running and blocked, yet the loop sends what it has.
@@ -436,7 +422,7 @@ func TestLoopKeepsSendingAndClosesWhileAFetchRuns(t *testing.T) {
 				t.Fatalf("got %v, want %v", got, want)
 			}
 		}
-		time.Sleep(10 * ms)
+		time.Sleep(ms(10))
 		start := time.Now()
 		if err := s.Close(); err != nil {
 			t.Fatal(err)
@@ -458,10 +444,10 @@ func TestMergeDeliversEveryItemOnceAndClosesEverySubscription(t *testing.T) {
 		var subs []Subscription
 		want := map[Item]bool{}
 		for c, ch := range []string{"a", "b", "c"} {
-			var steps []step
+			var steps []fetchStep
 			for i := range 5 {
 				its := items(ch, i, i+1) // overlaps the previous fetch
-				steps = append(steps, step{items: its, after: time.Duration(7+c) * ms})
+				steps = append(steps, fetchStep{items: its, after: ms(7 + c)})
 				for _, it := range its {
 					want[it] = true
 				}
@@ -501,11 +487,11 @@ func TestMergeCloseReturnsAnErrorOfItsSubscriptions(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		boom := errors.New("boom")
 		m := Merge(
-			Subscribe(newScripted(step{items: items("a", 1, 2, 3), after: time.Hour})),
-			Subscribe(newScripted(step{err: boom})),
+			Subscribe(newScripted(fetchStep{items: items("a", 1, 2, 3), after: time.Hour})),
+			Subscribe(newScripted(fetchStep{err: boom})),
 			Subscribe(newScripted()),
 		)
-		time.Sleep(10 * ms) // nobody receives: the merge goroutine of "a" holds an item
+		time.Sleep(ms(10)) // nobody receives: the merge goroutine of "a" holds an item
 		if err := m.Close(); err != boom {
 			t.Errorf("Close = %v, want %v", err, boom)
 		}
@@ -515,9 +501,9 @@ func TestMergeCloseReturnsAnErrorOfItsSubscriptions(t *testing.T) {
 func TestFakeFeedPublishesAtItsPhaseThenEvery0To200msInSteps(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		start := time.Now()
-		f := Fetch("blog", 10*ms, 1, 1)
+		f := Fetch("blog", ms(10), 1, 1)
 		items, next, err := f.Fetch()
-		if len(items) != 0 || err != nil || next.Sub(start) != 10*ms {
+		if len(items) != 0 || err != nil || next.Sub(start) != ms(10) {
 			t.Fatalf("first Fetch = %v, %v, %v; want nothing yet, next at 10ms", items, next.Sub(start), err)
 		}
 		seen := map[string]bool{}
@@ -540,17 +526,17 @@ func TestFakeFeedPublishesAtItsPhaseThenEvery0To200msInSteps(t *testing.T) {
 			}
 			mostNew = max(mostNew, len(seen)-before)
 			gap := next.Sub(prev)
-			if gap%(50*ms) != 0 || gap == 0 {
+			if gap%(ms(50)) != 0 || gap == 0 {
 				t.Fatalf("next is %v after this fetch, want a positive multiple of 50ms", gap)
 			}
-			if (next.Sub(start)-10*ms)%(50*ms) != 0 {
+			if (next.Sub(start)-ms(10))%(ms(50)) != 0 {
 				t.Fatalf("next at %v is off the feed's 10ms phase", next.Sub(start))
 			}
 			lo, hi = min(lo, gap), max(hi, gap)
 		}
 		// Gaps between publications are 0, 50, ..., 200ms; a zero gap means
 		// two items in one fetch, so a fetch's next is 50 to 200ms away.
-		if lo != 50*ms || hi != 200*ms {
+		if lo != ms(50) || hi != ms(200) {
 			t.Errorf("next fetch came [%v, %v] after the last, want [50ms, 200ms]", lo, hi)
 		}
 		if mostNew < 2 {
