@@ -8,12 +8,17 @@ import (
 	"io"
 	"os"
 	"runtime/trace"
-	"sync/atomic"
 )
 
-// maxPrimes bounds -n: the chain holds a goroutine per prime, and the work
-// grows as n², so 10,000 primes already take seconds.
-const maxPrimes = 10_000
+const (
+	name  = "prime_sieve"
+	about = `prime_sieve: the concurrent prime sieve, a daisy chain that grows a filter goroutine per prime
+usage: go run ./summary/prime_sieve [flags]`
+
+	// maxPrimes bounds -n: the chain holds a goroutine per prime, and the
+	// hand-offs grow as n²: 8,000 primes take about 30 s (README).
+	maxPrimes = 10_000
+)
 
 func main() {
 	err := run(os.Stdout, os.Args[1:])
@@ -21,47 +26,32 @@ func main() {
 		return // -h: usage printed to stdout, exit status 0
 	}
 	if err != nil {
-		fmt.Fprintf(os.Stderr, "prime_sieve: %v (see -h)\n", err) // exactly one line
+		fmt.Fprintf(os.Stderr, "%s: %v (see -h)\n", name, err) // exactly one line
 		os.Exit(2)
 	}
 }
 
 // run parses args and prints the first -n primes from the sieve to w.
-func run(w io.Writer, args []string) error {
-	fs := flag.NewFlagSet("prime_sieve", flag.ContinueOnError)
-	fs.SetOutput(io.Discard) // the flag package would print errors and usage itself; main prints one line
+func run(w io.Writer, args []string) (err error) {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	n := fs.Int("n", 100, fmt.Sprintf("primes to find (0 to %d)", maxPrimes))
 	traceFile := fs.String("trace", "", "write a runtime/trace execution trace to `file` (view: go tool trace file)")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			fmt.Fprintln(w, "prime_sieve: the concurrent prime sieve, a daisy chain that grows a filter goroutine per prime")
-			fmt.Fprintln(w, "usage: go run ./summary/prime_sieve [flags]")
-			fs.SetOutput(w)
-			fs.PrintDefaults()
-		}
+	if err := parseFlags(fs, w, about, args); err != nil {
 		return err
 	}
-	if err := validate(*n); err != nil {
-		return err
-	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	if *n < 0 || *n > maxPrimes {
+		return fmt.Errorf("-n must be between 0 and %d, got %d", maxPrimes, *n)
 	}
 	if *traceFile != "" {
-		f, err := os.Create(*traceFile)
+		stop, err := startTrace(*traceFile)
 		if err != nil {
-			return fmt.Errorf("-trace: %v", err)
+			return err
 		}
-		defer f.Close()
-		if err := trace.Start(f); err != nil {
-			return fmt.Errorf("-trace: %v", err)
-		}
-		defer trace.Stop()
+		defer func() { err = errors.Join(err, stop()) }()
 	}
 	fmt.Fprintf(w, "The first %d primes, each the first number through a chain of one filter per prime before it:\n", *n)
-	var running atomic.Int64
 	rows := &tenALine{w: w}
-	sieve(rows, *n, &running)
+	sieve(rows, *n)
 	rows.end()
 	return nil
 }
@@ -96,10 +86,39 @@ func (t *tenALine) end() {
 	}
 }
 
-// validate checks -n.
-func validate(n int) error {
-	if n < 0 || n > maxPrimes {
-		return fmt.Errorf("-n must be between 0 and %d, got %d", maxPrimes, n)
+// parseFlags parses args into fs. On -h it prints about and every flag to w;
+// any other problem comes back as an error for main to print in one line.
+func parseFlags(fs *flag.FlagSet, w io.Writer, about string, args []string) error {
+	fs.SetOutput(io.Discard) // the flag package would print errors and usage itself
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(w, about)
+			fs.SetOutput(w)
+			fs.PrintDefaults()
+		}
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
 	}
 	return nil
+}
+
+// startTrace writes a runtime/trace execution trace to file until stop is called.
+func startTrace(file string) (stop func() error, err error) {
+	f, err := os.Create(file)
+	if err != nil {
+		return nil, fmt.Errorf("-trace: %w", err)
+	}
+	if err := trace.Start(f); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("-trace: %w", err)
+	}
+	return func() error {
+		trace.Stop()
+		if err := f.Close(); err != nil {
+			return fmt.Errorf("-trace: %w", err)
+		}
+		return nil
+	}, nil
 }

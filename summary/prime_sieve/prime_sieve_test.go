@@ -7,7 +7,6 @@ import (
 	"os"
 	"strconv"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"testing/synctest"
 )
@@ -38,10 +37,7 @@ func trialDivision(n int) []int {
 func sieved(t *testing.T, n int) []int {
 	t.Helper()
 	var out bytes.Buffer
-	synctest.Test(t, func(t *testing.T) {
-		var running atomic.Int64
-		sieve(&out, n, &running)
-	})
+	synctest.Test(t, func(t *testing.T) { sieve(&out, n) })
 	var got []int
 	for _, f := range strings.Fields(out.String()) {
 		p, err := strconv.Atoi(f)
@@ -70,59 +66,34 @@ func TestSieveFindsTheFirst1000PrimesInOrder(t *testing.T) {
 	}
 }
 
-func TestSievePrintsOnePrimeALine(t *testing.T) {
-	var out bytes.Buffer
-	synctest.Test(t, func(t *testing.T) {
-		var running atomic.Int64
-		sieve(&out, 10, &running)
-	})
-	if want := "2\n3\n5\n7\n11\n13\n17\n19\n23\n29\n"; out.String() != want {
-		t.Fatalf("sieve(10) printed %q, want %q", out.String(), want)
-	}
-}
+// chainWriter records, each time sieve prints a prime, how many goroutines
+// its bubble holds once every one of them is blocked.
+type chainWriter struct{ seen []int }
 
-func TestSieveOfNoPrimesPrintsNothing(t *testing.T) {
-	if got := sieved(t, 0); len(got) != 0 {
-		t.Fatalf("sieve(0) printed %v", got)
-	}
-}
-
-// gaugeWriter records, each time sieve prints a prime, how many goroutines
-// of the chain are running once every one of them is blocked.
-type gaugeWriter struct {
-	running *atomic.Int64
-	seen    []int64
-}
-
-func (g *gaugeWriter) Write(p []byte) (int, error) {
-	synctest.Wait() // every goroutine started so far has counted itself in and is blocked
-	g.seen = append(g.seen, g.running.Load())
+func (c *chainWriter) Write(p []byte) (int, error) {
+	c.seen = append(c.seen, bubbled())
 	return len(p), nil
 }
 
 func TestChainIsOneGeneratorAndOneFilterPerPrimeFoundThenNothing(t *testing.T) {
 	for _, n := range []int{0, 1, 2, 50, 300} {
-		t.Run(fmt.Sprint(n), func(t *testing.T) {
-			synctest.Test(t, func(t *testing.T) {
-				var running atomic.Int64
-				g := &gaugeWriter{running: &running}
-				sieve(g, n, &running)
-				if len(g.seen) != n {
-					t.Fatalf("sieve printed %d lines, want %d", len(g.seen), n)
+		synctest.Test(t, func(t *testing.T) {
+			before := bubbled()
+			c := &chainWriter{}
+			sieve(c, n)
+			if len(c.seen) != n {
+				t.Fatalf("sieve printed %d lines, want %d", len(c.seen), n)
+			}
+			for k, g := range c.seen {
+				// While the (k+1)th prime is printed, the chain is the
+				// generator and a filter for each of the k primes before it.
+				if chain := g - before; chain != 1+k {
+					t.Fatalf("as prime %d was printed, the chain had %d goroutines, want %d (1 generator + %d filters)", k+1, chain, 1+k, k)
 				}
-				for k, r := range g.seen {
-					// While the (k+1)th prime is printed, the chain is the
-					// generator and a filter for each of the k primes before it.
-					if want := int64(1 + k); r != want {
-						t.Fatalf("as prime %d was printed, %d goroutines of the chain ran, want %d (1 generator + %d filters)", k+1, r, want, k)
-					}
-				}
-				synctest.Wait() // sieve has closed done: let the chain see it
-				if r := running.Load(); r != 0 {
-					t.Fatalf("after sieve returned, %d goroutines of the chain still run, want 0", r)
-				}
-				// synctest.Test also fails if any of them is still blocked.
-			})
+			}
+			if left := bubbled() - before; left != 0 {
+				t.Fatalf("after sieve(%d) returned, %d goroutines of the chain are left, want 0", n, left)
+			}
 		})
 	}
 }
@@ -185,24 +156,25 @@ func TestHandoffs(t *testing.T) {
 
 // BenchmarkSieve reports the time per prime found for chains of n primes,
 // the hand-offs per prime (from handoffs: they grow in proportion to n) and
-// the time per hand-off. By default it measures n = 1000 and 2000, a few
-// seconds in all; to see the growth further (n = 1000, 2000, 4000, 8000,
-// about 20 s on 2 cores), set the largest n:
+// the time per hand-off. By default it measures n = 1000 and 2000 (with
+// -short, only 100); to see the growth further, set the largest n:
 //
 //	SIEVE_BENCH_MAX=8000 go test -run '^$' -bench Sieve ./summary/prime_sieve
 func BenchmarkSieve(b *testing.B) {
-	largest := 2000
+	smallest, largest := 1000, 2000
+	if testing.Short() {
+		smallest, largest = 100, 100
+	}
 	if s := os.Getenv("SIEVE_BENCH_MAX"); s != "" {
 		var err error
-		if largest, err = strconv.Atoi(s); err != nil || largest < 1000 || largest > maxPrimes {
-			b.Fatalf("SIEVE_BENCH_MAX=%q: want a number of primes from 1000 to %d", s, maxPrimes)
+		if largest, err = strconv.Atoi(s); err != nil || largest < smallest || largest > maxPrimes {
+			b.Fatalf("SIEVE_BENCH_MAX=%q: want a number of primes from %d to %d", s, smallest, maxPrimes)
 		}
 	}
-	for n := 1000; n <= largest; n *= 2 {
+	for n := smallest; n <= largest; n *= 2 {
 		b.Run(fmt.Sprintf("n=%d", n), func(b *testing.B) {
-			var running atomic.Int64
 			for b.Loop() {
-				sieve(io.Discard, n, &running)
+				sieve(io.Discard, n)
 			}
 			ns := float64(b.Elapsed().Nanoseconds()) / float64(b.N)
 			h := float64(handoffs(n))
