@@ -1,5 +1,5 @@
-// Context_search serves /search?q=golang&timeout=1s: the handler makes a
-// context that is cancelled when the timeout passes or the caller goes away,
+// The context search server handles /search?q=golang&timeout=1s: its handler
+// makes a context that ends when the timeout passes or the caller goes away,
 // stores the caller's IP in it, and hands it to Search, which queries a
 // backend over HTTP and abandons that request as soon as the context is done.
 //
@@ -8,44 +8,19 @@
 // "Go Concurrency Patterns: Context", the Go blog, July 2014,
 // go.dev/blog/context).
 //
-// What to notice:
-//   - handleSearch owns the context: WithTimeout (or WithCancel when there
-//     is no timeout) and defer cancel(), so every request it started ends
-//     when it returns.
-//   - The context carries two things down the call chain: cancellation (Done,
-//     Err) and one request-scoped value, the user's IP, under a key of an
-//     unexported type, so that no other package can collide with it
-//     (userip.go: FromRequest, NewContext, FromContext).
-//   - httpDo is the article's lesson: run the request in a goroutine, then
-//     select on ctx.Done() against its result. On cancellation it still
-//     waits for f to return, so Search may read results safely.
-//   - SearchToday is the same search as we write it now: a request made with
-//     http.NewRequestWithContext is cancelled by Client.Do itself.
-//   - A cancelled backend request is a real event on the backend: its own
-//     request's context ends (main.go's fake backend reports it).
+// Watch each request's outcome on the client, then on the backend: the fast
+// search is answered; the timed-out one gets 504 at its timeout, and the
+// backend's own request ends then, not when it would have answered; when the
+// client gives up, the backend's request ends too, because handleSearch
+// derives its context from the request's instead of context.Background().
+// With -listen localhost:8080 both servers run until Ctrl-C, and
+// curl 'localhost:8080/search?q=golang&timeout=80ms' gets a 504 from a
+// backend that takes 100ms (-latency).
 //
-// Changed from the article:
-//   - The one change to the lesson: handleSearch derives its context from
-//     req.Context() instead of context.Background(). Since Go 1.7 the server
-//     cancels a request's context when the client goes away, so a client
-//     that gives up now stops the backend request too.
-//   - A timeout that does not parse, or is not positive, gets 400 Bad Request
-//     with a message saying what is wanted; the article silently falls back to
-//     no timeout, so a typo would remove the caller's deadline. No timeout at
-//     all still means WithCancel, as in the article.
-//   - A search that times out gets 504 Gateway Timeout with a clear message;
-//     the article answers every error with 500.
-//   - The backend is a fake search service on a local httptest server (main.go)
-//     speaking the JSON of the Google Web Search API, which Google has since
-//     turned off; its URL and client are fields of a searcher instead of a
-//     constant and http.DefaultClient, so each run and test has its own.
-//   - httpDo attaches ctx to the request (req.WithContext) and sends it with
-//     the searcher's client, so Client.Do cancels it when ctx is done; the
-//     article makes a Transport of its own and, on ctx.Done(), calls
-//     tr.CancelRequest(req), deprecated since Go 1.6. The select on
-//     ctx.Done() against the request's result is kept: it is the lesson.
-//   - Results are plain text lines instead of the article's HTML template;
-//     userip is a file here, not a package.
+// userip.go is the article's package userip. SearchToday (-today) is the
+// same search as written today, without httpDo. The backend is a fake on a
+// loopback port (main.go) speaking the JSON of the Google Web Search API,
+// which Google has since turned off.
 package main
 
 import (
@@ -58,10 +33,12 @@ import (
 )
 
 // A searcher serves /search by querying a search backend.
+// Changed: the backend's URL and the client are fields instead of the
+// article's Google URL and http.DefaultClient, so each run has its own.
 type searcher struct {
-	backend string       // the backend's URL (the article: Google's Web Search API)
-	client  *http.Client // the article: http.DefaultClient
-	today   bool         // Going further: search with SearchToday instead of Search
+	backend string
+	client  *http.Client
+	today   bool // Going further: search with SearchToday instead of Search
 }
 
 // handleSearch handles URLs like /search?q=golang&timeout=1s by forwarding
@@ -76,15 +53,19 @@ func (s *searcher) handleSearch(w http.ResponseWriter, req *http.Request) {
 		cancel context.CancelFunc
 	)
 	timeout, err := time.ParseDuration(req.FormValue("timeout"))
+	// Changed: ctx derives from req.Context(), not context.Background(): the
+	// server cancels it when the client goes away (since Go 1.8), and so
+	// stops the search too.
 	switch {
 	case err == nil && timeout > 0:
 		// The request has a timeout, so create a context that is canceled
 		// automatically when the timeout expires.
-		ctx, cancel = context.WithTimeout(req.Context(), timeout) // Changed: from req.Context(), not context.Background().
+		ctx, cancel = context.WithTimeout(req.Context(), timeout)
 	case req.FormValue("timeout") == "":
-		ctx, cancel = context.WithCancel(req.Context()) // Changed: from req.Context(), not context.Background().
+		ctx, cancel = context.WithCancel(req.Context())
 	default:
-		// Changed: the article falls back to no timeout.
+		// Changed: 400; the article falls back to no timeout, so a typo
+		// would remove the caller's deadline.
 		http.Error(w, fmt.Sprintf("bad timeout %q: want a positive duration such as 1s or 250ms", req.FormValue("timeout")), http.StatusBadRequest)
 		return
 	}
@@ -97,7 +78,7 @@ func (s *searcher) handleSearch(w http.ResponseWriter, req *http.Request) {
 		return
 	}
 
-	// Store the user IP in ctx for use by code in other packages.
+	// Store the user IP in ctx for use by code further down the call chain.
 	userIP, err := FromRequest(req)
 	if err != nil {
 		http.Error(w, err.Error(), http.StatusBadRequest)
@@ -114,7 +95,8 @@ func (s *searcher) handleSearch(w http.ResponseWriter, req *http.Request) {
 	results, err := search(ctx, query)
 	elapsed := time.Since(start)
 	if errors.Is(err, context.DeadlineExceeded) {
-		// Changed: the article answers 500 to every error.
+		// Changed: 504, so the caller can tell a timeout from a failure;
+		// the article answers 500 to every error.
 		http.Error(w, fmt.Sprintf("search timed out after %v", timeout), http.StatusGatewayTimeout)
 		return
 	}
@@ -122,7 +104,8 @@ func (s *searcher) handleSearch(w http.ResponseWriter, req *http.Request) {
 		http.Error(w, err.Error(), http.StatusInternalServerError)
 		return
 	}
-	// Changed: plain text instead of the article's HTML template.
+	// Changed: plain text, for curl and the demo, instead of the article's
+	// HTML template.
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	for _, r := range results {
 		fmt.Fprintf(w, "%s - %s\n", r.Title, r.URL)
@@ -191,17 +174,21 @@ func (s *searcher) Search(ctx context.Context, query string) (Results, error) {
 // is closed while the request or f is running, httpDo cancels the request,
 // waits for f to exit, and returns ctx.Err. Otherwise, httpDo returns f's
 // error.
+//
+// The request carries ctx (req.WithContext), so Client.Do itself stops it
+// when ctx is done and f gets that error. The select therefore only decides
+// which error comes back, ctx.Err() or f's: both cases wait for f. (In 2014
+// the article made its own Transport and called tr.CancelRequest(req) in the
+// ctx.Done case; its code has used req.WithContext since 2018.)
 func (s *searcher) httpDo(ctx context.Context, req *http.Request, f func(*http.Response, error) error) error {
 	// Run the HTTP request in a goroutine and pass the response to f.
 	// httpDo receives from c on both paths below, so this goroutine never
 	// outlives httpDo's return; the buffer only spares it a wait.
 	c := make(chan error, 1)
-	req = req.WithContext(ctx) // Changed: the article makes its own Transport and calls tr.CancelRequest(req) below.
+	req = req.WithContext(ctx)
 	go func() { c <- f(s.client.Do(req)) }()
 	select {
 	case <-ctx.Done():
-		// Changed: no tr.CancelRequest(req) (deprecated): Do, given a request
-		// made with ctx, has cancelled it already.
 		<-c // Wait for f to return.
 		return ctx.Err()
 	case err := <-c:

@@ -40,12 +40,15 @@ type recorder struct {
 }
 
 func (r *recorder) backend(latency time.Duration) *fakeBackend {
-	return &fakeBackend{
-		latency: latency,
-		quit:    make(chan struct{}),
-		started: func(q string) { r.mu.Lock(); r.started = append(r.started, q); r.mu.Unlock() },
-		ended:   func(e backendEvent) { r.mu.Lock(); r.ended = append(r.ended, e); r.mu.Unlock() },
-	}
+	return &fakeBackend{latency, func(e backendEvent) {
+		r.mu.Lock()
+		defer r.mu.Unlock()
+		if e.ended {
+			r.ended = append(r.ended, e)
+		} else {
+			r.started = append(r.started, e.query)
+		}
+	}}
 }
 
 func (r *recorder) events() ([]string, []backendEvent) {

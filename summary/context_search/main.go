@@ -7,15 +7,16 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log"
 	"net"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"os"
+	"os/signal"
 	"runtime/trace"
 	"strings"
 	"sync"
-	"sync/atomic"
+	"syscall"
 	"time"
 )
 
@@ -25,344 +26,306 @@ func main() {
 		return // -h: usage printed to stdout, exit status 0
 	}
 	if err != nil {
-		fmt.Fprintf(os.Stderr, "context_search: %v (see -h)\n", err) // exactly one line
+		fmt.Fprintf(os.Stderr, "%s: %v (see -h)\n", name, err) // exactly one line
 		os.Exit(2)
 	}
 }
 
 const (
-	minLatency = 20 * time.Millisecond // below this, the timed-out request could time out before it reaches the backend
-	maxLatency = 500 * time.Millisecond
+	name  = "context_search"
+	about = `context_search: a /search server whose handler's context ends its backend request on a timeout or when the client goes away
+usage: go run ./summary/context_search [flags]`
 )
 
-// run parses args, starts the frontend and the fake backend on loopback,
-// makes three requests (fast, timed out, abandoned by its client), prints
-// what each got and what the backend saw, and stops both servers.
-func run(w io.Writer, args []string) error {
-	fs := flag.NewFlagSet("context_search", flag.ContinueOnError)
-	fs.SetOutput(io.Discard) // main prints one line; -h prints below
+const (
+	minLatency = 20 * time.Millisecond // below this, the timed-out request could time out before it reaches the backend
+	maxLatency = 500 * time.Millisecond
+
+	// Both servers drop a peer that has not sent a whole request header
+	// within readHeaderTimeout, or that keeps a connection idle for
+	// idleTimeout. On Close, a connection still open after grace is closed.
+	readHeaderTimeout = 5 * time.Second
+	idleTimeout       = time.Minute
+	grace             = 500 * time.Millisecond
+)
+
+// run parses args, then runs the demo or, with -listen, both servers until
+// Ctrl-C, writing what a reader sees to w.
+func run(w io.Writer, args []string) (err error) {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	latency := fs.Duration("latency", 100*time.Millisecond, fmt.Sprintf("how long the fake backend takes to answer (%v to %v)", minLatency, maxLatency))
 	today := fs.Bool("today", false, "search with http.NewRequestWithContext instead of the article's httpDo")
+	listen := fs.String("listen", "", "serve /search on this `address` (e.g. localhost:8080) until Ctrl-C instead of the demo")
 	traceFile := fs.String("trace", "", "write a runtime/trace execution trace to `file` (view: go tool trace file)")
+	if err := parseFlags(fs, w, about, args); err != nil {
+		return err
+	}
+	if *latency < minLatency || *latency > maxLatency {
+		return fmt.Errorf("-latency must be between %v and %v, got %v", minLatency, maxLatency, *latency)
+	}
+	if *traceFile != "" {
+		stop, err := startTrace(*traceFile)
+		if err != nil {
+			return err
+		}
+		defer func() { err = errors.Join(err, stop()) }()
+	}
+	if *listen == "" {
+		return demo(w, *latency, *today)
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	l := log.New(w, "", 0) // the backend's handlers print at once; a Logger takes one line at a time
+	sys, err := startSystem(*listen, &fakeBackend{*latency, func(e backendEvent) { l.Print("backend: ", e) }}, *today)
+	if err != nil {
+		return err
+	}
+	l.Printf("frontend %s, fake backend %s answering after %v; Ctrl-C stops both", sys.URL, sys.backendURL, *latency)
+	l.Printf("try: curl '%s/search?q=golang&timeout=80ms'", sys.URL)
+	<-ctx.Done()
+	sys.Close()
+	l.Print("both servers stopped")
+	return nil
+}
+
+// demo starts both servers on loopback ports, makes three requests (fast,
+// timed out, abandoned by its client), prints what each client got and what
+// the backend saw of it, and stops both servers.
+func demo(w io.Writer, latency time.Duration, today bool) error {
+	// Each request reports its arrival and its end: room for every report,
+	// so that a late one never blocks the backend.
+	events := make(chan backendEvent, 6)
+	sys, err := startSystem("127.0.0.1:0", &fakeBackend{latency, func(e backendEvent) { events <- e }}, today)
+	if err != nil {
+		return err
+	}
+	defer sys.Close()
+	client := &http.Client{Transport: &http.Transport{}}
+	defer client.CloseIdleConnections()
+
+	how := "the article's httpDo"
+	if today {
+		how = "http.NewRequestWithContext"
+	}
+	fmt.Fprintf(w, "context_search: /search derives its context from the request's; the backend sees every cancellation (searching with %s)\n", how)
+	fmt.Fprintf(w, "frontend %s, fake backend %s answering after %v\n", sys.URL, sys.backendURL, latency)
+	half := latency / 2
+	for _, r := range []struct {
+		what, query, timeout string
+		giveUp               time.Duration // the client cancels this long after the backend has the request; 0: it waits
+	}{
+		{"fast", "golang", "&timeout=" + (10 * latency).String(), 0},
+		{"timed out", "gophers", "&timeout=" + half.String(), 0},
+		{"client gives up", "channels", "", half},
+	} {
+		path := "/search?q=" + r.query + r.timeout
+		fmt.Fprintf(w, "%s: GET %s\n", r.what, path)
+		if r.giveUp > 0 {
+			fmt.Fprintf(w, "  (the client gives up %v after the backend has the request)\n", r.giveUp)
+		}
+		ctx, cancel := context.WithCancel(context.Background())
+		answer := make(chan string, 1)
+		go func() { answer <- get(ctx, client, sys.URL+path) }()
+		// Wait for the client's answer and, if the backend has the request,
+		// for the backend to be done with it.
+		var got string
+		var seen *backendEvent
+		for got == "" || seen != nil && !seen.ended {
+			select {
+			case got = <-answer:
+			case e := <-events:
+				if e.query != r.query {
+					continue // a late report of an earlier request
+				}
+				seen = &e
+				if !e.ended && r.giveUp > 0 {
+					defer time.AfterFunc(r.giveUp, cancel).Stop()
+				}
+			}
+		}
+		cancel()
+		fmt.Fprint(w, got)
+		if seen != nil {
+			fmt.Fprintf(w, "  backend: %v\n", *seen)
+		} else {
+			fmt.Fprintln(w, "  (the frontend gave up before the backend had the request)")
+		}
+	}
+	sys.Close()
+	fmt.Fprintln(w, "both servers stopped")
+	return nil
+}
+
+// get sends a GET for u and returns what the client got, as demo prints it.
+func get(ctx context.Context, client *http.Client, u string) string {
+	start := time.Now()
+	req, _ := http.NewRequestWithContext(ctx, "GET", u, nil) // u is demo's, well formed
+	resp, err := client.Do(req)
+	if err != nil {
+		return fmt.Sprintf("  the client got no answer after %v: %v\n", time.Since(start).Round(time.Millisecond), errors.Unwrap(err))
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	s := fmt.Sprintf("  %s after %v:\n", resp.Status, time.Since(start).Round(time.Millisecond))
+	for line := range strings.Lines(string(body)) {
+		s += "    " + line
+	}
+	if err != nil {
+		s += fmt.Sprintf("  (reading the body: %v)\n", err)
+	}
+	return s
+}
+
+// A backendEvent is what the fake backend saw of one request: its arrival,
+// or its end.
+type backendEvent struct {
+	query, userIP string
+	ended         bool
+	answered      bool          // false: the request's context ended first
+	err           error         // why it ended, when not answered
+	after         time.Duration // from arrival to the end
+}
+
+func (e backendEvent) String() string {
+	s := fmt.Sprintf("q=%q from userip %s", e.query, e.userIP)
+	switch {
+	case !e.ended:
+		return s + " arrived"
+	case e.answered:
+		return fmt.Sprintf("%s answered after %v", s, e.after.Round(time.Millisecond))
+	}
+	return fmt.Sprintf("%s: its request's context ended after %v (%v), so it stopped", s, e.after.Round(time.Millisecond), e.err)
+}
+
+// A fakeBackend stands in for the Google Web Search API: it answers a search
+// after latency with three results in that API's JSON, unless the request's
+// context ends first. It reports each request's arrival and end to report.
+type fakeBackend struct {
+	latency time.Duration
+	report  func(backendEvent)
+}
+
+func (b *fakeBackend) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	e := backendEvent{query: r.FormValue("q"), userIP: r.FormValue("userip")}
+	b.report(e)
+	start := time.Now()
+	select {
+	case <-time.After(b.latency):
+		e.answered = true
+		var results []map[string]string
+		for i := range 3 {
+			results = append(results, map[string]string{
+				"titleNoFormatting": fmt.Sprintf("%s, result %d", e.query, i+1),
+				"url":               fmt.Sprintf("https://example.com/%s/%d", url.PathEscape(e.query), i+1),
+			})
+		}
+		w.Header().Set("Content-Type", "application/json")
+		json.NewEncoder(w).Encode(map[string]any{"responseData": map[string]any{"results": results}})
+	case <-r.Context().Done():
+		e.err = r.Context().Err()
+	}
+	e.ended, e.after = true, time.Since(start)
+	b.report(e)
+}
+
+// A system is the frontend serving /search and the fake backend it queries,
+// each a real http.Server.
+type system struct {
+	URL, backendURL string
+	servers         []*http.Server     // the frontend first: it stops before the backend it queries
+	serving         sync.WaitGroup     // their Serve goroutines
+	cancel          context.CancelFunc // ends every request's context on both servers
+	client          *http.Client       // the frontend's, to the backend
+}
+
+// startSystem serves the fake backend on a loopback port and the frontend on
+// addr.
+func startSystem(addr string, fake *fakeBackend, today bool) (*system, error) {
+	base, cancel := context.WithCancel(context.Background())
+	sys := &system{cancel: cancel, client: &http.Client{Transport: &http.Transport{}}}
+	var err error
+	if sys.backendURL, err = sys.serve("127.0.0.1:0", fake, base); err != nil {
+		cancel()
+		return nil, err
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("/search", (&searcher{sys.backendURL + "/ajax/services/search/web?v=1.0", sys.client, today}).handleSearch)
+	if sys.URL, err = sys.serve(addr, mux, base); err != nil {
+		sys.Close()
+		return nil, fmt.Errorf("-listen: %w", err)
+	}
+	return sys, nil
+}
+
+// serve serves h on addr, with every request's context derived from base,
+// and returns its URL.
+func (sys *system) serve(addr string, h http.Handler, base context.Context) (string, error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return "", err
+	}
+	srv := &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: readHeaderTimeout,
+		IdleTimeout:       idleTimeout,
+		BaseContext:       func(net.Listener) context.Context { return base },
+	}
+	sys.servers = append([]*http.Server{srv}, sys.servers...)
+	sys.serving.Go(func() { srv.Serve(ln) }) // returns at once on Shutdown
+	return "http://" + ln.Addr().String(), nil
+}
+
+// Close stops both servers, within grace plus the time to close what is
+// left: it cancels every request's context, so in-flight searches end at
+// once; lets each server finish its requests (Shutdown) until grace has
+// passed, then closes every connection still open (Close), such as a peer's
+// that never sent a whole request; and waits for the Serve goroutines.
+func (sys *system) Close() {
+	sys.cancel()
+	ctx, cancel := context.WithTimeout(context.Background(), grace)
+	defer cancel()
+	for _, srv := range sys.servers {
+		if srv.Shutdown(ctx) != nil {
+			srv.Close()
+		}
+	}
+	sys.serving.Wait()
+	sys.client.CloseIdleConnections()
+}
+
+// parseFlags parses args into fs. On -h it prints about and every flag to w;
+// any other problem comes back as an error for main to print in one line.
+func parseFlags(fs *flag.FlagSet, w io.Writer, about string, args []string) error {
+	fs.SetOutput(io.Discard) // the flag package would print errors and usage itself
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
-			fmt.Fprintln(w, "context_search: a /search server whose handler's context ends its backend request on a timeout or when the client goes away")
-			fmt.Fprintln(w, "usage: go run ./summary/context_search [flags]")
+			fmt.Fprintln(w, about)
 			fs.SetOutput(w)
 			fs.PrintDefaults()
 		}
 		return err
 	}
-	if err := validate(*latency); err != nil {
-		return err
-	}
 	if fs.NArg() > 0 {
 		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
 	}
-	if *traceFile != "" {
-		f, err := os.Create(*traceFile)
-		if err != nil {
-			return fmt.Errorf("-trace: %w", err)
-		}
-		defer f.Close()
-		if err := trace.Start(f); err != nil {
-			return fmt.Errorf("-trace: %w", err)
-		}
-		defer trace.Stop()
-	}
-
-	reports := newBackendLog()
-	fake := &fakeBackend{latency: *latency, started: reports.started, ended: reports.ended}
-	sys, err := start(fake, *today)
-	if err != nil {
-		return err
-	}
-	defer sys.Close()
-	client := &http.Client{Transport: &http.Transport{}, Timeout: 10 * time.Second} // a safety net only
-	defer client.CloseIdleConnections()
-
-	how := "the article's httpDo"
-	if *today {
-		how = "http.NewRequestWithContext"
-	}
-	fmt.Fprintf(w, "context_search: /search derives its context from the request's; the backend sees every cancellation (searching with %s)\n", how)
-	fmt.Fprintf(w, "frontend %s, fake backend %s answering after %v\n", sys.URL, sys.backend.URL, *latency)
-
-	half := *latency / 2
-	requests := []struct {
-		what, query, timeout string
-		giveUp               time.Duration // the client cancels this long after the backend has the request; 0: it waits
-	}{
-		{"fast", "golang", (10 * *latency).String(), 0},
-		{"timed out", "gophers", half.String(), 0},
-		{"client gives up", "channels", "", half},
-	}
-	for _, r := range requests {
-		u := sys.URL + "/search?" + url.Values{"q": {r.query}}.Encode()
-		if r.timeout != "" {
-			u += "&timeout=" + r.timeout
-		}
-		fmt.Fprintf(w, "%s: GET %s\n", r.what, strings.TrimPrefix(u, sys.URL))
-		ctx, cancel := context.WithCancel(context.Background())
-		var givingUp sync.WaitGroup
-		if r.giveUp > 0 {
-			fmt.Fprintf(w, "  (the client gives up %v after the backend has the request)\n", r.giveUp)
-			givingUp.Go(func() {
-				select {
-				case <-reports.arrival(r.query):
-					t := time.NewTimer(r.giveUp)
-					defer t.Stop()
-					select {
-					case <-t.C:
-						cancel()
-					case <-ctx.Done():
-					}
-				case <-ctx.Done():
-				}
-			})
-		}
-		status, body, elapsed, err := get(ctx, client, u)
-		cancel()
-		givingUp.Wait()
-		if err != nil {
-			fmt.Fprintf(w, "  the client got no answer after %v: %v\n", ms(elapsed), errors.Unwrap(err))
-		} else {
-			fmt.Fprintf(w, "  %s after %v:\n", status, ms(elapsed))
-			for line := range strings.Lines(body) {
-				fmt.Fprintf(w, "    %s", line)
-			}
-		}
-		// If the request reached the backend, wait until the backend is done
-		// with it (its context ends a moment after the client's answer), so
-		// that shutting down does not end it first. The deadline is a
-		// safety net.
-		select {
-		case <-reports.arrival(r.query):
-			select {
-			case <-reports.end(r.query):
-			case <-time.After(10 * time.Second):
-				return fmt.Errorf("the backend never finished with %q", r.query)
-			}
-		default: // it never arrived (see below)
-		}
-	}
-	if err := sys.Close(); err != nil {
-		return err
-	}
-	fmt.Fprintln(w, "both servers stopped; no handler or backend request left running")
-	fmt.Fprintln(w, "the backend saw, through its own requests' contexts:")
-	for _, r := range requests {
-		if e, ok := reports.event(r.query); ok {
-			fmt.Fprintf(w, "  %v\n", e)
-		} else {
-			// Only when the frontend's timeout came before its request
-			// reached the backend: on a very busy machine.
-			fmt.Fprintf(w, "  q=%q never arrived: the frontend gave up before sending it\n", r.query)
-		}
-	}
 	return nil
 }
 
-// A backendLog keeps what the fake backend reported, by query (each query
-// reaches the backend at most once here), and lets run wait for a query to
-// arrive there or to be done.
-type backendLog struct {
-	mu       sync.Mutex
-	arrivals map[string]chan struct{} // closed when the query reaches the backend
-	ends     map[string]chan struct{} // closed when the backend is done with it
-	events   map[string]backendEvent
-}
-
-func newBackendLog() *backendLog {
-	return &backendLog{arrivals: map[string]chan struct{}{}, ends: map[string]chan struct{}{}, events: map[string]backendEvent{}}
-}
-
-// signal returns the channel for q in m, made on first use.
-func (l *backendLog) signal(m map[string]chan struct{}, q string) chan struct{} {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	c, ok := m[q]
-	if !ok {
-		c = make(chan struct{})
-		m[q] = c
-	}
-	return c
-}
-
-func (l *backendLog) arrival(q string) <-chan struct{} { return l.signal(l.arrivals, q) }
-func (l *backendLog) end(q string) <-chan struct{}     { return l.signal(l.ends, q) }
-func (l *backendLog) started(q string)                 { close(l.signal(l.arrivals, q)) }
-
-func (l *backendLog) ended(e backendEvent) {
-	l.mu.Lock()
-	l.events[e.query] = e
-	l.mu.Unlock()
-	close(l.signal(l.ends, e.query))
-}
-
-func (l *backendLog) event(q string) (backendEvent, bool) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	e, ok := l.events[q]
-	return e, ok
-}
-
-// validate checks the flags that size something.
-func validate(latency time.Duration) error {
-	if latency < minLatency || latency > maxLatency {
-		return fmt.Errorf("-latency must be between %v and %v, got %v", minLatency, maxLatency, latency)
-	}
-	return nil
-}
-
-// ms rounds d to whole milliseconds for printing.
-func ms(d time.Duration) time.Duration { return d.Round(time.Millisecond) }
-
-// get sends a GET for u and returns the status line and body, or the error.
-func get(ctx context.Context, client *http.Client, u string) (status, body string, elapsed time.Duration, err error) {
-	start := time.Now()
-	defer func() { elapsed = time.Since(start) }()
-	req, err := http.NewRequestWithContext(ctx, "GET", u, nil)
+// startTrace writes a runtime/trace execution trace to file until stop is called.
+func startTrace(file string) (stop func() error, err error) {
+	f, err := os.Create(file)
 	if err != nil {
-		return "", "", 0, err
+		return nil, fmt.Errorf("-trace: %w", err)
 	}
-	resp, err := client.Do(req)
-	if err != nil {
-		return "", "", 0, err
+	if err := trace.Start(f); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("-trace: %w", err)
 	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	return resp.Status, string(b), 0, err
-}
-
-// A backendEvent is what the fake backend saw of one request.
-type backendEvent struct {
-	query, userIP string
-	answered      bool          // false: the request's context ended first
-	err           error         // why it ended, when not answered
-	after         time.Duration // from arrival to answer or end
-}
-
-func (e backendEvent) String() string {
-	if e.answered {
-		return fmt.Sprintf("q=%q from userip %s answered after %v", e.query, e.userIP, ms(e.after))
-	}
-	return fmt.Sprintf("q=%q from userip %s: its request's context ended after %v (%v), so it stopped", e.query, e.userIP, ms(e.after), e.err)
-}
-
-// A fakeBackend stands in for the Google Web Search API: it answers a
-// search after latency with three results in that API's JSON, unless the
-// request's context ends first. It reports each request's start and end
-// (either report may be nil).
-type fakeBackend struct {
-	latency  time.Duration
-	started  func(query string)
-	ended    func(backendEvent)
-	quit     chan struct{} // closed on shutdown: ends every request still waiting
-	inflight atomic.Int64  // requests being handled, for tests
-}
-
-func (b *fakeBackend) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	b.inflight.Add(1)
-	defer b.inflight.Add(-1)
-	e := backendEvent{query: r.FormValue("q"), userIP: r.FormValue("userip")}
-	if b.started != nil {
-		b.started(e.query)
-	}
-	start := time.Now()
-	t := time.NewTimer(b.latency)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		e.answered = true
-		var data struct {
-			ResponseData struct {
-				Results []struct {
-					TitleNoFormatting string `json:"titleNoFormatting"`
-					URL               string `json:"url"`
-				} `json:"results"`
-			} `json:"responseData"`
+	return func() error {
+		trace.Stop()
+		if err := f.Close(); err != nil {
+			return fmt.Errorf("-trace: %w", err)
 		}
-		for i := range 3 {
-			data.ResponseData.Results = append(data.ResponseData.Results, struct {
-				TitleNoFormatting string `json:"titleNoFormatting"`
-				URL               string `json:"url"`
-			}{fmt.Sprintf("%s, result %d", e.query, i+1), fmt.Sprintf("https://example.com/%s/%d", url.PathEscape(e.query), i+1)})
-		}
-		w.Header().Set("Content-Type", "application/json")
-		json.NewEncoder(w).Encode(data)
-	case <-r.Context().Done():
-		e.err = r.Context().Err()
-	case <-b.quit:
-		e.err = errors.New("backend shut down")
-	}
-	e.after = time.Since(start)
-	if b.ended != nil {
-		b.ended(e)
-	}
-}
-
-// A system is the demo's two servers on loopback: the frontend serving
-// /search and the fake backend it queries.
-type system struct {
-	URL      string // the frontend's, http://127.0.0.1:port
-	frontend *http.Server
-	backend  *httptest.Server
-	fake     *fakeBackend
-	search   *searcher
-	cancel   context.CancelFunc // ends every request's context: in-flight searches stop
-	serving  sync.WaitGroup     // the frontend's Serve goroutine
-	inflight atomic.Int64       // /search handlers running, for tests
-	once     sync.Once
-	closeErr error
-}
-
-// start serves fake on a local httptest server and a /search frontend that
-// queries it, both on 127.0.0.1.
-func start(fake *fakeBackend, today bool) (*system, error) {
-	fake.quit = make(chan struct{})
-	sys := &system{fake: fake, backend: httptest.NewServer(fake)} // httptest listens on 127.0.0.1
-	sys.search = &searcher{
-		backend: sys.backend.URL + "/ajax/services/search/web?v=1.0",
-		client:  &http.Client{Transport: &http.Transport{}}, // its own, so that Close can close its connections
-		today:   today,
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		sys.backend.Close()
-		return nil, err
-	}
-	sys.URL = "http://" + ln.Addr().String()
-	mux := http.NewServeMux()
-	mux.HandleFunc("/search", func(w http.ResponseWriter, r *http.Request) {
-		sys.inflight.Add(1)
-		defer sys.inflight.Add(-1)
-		sys.search.handleSearch(w, r)
-	})
-	base, cancel := context.WithCancel(context.Background())
-	sys.cancel = cancel
-	sys.frontend = &http.Server{
-		Handler:     mux,
-		BaseContext: func(net.Listener) context.Context { return base }, // every request's context derives from base
-	}
-	sys.serving.Go(func() { sys.frontend.Serve(ln) }) // returns ErrServerClosed on Shutdown
-	return sys, nil
-}
-
-// Close stops both servers and returns once nothing they started is running:
-// it cancels every request's context, so in-flight searches end at once;
-// waits for the frontend's handlers (Shutdown); ends and waits for the
-// backend's requests; and closes the searcher's idle connections. (httpDo's
-// goroutines end before their handlers return.) A second Close returns the
-// first one's result.
-func (sys *system) Close() error {
-	sys.once.Do(func() {
-		sys.cancel()
-		sys.closeErr = sys.frontend.Shutdown(context.Background())
-		sys.serving.Wait()
-		close(sys.fake.quit)
-		sys.backend.Close() // blocks until every backend request has returned
-		sys.search.client.CloseIdleConnections()
-	})
-	return sys.closeErr
+		return nil
+	}, nil
 }
