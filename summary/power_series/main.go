@@ -10,9 +10,15 @@ import (
 	"strings"
 )
 
-// maxTerms bounds -n: Mul starts goroutines for every coefficient it gives
-// and exact coefficients grow long: 200 terms of each series take about a second.
-const maxTerms = 200
+const (
+	name  = "power_series"
+	about = `power_series: McIlroy's power series, exact coefficients from networks of goroutines
+usage: go run ./summary/power_series [flags]`
+
+	// maxTerms bounds -n: Mul starts goroutines for every coefficient it gives
+	// and exact coefficients grow long: 200 terms of each series take about a second.
+	maxTerms = 200
+)
 
 // series is one line of the demonstration: the series, the expression that
 // builds it here, and the builder.
@@ -21,10 +27,10 @@ type series struct {
 	build      func(net *network) PS
 }
 
-// demo lists what the default run prints: each operation on simple series,
+// demoSeries lists what the default run prints: each operation on simple series,
 // then the feedback loops, exp, sin and cos, and sin² + cos², which comes
 // out as 1 + 0x + 0x² + ... from the networks alone.
-func demo() []series {
+func demoSeries() []series {
 	return []series{
 		{"1/(1-x)", "Rep(1)", func(net *network) PS { return Rep(net, itor(1)) }},
 		{"3", "Mon(3, 0)", func(net *network) PS { return Mon(net, itor(3), 0) }},
@@ -51,48 +57,35 @@ func main() {
 		return // -h: usage printed to stdout, exit status 0
 	}
 	if err != nil {
-		fmt.Fprintf(os.Stderr, "power_series: %v (see -h)\n", err) // exactly one line
+		fmt.Fprintf(os.Stderr, "%s: %v (see -h)\n", name, err) // exactly one line
 		os.Exit(2)
 	}
 }
 
-// run parses args and prints the first -n coefficients of each series in demo.
-func run(w io.Writer, args []string) error {
-	fs := flag.NewFlagSet("power_series", flag.ContinueOnError)
-	fs.SetOutput(io.Discard) // the flag package would print errors and usage itself; main prints one line
+// run parses args and prints the first -n coefficients of each series in
+// demoSeries, closing each series' network before the next.
+func run(w io.Writer, args []string) (err error) {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	n := fs.Int("n", 10, fmt.Sprintf("coefficients of each series to print (0 to %d)", maxTerms))
 	traceFile := fs.String("trace", "", "write a runtime/trace execution trace to `file` (view: go tool trace file)")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			fmt.Fprintln(w, "power_series: McIlroy's power series, exact coefficients from networks of goroutines")
-			fmt.Fprintln(w, "usage: go run ./summary/power_series [flags]")
-			fs.SetOutput(w)
-			fs.PrintDefaults()
-		}
+	if err := parseFlags(fs, w, about, args); err != nil {
 		return err
 	}
-	if err := validate(*n); err != nil {
-		return err
-	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	if *n < 0 || *n > maxTerms {
+		return fmt.Errorf("-n must be between 0 and %d, got %d", maxTerms, *n)
 	}
 	if *traceFile != "" {
-		f, err := os.Create(*traceFile)
+		stop, err := startTrace(*traceFile)
 		if err != nil {
-			return fmt.Errorf("-trace: %v", err)
+			return err
 		}
-		defer f.Close()
-		if err := trace.Start(f); err != nil {
-			return fmt.Errorf("-trace: %v", err)
-		}
-		defer trace.Stop()
+		defer func() { err = errors.Join(err, stop()) }()
 	}
 	fmt.Fprintf(w, "The first %d coefficients (constant term first) of power series computed by networks of goroutines:\n", *n)
-	for _, s := range demo() {
+	for _, s := range demoSeries() {
 		net := newNetwork()
 		var coefficients strings.Builder
-		Printn(&coefficients, s.build(net), *n)
+		printn(&coefficients, s.build(net), *n)
 		net.Close() // every goroutine of this series' network has returned
 		line := fmt.Sprintf("%-12s = %-22s  %s", s.math, s.code, strings.TrimSuffix(coefficients.String(), "\n"))
 		fmt.Fprintln(w, strings.TrimRight(line, " "))
@@ -100,10 +93,39 @@ func run(w io.Writer, args []string) error {
 	return nil
 }
 
-// validate checks -n.
-func validate(n int) error {
-	if n < 0 || n > maxTerms {
-		return fmt.Errorf("-n must be between 0 and %d, got %d", maxTerms, n)
+// parseFlags parses args into fs. On -h it prints about and every flag to w;
+// any other problem comes back as an error for main to print in one line.
+func parseFlags(fs *flag.FlagSet, w io.Writer, about string, args []string) error {
+	fs.SetOutput(io.Discard) // the flag package would print errors and usage itself
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(w, about)
+			fs.SetOutput(w)
+			fs.PrintDefaults()
+		}
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
 	}
 	return nil
+}
+
+// startTrace writes a runtime/trace execution trace to file until stop is called.
+func startTrace(file string) (stop func() error, err error) {
+	f, err := os.Create(file)
+	if err != nil {
+		return nil, fmt.Errorf("-trace: %w", err)
+	}
+	if err := trace.Start(f); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("-trace: %w", err)
+	}
+	return func() error {
+		trace.Stop()
+		if err := f.Close(); err != nil {
+			return fmt.Errorf("-trace: %w", err)
+		}
+		return nil
+	}, nil
 }

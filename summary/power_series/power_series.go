@@ -1,57 +1,25 @@
-// Power_series computes with infinite power series, each one a network of
-// goroutines that produce exact rational coefficients only when asked.
+// Power series are computed here as McIlroy computes them: each series is a
+// network of goroutines that produce exact rational coefficients only when
+// asked.
 //
 // Slides: "More party tricks" (Go Concurrency Patterns, 2012), which links
 // McIlroy's concurrent power series: M. Douglas McIlroy, "Squinting at Power
 // Series" (Software: Practice and Experience, 1990), as the Go test suite
 // carries it (test/chan/powser1.go); sin and cos come from the paper.
 //
-// A power series F = f0 + f1·x + f2·x² + ... is a stream (a dch): the
-// consumer sends a request on req and receives the next coefficient on dat.
-// Each operation is a goroutine that reads its input streams as it is asked
-// for output: Add asks each input for one coefficient per coefficient it
-// gives, Integ prepends its constant and divides the k-th term by k. The
-// famous tricks are feedback loops. Exp(F) is the X with X' = X·F' and
-// X(0) = 1, so X = Integ(1, Mul(X, Diff(F))): the network reads its own
-// output, through Split, which hands every coefficient to two readers
-// and keeps what one has read ahead of the other. sin and cos are each
-// other's integrals: sin = Integ(0, cos), cos = Integ(1, −sin). Nothing here
-// knows a formula for eˣ or sin x; the coefficients come out of the network.
+// A series F = f0 + f1·x + f2·x² + ... is a stream (a dch): the consumer
+// sends a request on req and receives the next coefficient on dat. Each
+// operation is a goroutine that reads its inputs as it is asked for output.
+// The famous tricks are feedback loops: Exp(F) is the X with X = Integ(1,
+// Mul(X, Diff(F))), a network that reads its own output through Split, and
+// sin = Integ(0, cos), cos = Integ(1, −sin). Nothing here knows a formula for
+// eˣ or sin x; the coefficients come out of the network.
 //
-// What to notice: a feedback loop does not deadlock because each Integ
-// sends its constant before it asks its input for anything, and split
-// serves a reader from its queue while it waits for its own input (one
-// select over every channel it owns, with the cases it must not take
-// switched off by nil channels). Mul is recursive: every coefficient it
-// gives starts a new Mul further down, so the network grows as it runs
-// (after 30 coefficients, Exp's has over a hundred goroutines).
-//
-// How it stops: every stream of one computation belongs to one network,
-// whose quit channel its consumer closes (network.Close) when it has read
-// what it wants. Every send and every receive on a stream, in every
-// goroutine, is a select that also waits on quit; when quit is closed the
-// goroutine ends right there (runtime.Goexit, which runs its deferred
-// bookkeeping), however deep in get, put or copy it is. Every goroutine is
-// started by network.spawn, which counts it in a WaitGroup and in a running
-// gauge, and Close waits for the WaitGroup: when Close returns, no goroutine
-// of the network is left, Exp's and sin's feedback loops included.
-//
-// Changed from the source:
-//   - the quit channel, network and spawn above: the source never stops its
-//     goroutines (its main ends with the process exit); select has been
-//     introduced by the talk's end. The source's bare <-Z.req and
-//     Z.dat <- u are Z.demand() and Z.reply(u) here, which also wait on quit.
-//   - coefficients are exact math/big.Rat values instead of the source's
-//     int64 fractions, which overflow at exp's 21st term (21! > 2⁶³).
-//   - every series is infinite: the source's end marker (a zero denominator)
-//     is gone, and a finite series such as Mon continues with zeros.
-//   - split is one goroutine with a queue per reader and a select, not the
-//     source's chain of a goroutine per coefficient; the source's global
-//     sequence numbers and channel names are dropped.
-//   - Rep, Mon and SinCos take the network to start in (no package
-//     variables); the other operations join their input's network. A
-//     constant c is Mon(c, 0).
-//   - Printn writes to an io.Writer instead of calling print.
+// What to notice: a loop does not deadlock because Integ sends its constant
+// before it asks its input for anything, and split serves a reader from its
+// queue while it waits for its own input. Mul is recursive, so the network
+// grows as it runs (after 30 coefficients, Exp's has over a hundred
+// goroutines). Every goroutine belongs to a network, and Close stops them all.
 package main
 
 import (
@@ -64,11 +32,13 @@ import (
 )
 
 // A network is the goroutines and streams of one computation.
-// Changed: the source has none; its goroutines never stop.
+// Changed: the source has none, and its goroutines never stop (its main
+// returns with them blocked). Here every send and receive on a stream also waits
+// on quit, and every goroutine is started by spawn, so Close can stop them all.
 type network struct {
 	quit    chan struct{} // closed by the consumer when it has read what it wants
 	wg      sync.WaitGroup
-	running atomic.Int64 // goroutines of the network running now
+	running atomic.Int64 // goroutines of the network running now: spawn counts them in and out
 }
 
 func newNetwork() *network {
@@ -100,8 +70,11 @@ func stop() {
 // next coefficient on dat.
 type dch struct {
 	req chan struct{}
-	dat chan *big.Rat // Changed: exact big.Rat; never modified once sent, as Split hands it to two readers
-	net *network      // Changed: whose quit every operation on the stream also waits on
+	// Changed: exact big.Rat values (the source: int64 fractions, and exp's
+	// 1/21! already does not fit). Never modified once sent: Split hands each
+	// to two readers.
+	dat chan *big.Rat
+	net *network // whose quit every operation on the stream also waits on
 }
 
 // sameNetwork panics unless U and V belong to one network: one Close must
@@ -116,6 +89,9 @@ func sameNetwork(U, V PS) {
 type dch2 [2]*dch
 
 // PS is a power series: the stream of its coefficients, constant term first.
+// Changed: every series is infinite. The source ends a finite one with a
+// marker (a zero denominator) that every operation checks; here a finite
+// series such as Mon goes on with zeros, and no operation has an end case.
 type PS = *dch
 
 func mkdch(net *network) *dch {
@@ -130,7 +106,7 @@ func mkdch2(net *network) *dch2 {
 func (Z *dch) demand() {
 	select {
 	case <-Z.req:
-	case <-Z.net.quit: // Changed: every receive and send also waits on quit.
+	case <-Z.net.quit:
 		stop()
 	}
 }
@@ -139,7 +115,7 @@ func (Z *dch) demand() {
 func (Z *dch) reply(u *big.Rat) {
 	select {
 	case Z.dat <- u:
-	case <-Z.net.quit: // Changed: every receive and send also waits on quit.
+	case <-Z.net.quit:
 		stop()
 	}
 }
@@ -154,19 +130,21 @@ func put(dat *big.Rat, out *dch) {
 func get(in *dch) *big.Rat {
 	select {
 	case in.req <- struct{}{}:
-	case <-in.net.quit: // Changed: every receive and send also waits on quit.
+	case <-in.net.quit:
 		stop()
 	}
 	select {
 	case u := <-in.dat:
 		return u
-	case <-in.net.quit: // Changed: every receive and send also waits on quit.
+	case <-in.net.quit:
 		stop()
 	}
 	panic("unreachable")
 }
 
 // get2 gets one coefficient from each of two streams, asking both at once.
+// (The source's get2 hands the pair to getn, written for n streams but
+// working only for two.)
 func get2(in0, in1 *dch) [2]*big.Rat {
 	req := [2]chan<- struct{}{in0.req, in1.req}
 	var dat [2]<-chan *big.Rat // nil until we have asked: a nil channel is never ready
@@ -181,7 +159,7 @@ func get2(in0, in1 *dch) [2]*big.Rat {
 			dat[0] = nil
 		case out[1] = <-dat[1]:
 			dat[1] = nil
-		case <-in0.net.quit: // Changed: every receive and send also waits on quit.
+		case <-in0.net.quit:
 			stop()
 		}
 	}
@@ -247,7 +225,7 @@ func split(in *dch, out *dch2) {
 			wants[0], q[0] = false, q[0][1:]
 		case dat[1] <- next[1]:
 			wants[1], q[1] = false, q[1][1:]
-		case <-in.net.quit: // Changed: every receive and send also waits on quit.
+		case <-in.net.quit:
 			return
 		}
 	}
@@ -267,9 +245,8 @@ func neg(u *big.Rat) *big.Rat {
 	return new(big.Rat).Neg(u)
 }
 
-// Printn writes the first n coefficients of U to w, separated by spaces.
-// Changed: writes to w, exact fractions, no end marker to stop at.
-func Printn(w io.Writer, U PS, n int) {
+// printn writes the first n coefficients of U to w, separated by spaces.
+func printn(w io.Writer, U PS, n int) {
 	for i := range n {
 		if i > 0 {
 			fmt.Fprint(w, " ")
@@ -285,7 +262,7 @@ func Printn(w io.Writer, U PS, n int) {
 // Split makes two streams that each give every coefficient of U.
 func Split(U PS) *dch2 {
 	UU := mkdch2(U.net)
-	U.net.spawn(func() { split(U, UU) }) // Changed: spawn counts it, so Close can wait for it.
+	U.net.spawn(func() { split(U, UU) })
 	return UU
 }
 
@@ -321,13 +298,17 @@ func Sub(U, V PS) PS {
 }
 
 // Rep returns c + c·x + c·x² + ...: with c = 1, the series of 1/(1−x).
+// Changed: the network to start in is an argument, as for Mon and SinCos (the
+// source has no networks); every other operation joins its input's.
 func Rep(net *network, c *big.Rat) PS {
 	Z := mkdch(net)
 	net.spawn(func() { repeat(c, Z) })
 	return Z
 }
 
-// Mon returns the monomial c·xⁿ (and with n = 0, the constant c).
+// Mon returns the monomial c·xⁿ (and with n = 0, the constant c). The
+// source's Mon(0, n) is the empty series at once; here it is zeros, the same
+// series.
 func Mon(net *network, c *big.Rat, n int) PS {
 	Z := mkdch(net)
 	net.spawn(func() {
@@ -335,7 +316,7 @@ func Mon(net *network, c *big.Rat, n int) PS {
 			put(itor(0), Z)
 		}
 		put(c, Z)
-		repeat(itor(0), Z) // Changed: series are infinite; the source ends here.
+		repeat(itor(0), Z) // where the source ends the series
 	})
 	return Z
 }
@@ -401,7 +382,8 @@ func Exp(U PS) PS {
 	return ZZ[1]
 }
 
-// SinCos returns sin x and cos x, each the integral of the other:
+// SinCos, from McIlroy's paper (powser1.go has none), returns sin x and
+// cos x, each the integral of the other:
 // sin = Integ(0, cos) and cos = Integ(1, −sin).
 func SinCos(net *network) (sin, cos PS) {
 	SS := mkdch2(net)

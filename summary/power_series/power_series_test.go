@@ -261,7 +261,7 @@ func TestOperationsAskTheirInputOnlyOnDemand(t *testing.T) {
 }
 
 func TestEveryGoroutineStopsWhenTheConsumerIsDone(t *testing.T) {
-	for _, s := range demo() {
+	for _, s := range demoSeries() {
 		for _, n := range []int{0, 1, 2, 15} {
 			t.Run(fmt.Sprintf("%s/%d", s.code, n), func(t *testing.T) {
 				synctest.Test(t, func(t *testing.T) {
@@ -320,7 +320,11 @@ func TestStreamsOfTwoNetworksDoNotMix(t *testing.T) {
 
 func BenchmarkExp(b *testing.B) {
 	// Time per coefficient to compute the first n coefficients of exp(x).
-	for _, n := range []int{10, 20, 40, 80} {
+	sizes := []int{10, 20, 40, 80}
+	if testing.Short() {
+		sizes = sizes[:2]
+	}
+	for _, n := range sizes {
 		b.Run(fmt.Sprintf("n=%d", n), func(b *testing.B) {
 			for b.Loop() {
 				net := newNetwork()
