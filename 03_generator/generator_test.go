@@ -10,13 +10,6 @@ import (
 	"time"
 )
 
-// Both generators return a receive-only channel: with chan string these
-// lines would not compile.
-var (
-	_ func(string, int, func() time.Duration) <-chan string = boring
-	_ func(string, int, func() time.Duration) <-chan string = boring2
-)
-
 // pausesOf returns a pause source that gives the pauses ms in turn, in
 // milliseconds.
 func pausesOf(ms ...int) func() time.Duration {
@@ -27,24 +20,32 @@ func pausesOf(ms ...int) func() time.Duration {
 	}
 }
 
-// boring returns its channel at once; each pause comes before its message,
-// and the channel closes the moment the last message is taken, not a pause
-// later.
+// Both generators return their channel at once (a receive-only one: gen's
+// type says so); each pause comes before its message, and the channel closes
+// the moment the last message is taken, not a pause later.
 func TestGeneratorPausesThenSendsThenCloses(t *testing.T) {
 	t.Parallel()
-	synctest.Test(t, func(t *testing.T) {
-		start := time.Now()
-		var got []string
-		for s := range boring("boring!", 3, pausesOf(10, 20, 30)) {
-			got = append(got, fmt.Sprint(time.Since(start), " ", s))
-		}
-		if want := []string{"10ms boring! 0", "30ms boring! 1", "60ms boring! 2"}; !slices.Equal(got, want) {
-			t.Errorf("received %q, want %q", got, want)
-		}
-		if d := time.Since(start); d != 60*time.Millisecond {
-			t.Errorf("the range ended at %v, want 60ms, when the last message was taken", d)
-		}
-	})
+	for _, tc := range []struct {
+		gen  func(string, int, func() time.Duration) <-chan string
+		want []string
+	}{
+		{boring, []string{"10ms Joe 0", "30ms Joe 1", "60ms Joe 2"}},
+		{boring2, []string{"10ms Joe: 0", "30ms Joe: 1", "60ms Joe: 2"}},
+	} {
+		synctest.Test(t, func(t *testing.T) {
+			start := time.Now()
+			var got []string
+			for s := range tc.gen("Joe", 3, pausesOf(10, 20, 30)) {
+				got = append(got, fmt.Sprint(time.Since(start), " ", s))
+			}
+			if !slices.Equal(got, tc.want) {
+				t.Errorf("received %q, want %q", got, tc.want)
+			}
+			if d := time.Since(start); d != 60*time.Millisecond {
+				t.Errorf("the range ended at %v, want 60ms, when the last message was taken", d)
+			}
+		})
+	}
 }
 
 // Two services, heard in turn: whoever is ready first waits, blocked on its
