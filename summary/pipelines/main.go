@@ -22,15 +22,16 @@ func main() {
 		return // -h: usage printed to stdout, exit status 0
 	}
 	if err != nil {
-		fmt.Fprintf(os.Stderr, "pipelines: %v (see -h)\n", oneLine(err)) // exactly one line
+		fmt.Fprintf(os.Stderr, "%s: %v (see -h)\n", name, err) // exactly one line
 		os.Exit(2)
 	}
 }
 
-// oneLine keeps an error on one line, whatever a file name contains.
-func oneLine(err error) string {
-	return strings.ReplaceAll(err.Error(), "\n", `\n`)
-}
+const (
+	name  = "pipelines"
+	about = `pipelines: gen, sq and merge stopped early with done, then MD5All serial, parallel and bounded
+usage: go run ./summary/pipelines [flags]`
+)
 
 const (
 	maxDigesters = 1000
@@ -39,27 +40,22 @@ const (
 )
 
 // run parses args and shows the pipelines, writing what a reader sees to w.
-func run(w io.Writer, args []string) error {
-	fs := flag.NewFlagSet("pipelines", flag.ContinueOnError)
-	fs.SetOutput(io.Discard) // main prints one line; -h prints below
+func run(w io.Writer, args []string) (err error) {
+	defer func() { // a file name may hold a newline, and main prints one line
+		if err != nil && strings.Contains(err.Error(), "\n") {
+			err = errors.New(strings.ReplaceAll(err.Error(), "\n", `\n`))
+		}
+	}()
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	dir := fs.String("dir", ".", fmt.Sprintf("the file tree MD5All digests (.git directories are left out; at most %d files)", maxFiles))
 	digesters := fs.Int("digesters", 20, fmt.Sprintf("goroutines the bounded MD5All reads files with (1 to %d)", maxDigesters))
 	all := fs.Bool("all", false, fmt.Sprintf("print every sum, not just the first %d", shownSums))
 	traceFile := fs.String("trace", "", "write a runtime/trace execution trace to `file` (view: go tool trace file)")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			fmt.Fprintln(w, "pipelines: gen, sq and merge stopped early with done, then MD5All serial, parallel and bounded")
-			fmt.Fprintln(w, "usage: go run ./summary/pipelines [flags]")
-			fs.SetOutput(w)
-			fs.PrintDefaults()
-		}
+	if err := parseFlags(fs, w, about, args); err != nil {
 		return err
 	}
-	if err := validate(*digesters); err != nil {
-		return err
-	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	if *digesters < 1 || *digesters > maxDigesters {
+		return fmt.Errorf("-digesters must be between 1 and %d, got %d", maxDigesters, *digesters)
 	}
 	if info, err := os.Stat(*dir); err != nil {
 		return fmt.Errorf("-dir: %w", err)
@@ -70,27 +66,23 @@ func run(w io.Writer, args []string) error {
 		return err
 	}
 	if *traceFile != "" {
-		f, err := os.Create(*traceFile)
+		stop, err := startTrace(*traceFile)
 		if err != nil {
-			return fmt.Errorf("-trace: %w", err)
+			return err
 		}
-		defer f.Close()
-		if err := trace.Start(f); err != nil {
-			return fmt.Errorf("-trace: %w", err)
-		}
-		defer trace.Stop()
+		defer func() { err = errors.Join(err, stop()) }()
 	}
 
 	fmt.Fprintln(w, "pipelines: squares through gen, sq and merge, stopped early with done; then MD5All three ways")
-	fmt.Fprintf(w, "square: %s\n", lines(square))
-	fmt.Fprintf(w, "fan-out, fan-in: %s (two sq stages: either order)\n", lines(fanOut))
+	fmt.Fprintf(w, "square: %s\n", printed(square))
+	fmt.Fprintf(w, "fan-out, fan-in: %s (two sq stages: either order)\n", printed(fanOut))
 
 	var got strings.Builder
 	out := stopShort(&got)
 	held := <-out // the value a goroutine was still blocked trying to send
 	fmt.Fprintf(w, "stopping short: took %s; a sender was still blocked holding %d (a leak, had we not drained it here)\n",
 		strings.TrimSpace(got.String()), held)
-	fmt.Fprintf(w, "explicit cancellation: took %s; close(done) let every stage return\n", lines(cancellation))
+	fmt.Fprintf(w, "explicit cancellation: took %s; close(done) let every stage return\n", printed(cancellation))
 
 	return digest(w, *dir, *all, threeWays(files{readFile: os.ReadFile, skip: ".git"}, *digesters))
 }
@@ -177,17 +169,46 @@ func checkSize(dir string, limit int) error {
 	return nil
 }
 
-// validate checks the flags that size something.
-func validate(digesters int) error {
-	if digesters < 1 || digesters > maxDigesters {
-		return fmt.Errorf("-digesters must be between 1 and %d, got %d", maxDigesters, digesters)
+// printed runs one of the article's mains and joins what it printed into one line.
+func printed(f func(w io.Writer)) string {
+	var b strings.Builder
+	f(&b)
+	return strings.Join(strings.Fields(b.String()), " ")
+}
+
+// parseFlags parses args into fs. On -h it prints about and every flag to w;
+// any other problem comes back as an error for main to print in one line.
+func parseFlags(fs *flag.FlagSet, w io.Writer, about string, args []string) error {
+	fs.SetOutput(io.Discard) // the flag package would print errors and usage itself
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(w, about)
+			fs.SetOutput(w)
+			fs.PrintDefaults()
+		}
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
 	}
 	return nil
 }
 
-// lines runs one of the article's mains and joins what it printed into one line.
-func lines(f func(w io.Writer)) string {
-	var b strings.Builder
-	f(&b)
-	return strings.Join(strings.Fields(b.String()), " ")
+// startTrace writes a runtime/trace execution trace to file until stop is called.
+func startTrace(file string) (stop func() error, err error) {
+	f, err := os.Create(file)
+	if err != nil {
+		return nil, fmt.Errorf("-trace: %w", err)
+	}
+	if err := trace.Start(f); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("-trace: %w", err)
+	}
+	return func() error {
+		trace.Stop()
+		if err := f.Close(); err != nil {
+			return fmt.Errorf("-trace: %w", err)
+		}
+		return nil
+	}, nil
 }

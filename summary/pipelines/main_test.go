@@ -2,108 +2,53 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"crypto/md5"
-	"errors"
-	"flag"
 	"fmt"
 	"maps"
-	"os"
-	"os/exec"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
 	"testing/synctest"
-	"time"
 )
 
-func TestMain(m *testing.M) {
-	if os.Getenv("GO_CONCURRENCY_RUN_MAIN") == "1" {
-		main()
-		os.Exit(0)
-	}
-	os.Exit(m.Run())
-}
-
-// runMain re-executes the test binary into main with args.
-func runMain(t *testing.T, args ...string) (stdout, stderr string, code int) {
+// runOK runs the program with args and returns what it printed; an error fails the test.
+func runOK(t *testing.T, args ...string) string {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second) // a hang fails in 10s, not an assertion about time
-	defer cancel()
-	cmd := exec.CommandContext(ctx, os.Args[0], args...)
-	cmd.Env = append(os.Environ(), "GO_CONCURRENCY_RUN_MAIN=1", "GORACE=atexit_sleep_ms=0")
-	var out, errb bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errb
-	err := cmd.Run()
-	var exit *exec.ExitError
-	if errors.As(err, &exit) {
-		code = exit.ExitCode()
-	} else if err != nil {
-		t.Fatal(err)
+	var out bytes.Buffer
+	if err := run(&out, args); err != nil {
+		t.Fatalf("run(%q): %v", args, err)
 	}
-	if ctx.Err() != nil {
-		t.Fatalf("the program with %q did not end within 10s", args)
-	}
-	return out.String(), errb.String(), code
+	return out.String()
 }
 
-func TestMainHelpExitsZero(t *testing.T) {
-	t.Parallel()
-	stdout, stderr, code := runMain(t, "-h")
-	if code != 0 || stderr != "" {
-		t.Fatalf("-h: exit %d, stderr %q; want 0 and nothing", code, stderr)
+// bubbled returns how many goroutines the caller's synctest bubble holds, the
+// caller included, once every one of them has run as far as it can without
+// time passing: a goroutine that sleeps or is blocked counts, one that has
+// ended does not.
+func bubbled() int {
+	synctest.Wait()
+	buf := make([]byte, 64<<10)
+	for {
+		n := runtime.Stack(buf, true)
+		if n < len(buf) {
+			buf = buf[:n]
+			break
+		}
+		buf = make([]byte, 2*len(buf))
 	}
-	if !strings.HasPrefix(stdout, "pipelines: gen, sq and merge stopped early with done, then MD5All serial, parallel and bounded\n") {
-		t.Fatalf("-h printed %q, want the description line first", stdout)
-	}
-	for _, name := range []string{"-dir", "-digesters", "-all", "-trace", "1 to 1000"} {
-		if !strings.Contains(stdout, name) {
-			t.Errorf("-h does not mention %s", name)
+	// Each goroutine's header reads "goroutine N [state, synctest bubble B]:";
+	// the caller's comes first.
+	first, _, _ := bytes.Cut(buf, []byte("\n"))
+	bubble := first[bytes.LastIndex(first, []byte(", synctest bubble ")):]
+	n := 0
+	for line := range bytes.Lines(buf) {
+		if bytes.HasPrefix(line, []byte("goroutine ")) && bytes.HasSuffix(bytes.TrimSuffix(line, []byte("\n")), bubble) {
+			n++
 		}
 	}
-}
-
-func TestMainBadInputExitsTwoWithOneLine(t *testing.T) {
-	t.Parallel()
-	file := filepath.Join(t.TempDir(), "file")
-	if err := os.WriteFile(file, nil, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	for _, tc := range []struct {
-		args []string
-		want string
-	}{
-		{[]string{"-nope"}, "-nope"},
-		{[]string{"-digesters", "many"}, "-digesters"},
-		{[]string{"-digesters", "0"}, "-digesters must be between 1 and 1000, got 0"},
-		{[]string{"-digesters", "1001"}, "-digesters must be between 1 and 1000, got 1001"},
-		{[]string{"-dir", filepath.Join(t.TempDir(), "missing")}, "-dir"},
-		{[]string{"-dir", file}, "is not a directory"},
-		{[]string{"extra"}, `unexpected argument "extra"`},
-		{[]string{"-trace", filepath.Join(t.TempDir(), "no", "such", "dir", "x.trace")}, "-trace"},
-	} {
-		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
-			t.Parallel()
-			stdout, stderr, code := runMain(t, tc.args...)
-			if code != 2 || stdout != "" {
-				t.Errorf("%v: exit %d, stdout %q; want 2 and nothing", tc.args, code, stdout)
-			}
-			if !strings.HasPrefix(stderr, "pipelines: ") || strings.Count(stderr, "\n") != 1 || !strings.Contains(stderr, tc.want) {
-				t.Errorf("%v: stderr %q, want one line naming %q", tc.args, stderr, tc.want)
-			}
-		})
-	}
-}
-
-func TestMainRunsAndExitsZero(t *testing.T) {
-	t.Parallel()
-	root := t.TempDir()
-	makeTree(t, root, 3)
-	stdout, stderr, code := runMain(t, "-dir", root)
-	if code != 0 || stderr != "" || !strings.Contains(stdout, "the three agree on all 3 sums\n") {
-		t.Fatalf("exit %d, stderr %q, stdout %q", code, stderr, stdout)
-	}
+	return n
 }
 
 // wantOutput is run's output for the tree that makeTree wrote at root,
@@ -157,30 +102,17 @@ func TestRunOutput(t *testing.T) {
 	} {
 		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
-				var b strings.Builder
-				if err := run(&b, append([]string{"-dir", root}, tc.args...)); err != nil {
-					t.Fatal(err)
-				}
-				if got, want := inOneOrder(b.String()), wantOutput(root, sums, tc.digesters, tc.shown); got != want {
+				before := bubbled()
+				got := inOneOrder(runOK(t, append([]string{"-dir", root}, tc.args...)...))
+				if want := wantOutput(root, sums, tc.digesters, tc.shown); got != want {
 					t.Fatalf("run printed\n%s\nwant\n%s", got, want)
+				}
+				if n := bubbled() - before; n != 0 {
+					t.Fatalf("%d goroutines still alive when run returned, want 0", n)
 				}
 			})
 		})
 	}
-}
-
-func TestRunSaysHowManyMoreSumsThereAre(t *testing.T) {
-	root := t.TempDir()
-	sums := makeTree(t, root, 6)
-	synctest.Test(t, func(t *testing.T) {
-		var b strings.Builder
-		if err := run(&b, []string{"-dir", root}); err != nil {
-			t.Fatal(err)
-		}
-		if got, want := inOneOrder(b.String()), wantOutput(root, sums, 20, 5); got != want {
-			t.Fatalf("run printed\n%s\nwant\n%s", got, want)
-		}
-	})
 }
 
 func TestRunOfAnEmptyTree(t *testing.T) {
@@ -216,21 +148,6 @@ func TestRunDefaultsToTheCurrentDirectory(t *testing.T) {
 	})
 }
 
-func TestRunHelpIsNotAnError(t *testing.T) {
-	var b strings.Builder
-	if err := run(&b, []string{"-h"}); !errors.Is(err, flag.ErrHelp) {
-		t.Fatalf("run -h returned %v, want flag.ErrHelp", err)
-	}
-}
-
-func TestValidateDigesters(t *testing.T) {
-	for n, ok := range map[int]bool{-1: false, 0: false, 1: true, 20: true, 1000: true, 1001: false} {
-		if err := validate(n); (err == nil) != ok {
-			t.Errorf("validate(%d) = %v, want ok %v", n, err, ok)
-		}
-	}
-}
-
 func TestDigestReportsWaysThatDisagree(t *testing.T) {
 	one := func(string) (map[string][md5.Size]byte, error) {
 		return map[string][md5.Size]byte{"a": md5.Sum([]byte("a"))}, nil
@@ -253,37 +170,6 @@ func TestDigestReportsWaysThatDisagree(t *testing.T) {
 	}
 }
 
-func TestDigestReportsTheErrorOfAWay(t *testing.T) {
-	failing := func(string) (map[string][md5.Size]byte, error) { return nil, errBoom }
-	var b strings.Builder
-	err := digest(&b, ".", false, []way{{"parallel", "", failing}})
-	if !errors.Is(err, errBoom) || !strings.Contains(err.Error(), "parallel MD5All") {
-		t.Fatalf("digest returned %v, want the parallel MD5All's %v", err, errBoom)
-	}
-}
-
-func TestTraceWritesAGoTrace(t *testing.T) {
-	root := t.TempDir()
-	makeTree(t, root, 1)
-	file := filepath.Join(t.TempDir(), "x.trace")
-	if err := run(new(strings.Builder), []string{"-dir", root, "-trace", file}); err != nil {
-		t.Fatal(err)
-	}
-	data, err := os.ReadFile(file)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.HasPrefix(data, []byte("go 1.")) {
-		t.Fatalf("the trace starts with %q, want a Go trace header", data[:min(len(data), 8)])
-	}
-}
-
-func TestOneLineKeepsNewlinesOut(t *testing.T) {
-	if got := oneLine(errors.New("a\nb")); got != `a\nb` {
-		t.Fatalf("oneLine gave %q", got)
-	}
-}
-
 func TestCheckSizeRefusesTreesOverTheLimit(t *testing.T) {
 	root := t.TempDir()
 	makeTree(t, root, 7) // 7 files, plus .git/HEAD and a link, which do not count
@@ -296,5 +182,12 @@ func TestCheckSizeRefusesTreesOverTheLimit(t *testing.T) {
 	}
 	if err := checkSize(filepath.Join(root, "missing"), 6); err == nil || !strings.HasPrefix(err.Error(), "-dir: ") {
 		t.Fatalf("a missing tree: %v, want a -dir error", err)
+	}
+}
+
+func TestRunErrorsStayOnOneLine(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "two\nlines")
+	if err := run(new(strings.Builder), []string{"-dir", dir}); err == nil || strings.Contains(err.Error(), "\n") {
+		t.Fatalf("-dir %q: error %q, want one line", dir, err)
 	}
 }

@@ -1,48 +1,26 @@
-// Pipelines builds streaming pipelines out of stages joined by channels,
-// stops them early without leaking a goroutine, and digests a file tree with
-// MD5 three ways: serially, with a goroutine per file, and with a fixed number
-// of digesters.
+// Pipelines are stages joined by channels: this program builds them, stops
+// them early without leaking a goroutine, and digests a file tree with MD5
+// three ways: serially, with a goroutine per file, and with a fixed number of
+// digesters.
 //
 // Sections: "Squaring numbers", "Fan-out, fan-in", "Stopping short",
 // "Explicit cancellation", "Digesting a tree", "Parallel digestion",
 // "Bounded parallelism" (Sameer Ajmani, "Go Concurrency Patterns: Pipelines
 // and cancellation", the Go blog, March 2014, go.dev/blog/pipelines).
 //
-// What to notice:
-//   - Each stage closes its outbound channel when it has sent everything, and
-//     ranges over its inbound channel until that closes; so a pipeline that is
-//     read to the end ends by itself (gen, sq, merge).
-//   - Fan-out is several sq reading one channel; fan-in is merge, a goroutine
-//     per input and a sync.WaitGroup that says when out can be closed.
-//   - A consumer that stops short leaves a sender blocked for ever (stopShort).
-//     Closing one done channel is a broadcast: every select on <-done in every
-//     stage proceeds, so every upstream goroutine returns (cancellation).
-//   - MD5All's three versions return the same map. The parallel one starts a
-//     goroutine per file; the bounded one reads at most numDigesters files at
-//     once, however big the tree. Both close done on return, so an error
-//     midway abandons the rest of the work and leaves nothing running.
+// What to notice: each stage closes its outbound channel when it has sent
+// everything and ranges over its inbound one, so a pipeline read to the end
+// ends by itself. Fan-out is several sq reading one channel; fan-in is merge.
+// A consumer that stops short leaves a sender blocked for ever; closing one
+// done channel is a broadcast that lets every stage return. The three MD5Alls
+// return the same map; the bounded one reads at most numDigesters files at
+// once, however big the tree. On an error MD5All returns at once and closes
+// done: no goroutine stays blocked, but reads already under way run to their
+// end before their goroutines see done and return.
 //
-// Changed from the article:
-//   - The article redefines gen, sq and merge with a done parameter; one
-//     package cannot hold two functions of one name, so the second set is
-//     genDone, sqDone and mergeDone. The article's two steps in between are
-//     left out, as it rejects both: a buffer on merge's out sized to the
-//     values left over ("bad code": it breaks when the counts change), and
-//     one value sent on done per blocked sender ("tedious and error-prone").
-//   - The article's mains (Println to stdout) become square, fanOut, stopShort
-//     and cancellation, which write to w; stopShort returns out so that run
-//     can show the blocked sender, then release it.
-//   - The three MD5Alls are methods of serial, parallel and bounded, which
-//     carry how a file is read (os.ReadFile, or a slow or failing reader in a
-//     test) and which directory name not to walk into (.git); bounded also
-//     carries its number of digesters (the article's constant, 20).
-//   - filepath.WalkDir (Go 1.16) instead of filepath.Walk, which stats every
-//     file; os.ReadFile instead of the deprecated ioutil.ReadFile;
-//     sync.WaitGroup.Go (Go 1.25) instead of Add, go and Done.
-//   - We keep the article's done channel rather than a context.Context: the
-//     lesson is that closing a channel is a broadcast, and ctx.Done() is
-//     exactly such a channel. Today's Go would pass ctx and select on
-//     <-ctx.Done(), gaining deadlines and a reason (ctx.Err()) for free.
+// The article's done channel stays, rather than a context.Context: the lesson
+// is that closing a channel is a broadcast, and ctx.Done() is such a channel;
+// today's Go would pass ctx and gain deadlines and a reason, ctx.Err().
 package main
 
 import (
@@ -152,6 +130,10 @@ func stopShort(w io.Writer) <-chan int {
 }
 
 // genDone sends the values in nums on the returned channel, then closes it.
+// Changed: the article redefines gen, sq and merge with a done parameter; one
+// package cannot hold two functions of one name, hence genDone, sqDone and
+// mergeDone. (Its two steps in between, which it rejects, are left out: a
+// buffer on merge's out, and a value sent on done for each blocked sender.)
 func genDone(done <-chan struct{}, nums ...int) <-chan int {
 	// The buffer holds every value, so these sends cannot block and need no
 	// goroutine; we ignore done here for that reason.
@@ -236,10 +218,11 @@ func cancellation(w io.Writer) {
 	// done will be closed by the deferred call.
 }
 
-// Changed: what each MD5All reads with and skips travels in a value, so that
-// a test can inject a slow or failing reader and run shows .git left out.
+// Changed: the three MD5Alls are methods, and what they read with and which
+// directory they skip travel in a value, so a caller chooses the reader (the
+// program's is os.ReadFile) and leaves out .git.
 type files struct {
-	readFile func(name string) ([]byte, error) // os.ReadFile, or a test's reader
+	readFile func(name string) ([]byte, error) // reads a whole file
 	skip     string                            // a directory name not to walk into; "" skips nothing
 }
 
@@ -251,12 +234,14 @@ type serial struct{ files }
 // walk fails or any read operation fails, MD5All returns an error.
 func (s serial) MD5All(root string) (map[string][md5.Size]byte, error) {
 	m := make(map[string][md5.Size]byte)
+	// Changed: filepath.WalkDir (Go 1.16) for the article's filepath.Walk,
+	// which stats every file; os.ReadFile for the deprecated ioutil.ReadFile.
 	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
 		if d.IsDir() && d.Name() == s.skip {
-			return filepath.SkipDir // Changed: .git is left out.
+			return filepath.SkipDir // .git is left out (see files)
 		}
 		if !d.Type().IsRegular() {
 			return nil
@@ -300,7 +285,7 @@ func (p parallel) sumFiles(done <-chan struct{}, root string) (<-chan result, <-
 				return err
 			}
 			if d.IsDir() && d.Name() == p.skip {
-				return filepath.SkipDir // Changed: .git is left out.
+				return filepath.SkipDir // .git is left out
 			}
 			if !d.Type().IsRegular() {
 				return nil
@@ -379,8 +364,10 @@ func (b bounded) walkFiles(done <-chan struct{}, root string) (<-chan string, <-
 				return err
 			}
 			if d.IsDir() && d.Name() == b.skip {
-				return filepath.SkipDir // Changed: .git is left out.
+				return filepath.SkipDir // .git is left out
 			}
+			// Changed: regular files only, as walkFiles's doc says and the
+			// other two do; the article's code skips only directories.
 			if !d.Type().IsRegular() {
 				return nil
 			}
