@@ -18,14 +18,14 @@ func TestOneCancelStopsEverySpeakerSharingTheContext(t *testing.T) {
 		ctx, cancel := context.WithCancel(context.Background())
 		var cs []<-chan string
 		for i := range 5 {
-			cs = append(cs, boringContext(ctx, fmt.Sprint("S", i), every(time.Duration(i+1)*ms)))
+			cs = append(cs, boringContext(ctx, fmt.Sprint("S", i), every(ms(i+1))))
 		}
 		for _, c := range cs {
 			<-c // each has spoken once
 		}
 		// S0 to S4 spoke at 1 to 5ms. At 7ms S0 to S2 are blocked on a send,
 		// S3 and S4 are mid-pause (until 8 and 10ms).
-		time.Sleep(2 * ms)
+		time.Sleep(ms(2))
 		begin := time.Now()
 		cancel() // one call, five speakers
 		for i, c := range cs {
@@ -59,14 +59,14 @@ func TestCancelStopsEveryoneShowsBothStopping(t *testing.T) {
 		var out bytes.Buffer
 		// If cancel did not stop them, Joe and Ann would talk for ever and
 		// main would never leave its loops: atMost ends them after 10 pauses.
-		cancelStopsEveryone(&out, atMost(t, 10, 10*ms), atMost(t, 10, 15*ms))
+		cancelStopsEveryone(&out, atMost(t, 10, ms(10)), atMost(t, 10, ms(15)))
 		const want = "Joe: 0\nAnn: 0\nJoe: 1\nAnn: 1\nmain: cancel(); Joe and Ann have both stopped and closed their channels.\n"
 		if out.String() != want {
 			t.Fatalf("printed:\n%s\nwant:\n%s", out.String(), want)
 		}
 		// Ann's second message comes at 30ms; cancel follows at once and
 		// both channels are closed with no more time passing.
-		if took := time.Since(begin); took != 30*ms {
+		if took := time.Since(begin); took != ms(30) {
 			t.Fatalf("took %v, want 30ms", took)
 		}
 	})
@@ -76,23 +76,23 @@ func TestCloseReturnsTheCleanupsErrorAfterTheCleanup(t *testing.T) {
 	for _, want := range []error{nil, errors.New("disk full")} {
 		// Joe speaks at 10ms, then pauses until 20ms and waits to send.
 		// Closed at 13ms he is mid-pause; at 25ms, blocked on a send.
-		for _, closeAt := range []time.Duration{13 * ms, 25 * ms} {
+		for _, closeAt := range []time.Duration{ms(13), ms(25)} {
 			synctest.Test(t, func(t *testing.T) {
 				begin := time.Now()
 				cleaned := false
-				s := newSpeaker("Joe", every(10*ms), func() error {
-					time.Sleep(5 * ms) // a slow cleanup
+				s := newSpeaker("Joe", every(ms(10)), func() error {
+					time.Sleep(ms(5)) // a slow cleanup
 					cleaned = true
 					return want
 				})
 				if got := <-s.C; got != "Joe: 0" {
 					t.Fatalf("got %q, want \"Joe: 0\"", got)
 				}
-				time.Sleep(closeAt - 10*ms)
+				time.Sleep(closeAt - ms(10))
 				if err := s.Close(); err != want {
 					t.Fatalf("closed at %v: Close() = %v, want %v", closeAt, err, want)
 				}
-				if took := time.Since(begin); !cleaned || took != closeAt+5*ms {
+				if took := time.Since(begin); !cleaned || took != closeAt+ms(5) {
 					t.Fatalf("closed at %v: Close returned at %v (cleaned up: %t), want after the 5ms cleanup", closeAt, took, cleaned)
 				}
 				checkNothingMore(t, s.C, false)
@@ -104,7 +104,7 @@ func TestCloseReturnsTheCleanupsErrorAfterTheCleanup(t *testing.T) {
 func TestCloseReturnsTheErrorShowsIt(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		var out bytes.Buffer
-		closeReturnsTheError(&out, every(10*ms), func() error { return errors.New("disk full") })
+		closeReturnsTheError(&out, every(ms(10)), func() error { return errors.New("disk full") })
 		if want := "Joe: 0\nJoe: 1\nmain: Close() returned disk full\n"; out.String() != want {
 			t.Fatalf("printed:\n%s\nwant:\n%s", out.String(), want)
 		}

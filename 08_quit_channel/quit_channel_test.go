@@ -11,9 +11,10 @@ import (
 	"time"
 )
 
-const ms = time.Millisecond
+// ms is n milliseconds.
+func ms(n int) time.Duration { return time.Duration(n) * time.Millisecond }
 
-// every returns a pause source that always pauses d.
+// every returns a pause source that always gives d.
 func every(d time.Duration) func() time.Duration {
 	return func() time.Duration { return d }
 }
@@ -57,13 +58,13 @@ func TestQuitChannelListensOneToTenTimesThenQuits(t *testing.T) {
 		synctest.Test(t, func(t *testing.T) {
 			start := time.Now()
 			var out bytes.Buffer
-			quitChannel(&out, rand.New(rand.NewPCG(seed, 0)), every(10*ms))
+			quitChannel(&out, rand.New(rand.NewPCG(seed, 0)), every(ms(10)))
 			if out.String() != heard(count) {
 				t.Fatalf("seed %d: main printed:\n%s\nwant %d messages:\n%s", seed, out.String(), count, heard(count))
 			}
 			// Joe sends each message after a 10ms pause; after the last one
 			// main sends on quit, which Joe takes after his next pause.
-			if took, want := time.Since(start), time.Duration(count+1)*10*ms; took != want {
+			if took, want := time.Since(start), time.Duration(count+1)*ms(10); took != want {
 				t.Fatalf("seed %d: quit was taken at %v, want %v", seed, took, want)
 			}
 			// synctest.Test fails if Joe has not returned.
@@ -79,7 +80,7 @@ type speaker struct {
 	name  string
 	start func(pause func() time.Duration) (c <-chan string, stop func())
 	// stopsMidPause: told to stop during a pause, the speaker stops at once;
-	// the slides' boring first finishes its pause.
+	// the talk's boring (quit.go, rcvquit.go) first finishes its pause.
 	stopsMidPause bool
 	closes        bool // the speaker closes its channel when it stops
 }
@@ -118,9 +119,9 @@ func TestEachSendWaitsForItsReceiver(t *testing.T) {
 		t.Run(sp.name, func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
 				begin := time.Now()
-				c, stop := sp.start(every(10 * ms))
-				time.Sleep(25 * ms) // Joe has been waiting to send since 10ms
-				for i, at := range []time.Duration{25 * ms, 35 * ms} {
+				c, stop := sp.start(every(ms(10)))
+				time.Sleep(ms(25)) // Joe has been waiting to send since 10ms
+				for i, at := range []time.Duration{ms(25), ms(35)} {
 					if s := <-c; s != fmt.Sprintf("Joe: %d", i) || time.Since(begin) != at {
 						t.Fatalf("got %q at %v, want \"Joe: %d\" at %v: each send waits for its receive", s, time.Since(begin), i, at)
 					}
@@ -136,13 +137,13 @@ func TestStoppedWhileBlockedOnASendJoeSendsNothingMore(t *testing.T) {
 		t.Run(sp.name, func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
 				begin := time.Now()
-				c, stop := sp.start(every(10 * ms))
+				c, stop := sp.start(every(ms(10)))
 				<-c
 				<-c
-				time.Sleep(15 * ms) // Joe has been blocked on sending "Joe: 2" since 30ms
+				time.Sleep(ms(15)) // Joe has been blocked on sending "Joe: 2" since 30ms
 				stop()
 				checkNothingMore(t, c, sp.closes) // and synctest.Test fails if Joe has not returned
-				if took := time.Since(begin); took != 35*ms {
+				if took := time.Since(begin); took != ms(35) {
 					t.Fatalf("Joe stopped at %v, want at once (35ms): he was ready", took)
 				}
 			})
@@ -155,13 +156,13 @@ func TestStoppedMidPause(t *testing.T) {
 		t.Run(sp.name, func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
 				begin := time.Now()
-				c, stop := sp.start(every(10 * ms))
-				<-c                // at 10ms; Joe pauses until 20ms
-				time.Sleep(3 * ms) // 13ms
+				c, stop := sp.start(every(ms(10)))
+				<-c               // at 10ms; Joe pauses until 20ms
+				time.Sleep(ms(3)) // 13ms
 				stop()
-				want := 20 * ms // the slides' boring sleeps, then selects
+				want := ms(20) // the talk's boring sleeps, then selects
 				if sp.stopsMidPause {
-					want = 13 * ms
+					want = ms(13)
 				}
 				checkNothingMore(t, c, sp.closes)
 				if took := time.Since(begin); took != want {
@@ -178,8 +179,8 @@ func TestReceiveOnQuitWaitsForTheCleanup(t *testing.T) {
 		synctest.Test(t, func(t *testing.T) {
 			start := time.Now()
 			var out bytes.Buffer
-			receiveOnQuit(&out, rand.New(rand.NewPCG(seed, 0)), every(10*ms), func() {
-				time.Sleep(30 * ms) // a slow cleanup
+			receiveOnQuit(&out, rand.New(rand.NewPCG(seed, 0)), every(ms(10)), func() {
+				time.Sleep(ms(30)) // a slow cleanup
 				out.WriteString("cleaned up\n")
 			})
 			want := heard(count) + "cleaned up\nJoe says: \"See you!\"\n"
@@ -188,7 +189,7 @@ func TestReceiveOnQuitWaitsForTheCleanup(t *testing.T) {
 			}
 			// Joe takes "Bye!" after the pause that follows the last message
 			// main heard, cleans up for 30ms, then answers.
-			if took, want := time.Since(start), time.Duration(count+1)*10*ms+30*ms; took != want {
+			if took, want := time.Since(start), time.Duration(count+1)*ms(10)+ms(30); took != want {
 				t.Fatalf("seed %d: the answer came at %v, want %v", seed, took, want)
 			}
 		})
