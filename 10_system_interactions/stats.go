@@ -56,11 +56,13 @@ func summarize(latencies []time.Duration, complete []bool) summary {
 	}
 }
 
-// nearestRank returns the p-th percentile of sorted by the nearest-rank
-// method: the smallest value such that at least p% of the values are no
-// larger. sorted must be sorted and not empty; 0 < p <= 100.
-func nearestRank(sorted []time.Duration, p int) time.Duration {
-	rank := (p*len(sorted) + 99) / 100 // ceil(p/100 * n), in integers
+// nearestRank returns the nearest-rank q-th percentile (0 < q <= 100) of
+// sorted: the smallest value at least q percent of the values are at or below.
+func nearestRank(sorted []time.Duration, q int) time.Duration {
+	if len(sorted) == 0 {
+		return 0
+	}
+	rank := (q*len(sorted) + 99) / 100 // ceil(q/100 * len)
 	return sorted[max(rank, 1)-1]
 }
 

@@ -13,8 +13,12 @@ import (
 )
 
 const (
+	name  = "summary"
+	about = `summary: don't overdo it: a counter three ways (channels, mutex, atomic) measured, then sync and channels together
+usage: go run ./summary [flags]`
+
 	maxGoroutines = 1000      // bounds -goroutines
-	maxIncrements = 1_000_000 // bounds -increments: a million through the channel counter take about 0.2s
+	maxIncrements = 1_000_000 // bounds -increments, each goroutine's
 	maxWorkers    = 1000      // bounds -workers
 	// maxJobs bounds -jobs. The sum of the first n squares, n(n+1)(2n+1)/6,
 	// is computed in int64, whose numerator overflows from n = 1,664,511;
@@ -28,78 +32,43 @@ func main() {
 		return // -h: usage printed to stdout, exit status 0
 	}
 	if err != nil {
-		fmt.Fprintf(os.Stderr, "summary: %v (see -h)\n", err) // exactly one line
+		fmt.Fprintf(os.Stderr, "%s: %v (see -h)\n", name, err) // exactly one line
 		os.Exit(2)
 	}
 }
 
-// config is what the flags ask for.
-type config struct {
-	goroutines, increments, jobs, workers int
-	trace                                 string
-}
-
-// parse reads and validates args. On -h it prints the usage to w and returns
-// flag.ErrHelp.
-func parse(w io.Writer, args []string) (config, error) {
-	var c config
-	fs := flag.NewFlagSet("summary", flag.ContinueOnError)
-	fs.SetOutput(io.Discard) // the flag package would print errors and usage itself; main prints one line
-	fs.IntVar(&c.goroutines, "goroutines", 4, fmt.Sprintf("goroutines incrementing each counter (1 to %d)", maxGoroutines))
-	fs.IntVar(&c.increments, "increments", 100_000, fmt.Sprintf("increments by each goroutine (1 to %d)", maxIncrements))
-	fs.IntVar(&c.jobs, "jobs", 1000, fmt.Sprintf("numbers to square in the working-together example (0 to %d)", maxJobs))
-	fs.IntVar(&c.workers, "workers", 4, fmt.Sprintf("workers in the working-together example (1 to %d)", maxWorkers))
-	fs.StringVar(&c.trace, "trace", "", "write a runtime/trace execution trace to `file` (view: go tool trace file)")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			fmt.Fprintln(w, "summary: don't overdo it: a counter three ways (channels, mutex, atomic) measured, then sync and channels together")
-			fmt.Fprintln(w, "usage: go run ./summary [flags]")
-			fs.SetOutput(w)
-			fs.PrintDefaults()
-		}
-		return c, err
-	}
-	switch {
-	case c.goroutines < 1 || c.goroutines > maxGoroutines:
-		return c, fmt.Errorf("-goroutines must be between 1 and %d, got %d", maxGoroutines, c.goroutines)
-	case c.increments < 1 || c.increments > maxIncrements:
-		return c, fmt.Errorf("-increments must be between 1 and %d, got %d", maxIncrements, c.increments)
-	case c.jobs < 0 || c.jobs > maxJobs:
-		return c, fmt.Errorf("-jobs must be between 0 and %d, got %d", maxJobs, c.jobs)
-	case c.workers < 1 || c.workers > maxWorkers:
-		return c, fmt.Errorf("-workers must be between 1 and %d, got %d", maxWorkers, c.workers)
-	case fs.NArg() > 0:
-		return c, fmt.Errorf("unexpected argument %q", fs.Arg(0))
-	}
-	return c, nil
-}
-
-// run parses args and shows the pattern, writing what a reader sees to w.
+// run parses args, measures the three counters, then runs squares.
 func run(w io.Writer, args []string) (err error) {
-	c, err := parse(w, args)
-	if err != nil {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	goroutines := fs.Int("goroutines", 4, fmt.Sprintf("goroutines incrementing each counter (1 to %d)", maxGoroutines))
+	increments := fs.Int("increments", 100_000, fmt.Sprintf("increments by each goroutine (1 to %d)", maxIncrements))
+	jobs := fs.Int("jobs", 1000, fmt.Sprintf("numbers to square in the working-together example (0 to %d)", maxJobs))
+	workers := fs.Int("workers", 4, fmt.Sprintf("workers in the working-together example (1 to %d)", maxWorkers))
+	traceFile := fs.String("trace", "", "write a runtime/trace execution trace to `file` (view: go tool trace file)")
+	if err := parseFlags(fs, w, about, args); err != nil {
 		return err
 	}
-	if c.trace != "" {
-		f, err := os.Create(c.trace)
+	switch {
+	case *goroutines < 1 || *goroutines > maxGoroutines:
+		return fmt.Errorf("-goroutines must be between 1 and %d, got %d", maxGoroutines, *goroutines)
+	case *increments < 1 || *increments > maxIncrements:
+		return fmt.Errorf("-increments must be between 1 and %d, got %d", maxIncrements, *increments)
+	case *jobs < 0 || *jobs > maxJobs:
+		return fmt.Errorf("-jobs must be between 0 and %d, got %d", maxJobs, *jobs)
+	case *workers < 1 || *workers > maxWorkers:
+		return fmt.Errorf("-workers must be between 1 and %d, got %d", maxWorkers, *workers)
+	}
+	if *traceFile != "" {
+		stop, err := startTrace(*traceFile)
 		if err != nil {
-			return fmt.Errorf("-trace: %w", err)
+			return err
 		}
-		if err := trace.Start(f); err != nil {
-			f.Close()
-			return fmt.Errorf("-trace: %w", err)
-		}
-		defer func() {
-			trace.Stop()
-			if cerr := f.Close(); err == nil && cerr != nil {
-				err = fmt.Errorf("-trace: %w", cerr)
-			}
-		}()
+		defer func() { err = errors.Join(err, stop()) }()
 	}
 
 	fmt.Fprintln(w, "Don't overdo it: a reference counter three ways, what an increment cost, then channels and sync together.")
-	total := c.goroutines * c.increments
-	fmt.Fprintf(w, "\nA reference counter, %d goroutines × %d increments = %d:\n", c.goroutines, c.increments, total)
+	total := *goroutines * *increments
+	fmt.Fprintf(w, "\nA reference counter, %d goroutines × %d increments = %d:\n", *goroutines, *increments, total)
 	ch := newChanCounter()
 	kinds := []struct {
 		name string
@@ -112,7 +81,7 @@ func run(w io.Writer, args []string) (err error) {
 	var names []string
 	var costs []float64 // ns an increment
 	for _, k := range kinds {
-		cost := perIncrement(hammer(k.c, c.goroutines, c.increments), total)
+		cost := perIncrement(hammer(k.c, *goroutines, *increments), total)
 		fmt.Fprintf(w, "  %-34s counted %d  %8.1fns an increment\n", k.name, k.c.Value(), cost)
 		names, costs = append(names, k.name), append(costs, cost)
 	}
@@ -121,12 +90,12 @@ func run(w io.Writer, args []string) (err error) {
 
 	var processed atomic.Int64
 	sum := 0
-	for sq := range squares(c.jobs, c.workers, &processed) {
+	for sq := range squares(*jobs, *workers, &processed) {
 		sum += sq
 	}
 	fmt.Fprintf(w, "\nWorking together: %d workers squared the numbers 1 to %d; the squares sum to %d (n(n+1)(2n+1)/6 = %d).\n",
-		c.workers, c.jobs, sum, sumOfSquares(c.jobs))
-	// results is closed, so every worker has returned: the count is now c.jobs.
+		*workers, *jobs, sum, sumOfSquares(*jobs))
+	// results is closed, so every worker has returned: the count is now *jobs.
 	fmt.Fprintf(w, "Channels carried the work, a WaitGroup closed the results, an atomic counted %d squares handed over.\n", processed.Load())
 	return nil
 }
@@ -174,4 +143,41 @@ func hammer(c counter, goroutines, increments int) time.Duration {
 // perIncrement is the cost of one of total increments that took d, in ns.
 func perIncrement(d time.Duration, total int) float64 {
 	return float64(d.Nanoseconds()) / float64(total)
+}
+
+// parseFlags parses args into fs. On -h it prints about and every flag to w;
+// any other problem comes back as an error for main to print in one line.
+func parseFlags(fs *flag.FlagSet, w io.Writer, about string, args []string) error {
+	fs.SetOutput(io.Discard) // the flag package would print errors and usage itself
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(w, about)
+			fs.SetOutput(w)
+			fs.PrintDefaults()
+		}
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	return nil
+}
+
+// startTrace writes a runtime/trace execution trace to file until stop is called.
+func startTrace(file string) (stop func() error, err error) {
+	f, err := os.Create(file)
+	if err != nil {
+		return nil, fmt.Errorf("-trace: %w", err)
+	}
+	if err := trace.Start(f); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("-trace: %w", err)
+	}
+	return func() error {
+		trace.Stop()
+		if err := f.Close(); err != nil {
+			return fmt.Errorf("-trace: %w", err)
+		}
+		return nil
+	}, nil
 }

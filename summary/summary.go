@@ -1,33 +1,16 @@
-// Summary closes the talk with "Don't overdo it": one reference counter built
-// three ways, with channels, a mutex and an atomic, and a small program in
-// which channels and sync each do the part they are best at.
+// The talk closes with "Don't overdo it", shown here with one reference
+// counter built three ways (channels, a mutex, an atomic) and a small program
+// in which channels and sync each do the part they are best at.
 //
 // Slides: "More party tricks", "Don't overdo it", "Conclusions" (Go
-// Concurrency Patterns, 2012).
+// Concurrency Patterns, 2012). These slides show no code: the counters and
+// squares are this collection's. The party tricks and the sequels each have a
+// folder under summary/.
 //
-// What to notice: goroutines and channels are big ideas, tools for program
-// construction, but sometimes all you need is a reference counter. The
-// chanCounter below is the "share memory by communicating" way: one goroutine
-// owns the count and the others talk to it through channels (the Go proverb,
-// and the "Share Memory by Communicating" codewalk). mutexCounter guards the
-// count with a sync.Mutex; atomicCounter is a sync/atomic.Int64. All three
-// reach the exact count; the program prints what one increment cost with
-// each on this machine, and the advice that follows: use the right tool for
-// the job.
-//
-// Often the two work together to solve a bigger problem: in squares, channels
-// hand the work to the workers and the results back, a sync.WaitGroup says
-// when every worker is done so that the results channel can be closed, and an
-// atomic counter keeps a statistic that anyone can read at any time.
-//
-// The talk shows no code on these slides: the counters and squares are this
-// collection's. Its "More party tricks" each have a folder of their own:
-// summary/chatroulette (the Chatroulette toy), summary/load_balancer (the load
-// balancer), summary/prime_sieve (the concurrent prime sieve) and
-// summary/power_series (McIlroy's power series). The sequels go on from the
-// talk: summary/subscription (Advanced Go Concurrency Patterns),
-// summary/url_poller (Share Memory by Communicating), summary/pipelines
-// (pipelines and cancellation) and summary/context_search (context).
+// What to notice: all three counters reach the exact count, and the program
+// prints what one increment cost with each on this machine and the advice it
+// draws from that. In squares, channels hand out the work and bring back the
+// results, a WaitGroup says when to close, and an atomic counts.
 package main
 
 import (
