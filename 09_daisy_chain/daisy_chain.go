@@ -1,28 +1,15 @@
-// Daisy_chain passes a whisper down a chain of n goroutines, each adding one,
-// to show how cheap goroutines are.
+// Daisy chain passes a whisper down a chain of n goroutines, each adding
+// one, to show how cheap goroutines are.
 //
 // Slides: "Daisy-chain", "Chinese whispers, gopher style" (Go Concurrency
 // Patterns, 2012).
 //
-// Each gopher is a goroutine running f: it waits for a number from its right,
-// adds one and waits until its left takes the sum. daisyChain, the slide's
-// main, links n gophers with n+1 channels, feeds a number into the rightmost
-// channel and prints what comes out of the leftmost. Every gopher is blocked
-// on a channel until the whisper reaches it, so the chain costs what n
-// waiting goroutines cost: a small stack each and a few hundred bytes of heap.
-// The program prints that cost, measured while every gopher waits (-n sets the
-// length; the slide's code uses 10,000, this program 100,000 by default).
-//
-// Changed from the talk:
-//   - n is an argument instead of the slide's const n = 10000, and the loop
-//     is for range n.
-//   - 0 goes in instead of 1, so that what comes out is n itself.
-//   - daisyChain calls built() once the chain is built, so that main.go can
-//     read the clock and the memory while every gopher waits.
-//   - It prints to w instead of standard output.
-//
-// The talk's code already ends every goroutine: each f returns after its one
-// hand-off.
+// Each gopher is a goroutine running f, blocked until the whisper reaches it.
+// daisyChain, the slide's main, links n gophers with n+1 channels, feeds 0 in
+// at the right and prints what comes out at the left: n. Below that the
+// program prints what the chain cost while every gopher waited: the time to
+// build it, the whisper's trip, and the stack and heap of each gopher.
+// -n sets the length; the default is the slide's 10,000.
 package main
 
 import (
@@ -37,6 +24,9 @@ func f(left, right chan int) {
 
 // daisyChain is the slide's main: n gophers in a row, a whisper in at the
 // right, out at the left.
+//
+// Changed: n is an argument instead of the slide's const n = 10000, so that
+// -n sets the length.
 func daisyChain(w io.Writer, n int, built func()) {
 	leftmost := make(chan int)
 	right := leftmost
@@ -49,7 +39,9 @@ func daisyChain(w io.Writer, n int, built func()) {
 		go f(left, right)
 		left = right
 	}
-	built()                               // Changed: all n gophers exist and none can finish yet; main.go measures here.
-	go func(c chan int) { c <- 0 }(right) // Changed: 0 goes in, so n comes out.
+	// Changed: built is called once all n gophers exist and none can finish
+	// yet, so the caller can read the clock and the memory of the whole chain.
+	built()
+	go func(c chan int) { c <- 0 }(right) // Changed: 0 goes in instead of 1, so n comes out.
 	fmt.Fprintln(w, <-leftmost)
 }

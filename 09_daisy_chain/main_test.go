@@ -2,97 +2,49 @@ package main
 
 import (
 	"bytes"
-	"errors"
-	"flag"
-	"fmt"
-	"os"
-	"os/exec"
-	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"testing/synctest"
+	"time"
 )
 
-// TestMain lets a test run the program's own main: the test binary, started
-// again with GO_CONCURRENCY_RUN_MAIN=1, runs main instead of the tests.
-func TestMain(m *testing.M) {
-	if os.Getenv("GO_CONCURRENCY_RUN_MAIN") == "1" {
-		main()
-		os.Exit(0)
-	}
-	os.Exit(m.Run())
-}
-
-// runMain runs main in a new process with args and returns its stdout,
-// stderr and exit status.
-func runMain(t *testing.T, args ...string) (stdout, stderr string, status int) {
+// runOK runs the program with args and returns what it printed; an error fails the test.
+func runOK(t *testing.T, args ...string) string {
 	t.Helper()
-	cmd := exec.Command(os.Args[0], args...)
-	cmd.Env = append(os.Environ(), "GO_CONCURRENCY_RUN_MAIN=1", "GORACE=atexit_sleep_ms=0")
-	var o, e bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &o, &e
-	err := cmd.Run()
-	var exit *exec.ExitError
-	if err != nil && !errors.As(err, &exit) {
-		t.Fatalf("running main: %v", err)
+	var out bytes.Buffer
+	if err := run(&out, args); err != nil {
+		t.Fatalf("run(%q): %v", args, err)
 	}
-	return o.String(), e.String(), cmd.ProcessState.ExitCode()
+	return out.String()
 }
 
-func TestMainHelpExitsZero(t *testing.T) {
-	stdout, stderr, status := runMain(t, "-h")
-	if status != 0 || stderr != "" {
-		t.Fatalf("-h: exit status %d, stderr %q; want 0 and nothing", status, stderr)
+// bubbled returns how many goroutines the caller's synctest bubble holds, the
+// caller included, once every one of them has run as far as it can without
+// time passing: a goroutine that sleeps or is blocked counts, one that has
+// ended does not.
+func bubbled() int {
+	synctest.Wait()
+	buf := make([]byte, 64<<10)
+	for {
+		n := runtime.Stack(buf, true)
+		if n < len(buf) {
+			buf = buf[:n]
+			break
+		}
+		buf = make([]byte, 2*len(buf))
 	}
-	if !strings.HasPrefix(stdout, "daisy_chain: a whisper passes down a chain of goroutines") ||
-		!strings.Contains(stdout, "-n int") || !strings.Contains(stdout, "-trace file") {
-		t.Fatalf("-h printed:\n%s", stdout)
-	}
-}
-
-func TestMainBadFlagsPrintOneLineAndExitTwo(t *testing.T) {
-	for _, tc := range []struct {
-		args []string
-		want string // in the one line on stderr
-	}{
-		{[]string{"-nope"}, "-nope"},
-		{[]string{"-n", "many"}, "-n"},
-		{[]string{"-n", "-1"}, "-n must be between 0 and 1000000"},
-		{[]string{"-n", "1000001"}, "-n must be between 0 and 1000000"},
-		{[]string{"extra"}, `unexpected argument "extra"`},
-	} {
-		stdout, stderr, status := runMain(t, tc.args...)
-		if status != 2 || stdout != "" || strings.Count(stderr, "\n") != 1 ||
-			!strings.HasPrefix(stderr, "daisy_chain: ") || !strings.Contains(stderr, tc.want) {
-			t.Errorf("%q: exit status %d, stdout %q, stderr %q; want 2, nothing, one line with %q",
-				tc.args, status, stdout, stderr, tc.want)
+	// Each goroutine's header reads "goroutine N [state, synctest bubble B]:";
+	// the caller's comes first.
+	first, _, _ := bytes.Cut(buf, []byte("\n"))
+	bubble := first[bytes.LastIndex(first, []byte(", synctest bubble ")):]
+	n := 0
+	for line := range bytes.Lines(buf) {
+		if bytes.HasPrefix(line, []byte("goroutine ")) && bytes.HasSuffix(bytes.TrimSuffix(line, []byte("\n")), bubble) {
+			n++
 		}
 	}
-}
-
-func TestParseEdges(t *testing.T) {
-	for _, tc := range []struct {
-		args  []string
-		n     int
-		valid bool
-	}{
-		{nil, 100_000, true}, // the default
-		{[]string{"-n", "0"}, 0, true},
-		{[]string{"-n", "-1"}, 0, false},
-		{[]string{"-n", "1000000"}, 1_000_000, true},
-		{[]string{"-n", "1000001"}, 0, false},
-	} {
-		c, err := parse(&bytes.Buffer{}, tc.args)
-		if tc.valid && (err != nil || c.n != tc.n) {
-			t.Errorf("parse(%q) = %d, %v; want %d, nil", tc.args, c.n, err, tc.n)
-		}
-		if !tc.valid && err == nil {
-			t.Errorf("parse(%q) accepted -n %d", tc.args, c.n)
-		}
-	}
-	if _, err := parse(&bytes.Buffer{}, []string{"-h"}); !errors.Is(err, flag.ErrHelp) {
-		t.Errorf("parse(-h) = %v, want flag.ErrHelp", err)
-	}
+	return n
 }
 
 func TestRunPrintsTheResultAndTheCosts(t *testing.T) {
@@ -124,39 +76,57 @@ func TestRunPrintsTheResultAndTheCosts(t *testing.T) {
 	}
 }
 
-func TestMainMeasuresTheStackAndHeapOfEachGopher(t *testing.T) {
-	// In a process of its own, where no chain has run before: after a test's
-	// chain the runtime reuses the ended gophers' stacks, and the stack would
-	// not seem to grow. Each new gopher takes a stack of 2 KB (4 KB under the
-	// race detector) and some heap for its goroutine and channel. Only loose
-	// bounds are asserted, and that the total is their sum.
-	stdout, stderr, status := runMain(t, "-n", "1000")
-	var total, stack, heap int
-	_, after, _ := strings.Cut(stdout, "\n  memory: ")
-	_, err := fmt.Sscanf(after, "%d bytes a gopher (%d of stack, %d of heap", &total, &stack, &heap)
-	if status != 0 || stderr != "" || !strings.Contains(stdout, "\n1000\n") || err != nil ||
-		stack < 1024 || heap < 64 || total < stack+heap-1 || total > stack+heap+1 {
-		t.Fatalf("exit status %d, stderr %q, stdout:\n%s\nwant a gopher's memory: at least 1 KB of stack, 64 bytes of heap, and their sum",
-			status, stderr, stdout)
-	}
+func TestRunLeavesNoGoroutineBehind(t *testing.T) {
+	t.Parallel()
+	synctest.Test(t, func(t *testing.T) {
+		before := bubbled()
+		out := runOK(t)
+		if n := bubbled() - before; n != 0 {
+			t.Fatalf("%d goroutines still alive when run returned, want 0", n)
+		}
+		const want = "A chain of 10000 gophers, each adding one: 0 goes in at the right, out at the left comes\n10000\n"
+		if !strings.HasPrefix(out, want) {
+			t.Errorf("run with default flags printed:\n%s\nwant it to start:\n%s", out, want)
+		}
+	})
 }
 
-func TestRunWritesATrace(t *testing.T) {
-	// Outside synctest: trace.Start cannot run in a bubble.
-	file := filepath.Join(t.TempDir(), "x.trace")
-	if err := run(&bytes.Buffer{}, []string{"-n", "1", "-trace", file}); err != nil {
-		t.Fatal(err)
-	}
-	b, err := os.ReadFile(file)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.HasPrefix(b, []byte("go 1.")) {
-		t.Fatalf("the trace starts %q, want a Go trace header", b[:min(len(b), 16)])
-	}
+func TestMeasureSeesTheChainsHeap(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		const n = 1000
+		var out bytes.Buffer
+		m := measureChain(&out, n)
+		if out.String() != "1000\n" || m.n != n {
+			t.Fatalf("measureChain(%d) printed %q and recorded n = %d", n, out.String(), m.n)
+		}
+		// Every gopher needs a new channel, so the heap grows by at least
+		// 1000 of them. The stack may not grow: the runtime reuses the stacks
+		// of goroutines that have ended, such as an earlier test's chain.
+		if m.heap < n*64 {
+			t.Fatalf("the chain allocated %d bytes of heap, want at least 64 a gopher", m.heap)
+		}
+		// Nothing sleeps, so no virtual time passes.
+		if m.build != 0 || m.trip != 0 {
+			t.Fatalf("build %v, trip %v of virtual time, want 0", m.build, m.trip)
+		}
+	})
+}
 
-	bad := filepath.Join(t.TempDir(), "no such dir", "x.trace")
-	if err := run(&bytes.Buffer{}, []string{"-n", "1", "-trace", bad}); err == nil || !strings.HasPrefix(err.Error(), "-trace: ") {
-		t.Fatalf("run with -trace %s = %v, want an error naming -trace", bad, err)
+func TestReportDividesEachFigureByN(t *testing.T) {
+	m := chainCost{
+		n:     100_000,
+		build: 219_123_456 * time.Nanosecond,
+		trip:  62_449_000 * time.Nanosecond,
+		stack: 204_800_000,
+		heap:  77_300_000,
+	}
+	want := "  building the chain: 219.1ms (2191ns a gopher)\n" +
+		"  the whisper's trip: 62.4ms (624ns a hop)\n" +
+		"  memory: 2821 bytes a gopher (2048 of stack, 773 of heap for the goroutine and its channel)\n"
+	if got := m.report(); got != want {
+		t.Errorf("report:\n%s\nwant:\n%s", got, want)
+	}
+	if got := (chainCost{}).report(); got != "" {
+		t.Errorf("report for no gophers = %q, want nothing", got)
 	}
 }
