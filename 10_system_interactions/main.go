@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"hash/fnv"
 	"io"
 	"math/rand/v2"
 	"os"
@@ -173,25 +174,10 @@ func trackContext(c *ContextServices, ended chan<- time.Time) {
 // where virtual time would let the scheduler pick either order.
 func latencies(seed uint64) func(kind, query string) time.Duration {
 	return func(kind, query string) time.Duration {
-		return time.Duration(mix(seed, kind, query) % uint64(maxLatency))
+		h := fnv.New64a()
+		fmt.Fprintf(h, "%s\x00%s", kind, query) // the zero byte keeps "web"+"1x" apart from "web1"+"x"
+		return time.Duration(rand.New(rand.NewPCG(seed, h.Sum64())).Int64N(int64(maxLatency)))
 	}
-}
-
-// mix hashes seed, kind and query into 64 well-mixed bits (FNV-1a, then the
-// SplitMix64 finaliser), without allocating.
-func mix(seed uint64, kind, query string) uint64 {
-	h := 14695981039346656037 ^ seed
-	for _, s := range []string{kind, "\x00", query} {
-		for i := range len(s) {
-			h ^= uint64(s[i])
-			h *= 1099511628211
-		}
-	}
-	h ^= h >> 30
-	h *= 0xbf58476d1ce4e5b9
-	h ^= h >> 27
-	h *= 0x94d049bb133111eb
-	return h ^ h>>31
 }
 
 // parseFlags parses args into fs. On -h it prints about and every flag to w;

@@ -31,28 +31,16 @@ func measure(google func(query string) []Result, n int) summary {
 		})
 	}
 	wg.Wait()
-	return summarize(latencies, complete)
-}
-
-// summarize computes the share of complete searches and the latency
-// percentiles. It sorts latencies.
-func summarize(latencies []time.Duration, complete []bool) summary {
-	if len(latencies) == 0 {
+	if n == 0 {
 		return summary{}
 	}
 	slices.Sort(latencies)
-	done := 0
-	for _, ok := range complete {
-		if ok {
-			done++
-		}
-	}
 	return summary{
-		complete: float64(done) / float64(len(complete)),
+		complete: float64(len(slices.DeleteFunc(complete, func(ok bool) bool { return !ok }))) / float64(n),
 		p50:      nearestRank(latencies, 50),
 		p95:      nearestRank(latencies, 95),
 		p99:      nearestRank(latencies, 99),
-		max:      latencies[len(latencies)-1],
+		max:      latencies[n-1],
 	}
 }
 

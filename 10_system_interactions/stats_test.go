@@ -36,24 +36,6 @@ func TestPercentile(t *testing.T) {
 	}
 }
 
-func TestSummarize(t *testing.T) {
-	// 1ms..200ms, shuffled; every fourth search incomplete.
-	var latencies []time.Duration
-	var complete []bool
-	for i := range 200 {
-		latencies = append(latencies, ms((i*37)%200+1))
-		complete = append(complete, i%4 != 0)
-	}
-	got := summarize(latencies, complete)
-	want := summary{complete: 0.75, p50: ms(100), p95: ms(190), p99: ms(198), max: ms(200)}
-	if got != want {
-		t.Errorf("summarize = %+v, want %+v", got, want)
-	}
-	if (summarize(nil, nil) != summary{}) {
-		t.Error("summarize of nothing is not the zero summary")
-	}
-}
-
 // byQuery gives every service the latency i ms + 0.5ms for the query
 // "golang i-1": 1.5ms, 2.5ms, ... (the half keeps clear of the 80ms timeout).
 func byQuery(kind, query string) time.Duration {
