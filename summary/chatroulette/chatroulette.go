@@ -1,50 +1,25 @@
 // Chatroulette pairs strangers on a TCP server: each connection waits for a
-// partner, two are matched through one unbuffered channel, and everything one
-// types reaches the other; if nobody comes, a Markov-chain bot keeps them
-// company.
+// partner, two meet through one unbuffered channel, and everything one types
+// reaches the other; if nobody comes, a Markov-chain bot keeps them company.
 //
-// Slides: "An echo server", "A concurrent echo server", "\"Chat roulette\"",
-// "Design", "The matcher", "The conversation", "Error handling", "Relieving
-// loneliness", "The markov bot", "Integrating the markov bot" (Andrew
-// Gerrand, Go: code that grows with grace, 2012); Go Concurrency Patterns
-// names it among its "More party tricks".
+// Slides: "Modifying echo to create chat", "\"Chat roulette\"", "Design",
+// "The matcher", "The conversation", "Error handling", "Relieving
+// loneliness", "Generating text with markov chains", "Feeding the chain",
+// "The markov bot", "Integrating the markov bot" (Andrew Gerrand, Go: code
+// that grows with grace, 2012); Go Concurrency Patterns names the program
+// among its "More party tricks".
 //
-// What to notice: the server accepts each connection into its own goroutine
-// running match. match offers its connection on the partner channel and, in
-// the same select, tries to take one from it. The channel is unbuffered, so a
-// hand-over needs two goroutines at once: the first to come waits, the second
-// takes it and runs chat; the one whose connection was taken is done. Nobody
-// keeps a list of who is waiting: the channel is the meeting point. chat
-// copies each way in its own goroutine and ends the conversation at the first
-// copy to stop, closing both connections. After -wait alone, a third case of
-// the same select pairs the connection with Bot, an io.ReadWriteCloser like
-// any other, so chat needs no change: the bot answers each write (chat's
-// own greeting included), a -delay later, with text from a Markov chain that
-// learns from everything typed.
+// What to notice: match offers its connection on the partner channel and, in
+// the same select, tries to take one from it. The channel is unbuffered, so
+// the first to come waits and the second takes it and runs chat: nobody
+// keeps a list of who is waiting. chat copies each way in its own goroutine
+// and ends the conversation at the first copy to stop, closing both. After
+// -wait alone, a third case of the same select pairs the connection with
+// Bot, an io.ReadWriteCloser like any other, so chat needs no change.
 //
-// Changed from the talk:
-//   - partner is a field of a server value instead of a package variable, so
-//     each test has its own; the wait, the bot's delay, the chain and the log
-//     are fields too (the talk's 5s, 1s, package chain and log package), so
-//     match, chat and Bot are the server's methods.
-//   - the server can stop: shutdown closes the listener, closes quit (a case
-//     in match's select, so a lone waiter gives up) and every connection (so
-//     every chat ends), then waits for the server's goroutines, each of them
-//     counted in a sync.WaitGroup: accept loop, matchers, copiers and the
-//     bot's speakers. The talk's server ran until killed.
-//   - the talk's bot lives in its web and "both" versions; here it joins the
-//     TCP server. Text read from a connection feeds the chain through an
-//     io.TeeReader (the web version copies it through an io.Pipe), and the
-//     bot's message ends with a newline, for a terminal.
-//   - a bot stops a pending answer when its chat ends instead of sleeping on,
-//     so shutdown need not wait out the delay.
-//   - chat does not log an error that only says the server closed the
-//     connection itself (net.ErrClosed, io.ErrClosedPipe): that is how chats
-//     end at shutdown, not a fault.
-//   - the chain (markov.go) learns at most maxSuffixes words, splits words
-//     with bytes.Fields under one lock per write (the codewalk's fmt.Fscan,
-//     word by word, took seconds over a megabyte typed into one chat), and
-//     chooses with its own seeded random source, so -seed replays the bot.
+// The default run is a scripted demo on a loopback port: alice and bob meet,
+// then carol waits alone and gets the bot. With -listen it is a real server
+// until Ctrl-C: try two or three nc clients.
 package main
 
 import (
@@ -60,30 +35,31 @@ import (
 // A server is one chat roulette: the partner channel where connections meet,
 // the bot's chain, and the bookkeeping that lets it stop.
 type server struct {
-	partner  chan io.ReadWriteCloser // unbuffered: a hand-over needs a taker
-	chain    *Chain                  // learns from everything typed; the bots speak from it
-	wait     time.Duration           // how long match waits before the bot joins (the talk's 5s)
-	botDelay time.Duration           // how long a bot waits before it answers (the talk's 1s)
-	log      *log.Logger
+	// Changed: partner, the chain, the talk's durations and the log are
+	// fields of a server instead of package variables and constants, so each
+	// server (and each test) has its own.
+	partner chan io.ReadWriteCloser // unbuffered: a hand-over needs a taker
+	chain   *Chain                  // the bots speak from it; every chat feeds it
+	config                          // wait (the talk's 5s), delay (its 1s), limits
+	log     *log.Logger
 
-	quit  chan struct{}  // closed by shutdown: waiting matchers give up
-	wg    sync.WaitGroup // every goroutine the server starts
-	mu    sync.Mutex     // guards conns and stopping
-	conns map[net.Conn]bool
-	// stopping is set by shutdown; a connection accepted after it is closed at once.
-	stopping bool
+	// Changed: what lets the server stop, which the talk's never does.
+	quit     chan struct{}  // closed by shutdown: waiting matchers give up
+	wg       sync.WaitGroup // every goroutine the server starts
+	mu       sync.Mutex     // guards conns and stopping
+	conns    map[net.Conn]bool
+	stopping bool // set by shutdown; a connection accepted after it is closed at once
 }
 
 // newServer returns a server whose bots speak from chain.
-func newServer(chain *Chain, wait, botDelay time.Duration, logger *log.Logger) *server {
+func newServer(chain *Chain, c config, logger *log.Logger) *server {
 	return &server{
-		partner:  make(chan io.ReadWriteCloser),
-		chain:    chain,
-		wait:     wait,
-		botDelay: botDelay,
-		log:      logger,
-		quit:     make(chan struct{}),
-		conns:    make(map[net.Conn]bool),
+		partner: make(chan io.ReadWriteCloser),
+		chain:   chain,
+		config:  c,
+		log:     logger,
+		quit:    make(chan struct{}),
+		conns:   make(map[net.Conn]bool),
 	}
 }
 
@@ -116,7 +92,7 @@ func (s *server) match(c io.ReadWriteCloser) {
 		// now handled by the other goroutine
 	case p := <-s.partner:
 		s.chat(p, c)
-	case <-time.After(s.wait): // Changed: s.wait, the talk's 5 * time.Second.
+	case <-time.After(s.wait):
 		s.chat(s.Bot(), c)
 	case <-s.quit: // Changed: the server is stopping.
 		c.Close()
@@ -131,8 +107,7 @@ func (s *server) chat(a, b io.ReadWriteCloser) {
 	// Buffered: the second copy to stop sends its error after chat has
 	// stopped listening, and must not block.
 	errc := make(chan error, 1)
-	// Changed: both copies are counted in the server's WaitGroup.
-	s.wg.Go(func() { cp(a, b, errc) })
+	s.wg.Go(func() { cp(a, b, errc) }) // Changed: both copies are counted.
 	s.wg.Go(func() { cp(b, a, errc) })
 	// Changed: no log line when this side closed the connection (closedByUs).
 	if err := <-errc; err != nil && !closedByUs(err) {
@@ -152,49 +127,74 @@ func cp(w io.Writer, r io.Reader, errc chan<- error) {
 // with a generated sentence.
 func (s *server) Bot() io.ReadWriteCloser {
 	r, out := io.Pipe() // for outgoing data
-	// Changed: the server, and a channel that Close closes.
-	return bot{r, out, s, make(chan struct{})}
+	b := bot{r, out, s, make(chan struct{}, 1), make(chan struct{})}
+	// Changed: one goroutine per bot speaks, however often it is written to;
+	// the talk started one for every Write, each sleeping a second.
+	s.wg.Go(b.speaker)
+	return b
 }
 
 type bot struct {
 	io.ReadCloser
 	out io.Writer
 
-	s      *server       // Changed: the bot's chain, delay and WaitGroup.
-	closed chan struct{} // Changed: closed by Close, so a pending answer stops.
+	// Changed: the bot's server (chain, delay, WaitGroup); written, with
+	// room for one signal: a write not answered yet; closed, closed by Close.
+	s       *server
+	written chan struct{}
+	closed  chan struct{}
 }
 
-// Write answers every write, a delay later. (What the human types has
-// already fed the chain, on its way here through the human's socket.)
+// Write answers writes, a delay after the first one not yet answered. (What
+// the human types has already fed the chain, on its way here through the
+// human's socket.)
 func (b bot) Write(buf []byte) (int, error) {
-	// Changed: counted. (speak returns the moment its bot is closed, which
-	// chat does before it returns, so in practice the Wait never finds one
-	// running; counting makes that a guarantee. No test can tell the two.)
-	b.s.wg.Go(b.speak)
+	select { // Changed: a signal to the speaker instead of go b.speak().
+	case b.written <- struct{}{}:
+	default: // a signal is already waiting: its answer will do for this write too
+	}
 	return len(buf), nil
+}
+
+// speaker is the bot's one goroutine: it speaks once for each signal from
+// Write, until the bot is closed.
+func (b bot) speaker() {
+	for {
+		select {
+		case <-b.written:
+			b.speak()
+		case <-b.closed:
+			return
+		}
+	}
 }
 
 func (b bot) speak() {
 	select { // Changed: the talk's time.Sleep(time.Second), stopped by Close.
-	case <-time.After(b.s.botDelay):
+	case <-time.After(b.s.delay):
 	case <-b.closed:
 		return
 	}
-	msg := b.s.chain.Generate(10) // at most 10 words; Changed: the server's chain.
+	select { // Changed: the writes that came during the pause share this answer.
+	case <-b.written:
+	default:
+	}
+	msg := b.s.chain.Generate(10) // at most 10 words
 	// Changed: a newline, for a terminal.
 	b.out.Write([]byte(msg + "\n"))
 }
 
-// Close ends the bot: its reader, and any answer it was about to give.
-// (Changed: the talk's bot had only its reader's Close. chat closes each
-// connection once, so closed is closed once.)
+// Close ends the bot: its reader, its speaker and any answer it was about to
+// give. (Changed: the talk's bot had only its reader's Close. chat closes
+// each connection once, so closed is closed once.)
 func (b bot) Close() error {
 	close(b.closed)
 	return b.ReadCloser.Close()
 }
 
 // socket is a connection as match sees it: what is read from it also feeds
-// the chain ("Feeding the chain"), and closing it lets the server forget it.
+// the chain (the talk's "Feeding the chain", where an io.Pipe does what
+// io.TeeReader does here), and closing it lets the server forget it.
 type socket struct {
 	io.Reader
 	io.Writer
@@ -205,10 +205,34 @@ func (s socket) Close() error { return s.close() }
 
 // socket wraps c so that everything read from it is written to the chain.
 func (s *server) socket(c net.Conn) socket {
-	return socket{io.TeeReader(c, s.chain), c, func() error {
+	t := timed{c, s.idle, s.writeTimeout}
+	return socket{io.TeeReader(t, s.chain), t, func() error {
 		s.forget(c)
 		return c.Close()
 	}}
+}
+
+// timed gives each Read and each Write on a connection a deadline of its
+// own, read or write from the moment it starts (0: none). Changed: the talk
+// has no deadlines, so a client that stops reading blocks the copy towards
+// it for good, and its chat, both people's goroutines and sockets with it.
+type timed struct {
+	net.Conn
+	read, write time.Duration
+}
+
+func (t timed) Read(p []byte) (int, error) {
+	if t.read > 0 {
+		t.SetReadDeadline(time.Now().Add(t.read))
+	}
+	return t.Conn.Read(p)
+}
+
+func (t timed) Write(p []byte) (int, error) {
+	if t.write > 0 {
+		t.SetWriteDeadline(time.Now().Add(t.write))
+	}
+	return t.Conn.Write(p)
 }
 
 // closedByUs reports whether err only says that a connection was closed on

@@ -9,123 +9,181 @@ import (
 	"log"
 	"math/rand/v2"
 	"net"
+	"os"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
 	"testing/synctest"
 	"time"
+	"unicode/utf8"
 )
 
-// safetyNet bounds how long a test's client waits for anything over TCP: a
-// hang fails instead of stalling the run. No assertion depends on it.
+// safetyNet bounds how long a test over TCP waits for an event: a hang fails
+// instead of stalling the run. No assertion depends on it.
 const safetyNet = 10 * time.Second
 
-// tcpServer starts a server on an ephemeral 127.0.0.1 port. Its log goes to
-// the returned buffer, which may be read once the server is shut down.
-func tcpServer(t *testing.T, wait, delay time.Duration) (s *server, l net.Listener, logged *bytes.Buffer) {
+// tcpServer starts a server with c's durations on an ephemeral 127.0.0.1
+// port and hands the test each connection it accepts, as a tap (see
+// tapListener for readUntil). stop shuts the server down, once (the test's
+// cleanup calls it too), and returns what it logged.
+func tcpServer(t *testing.T, c config, readUntil int) (s *server, addr string, taps chan *tap, stop func() string) {
 	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	logged = new(bytes.Buffer)
-	s = newServer(newSeededChain(1), wait, delay, log.New(logged, "", 0))
-	s.start(l)
-	stopped := false
-	t.Cleanup(func() {
-		if !stopped {
-			s.shutdown(l)
-		}
+	var logged bytes.Buffer // read once shutdown has waited for every writer
+	s = newServer(NewChain(2, 1), c, log.New(&logged, "", 0))
+	taps = make(chan *tap, 1000)
+	tl := tapListener{l, taps, readUntil}
+	s.start(tl)
+	stop = sync.OnceValue(func() string {
+		s.shutdown(tl)
+		return logged.String()
 	})
-	// Tests that stop the server themselves call stop instead.
-	return s, stoppable{l, &stopped}, logged
+	t.Cleanup(func() { stop() })
+	return s, l.Addr().String(), taps, stop
 }
 
-// stoppable is the server's listener; closing it twice is harmless, and a
-// test that called shutdown marks it so the cleanup does not call it again.
-type stoppable struct {
+// A tapListener hands the server each connection it accepts wrapped in a
+// tap, and the test the same tap on taps.
+type tapListener struct {
 	net.Listener
-	stopped *bool
+	taps      chan *tap
+	readUntil int
 }
 
-func shutdown(s *server, l net.Listener) {
-	st := l.(stoppable)
-	*st.stopped = true
-	s.shutdown(st.Listener)
+func (l tapListener) Accept() (net.Conn, error) {
+	c, err := l.Listener.Accept()
+	if err != nil {
+		return nil, err
+	}
+	tc := &tap{Conn: c, closed: make(chan struct{}), until: l.readUntil, back: make(chan struct{})}
+	l.taps <- tc
+	return tc, nil
 }
 
-// A person is a test's client connection.
-type person struct {
-	t    *testing.T
-	name string
-	conn net.Conn
-	r    *bufio.Reader
+// A tap is a server-side connection that tells the test what the server does
+// with it: closed is closed when the server closes it, and back when the
+// server comes back to read after having read until bytes (0: never). Until
+// then each Read returns at most one byte.
+type tap struct {
+	net.Conn
+	closeOnce   sync.Once
+	closed      chan struct{}
+	read, until int // only the server's one copy from this connection reads
+	back        chan struct{}
 }
 
-// join connects to addr and waits for the server's first words.
-func join(t *testing.T, addr, name string) *person {
+func (c *tap) Read(p []byte) (int, error) {
+	if c.until > 0 && c.read >= c.until {
+		close(c.back)
+		c.until = 0
+	}
+	if c.until > 0 {
+		p = p[:min(len(p), 1)]
+	}
+	n, err := c.Conn.Read(p)
+	c.read += n
+	return n, err
+}
+
+func (c *tap) Close() error {
+	c.closeOnce.Do(func() { close(c.closed) })
+	return c.Conn.Close()
+}
+
+// await fails the test unless ch is closed within the safety net.
+func await(t *testing.T, ch <-chan struct{}, what string) {
 	t.Helper()
-	conn, err := net.Dial("tcp", addr)
+	select {
+	case <-ch:
+	case <-time.After(safetyNet):
+		t.Fatalf("%s: still waiting after %v", what, safetyNet)
+	}
+}
+
+// join dials addr as name and waits for the server's first words.
+func join(t *testing.T, addr, name string) *client {
+	t.Helper()
+	c, err := dial(addr, name)
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { conn.Close() })
-	conn.SetDeadline(time.Now().Add(safetyNet))
-	p := &person{t, name, conn, bufio.NewReader(conn)}
-	if err := p.expect("Waiting for a partner..."); err != nil {
+	t.Cleanup(func() { c.Close() })
+	hear(t, c, "Waiting for a partner...")
+	return c
+}
+
+// pair connects two people and waits until they are chatting.
+func pair(t *testing.T, addr, a, b string) (*client, *client) {
+	t.Helper()
+	ca, cb := join(t, addr, a), join(t, addr, b)
+	greet(t, ca, cb)
+	return ca, cb
+}
+
+// greet waits until each of people has heard the greeting. chat greets its
+// two in an order of its own, and over net.Pipe a write waits for its read:
+// read them all at once.
+func greet(t *testing.T, people ...*client) {
+	t.Helper()
+	errc := make(chan error, len(people))
+	for _, p := range people {
+		go func() { errc <- p.expect("Found one! Say hi.\n") }()
+	}
+	for range people {
+		if err := <-errc; err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func hear(t *testing.T, c *client, want string) {
+	t.Helper()
+	if err := c.expect(want); err != nil {
 		t.Fatal(err)
 	}
-	return p
 }
 
-func (p *person) expect(want string) error {
-	buf := make([]byte, len(want))
-	if _, err := io.ReadFull(p.r, buf); err != nil {
-		return fmt.Errorf("%s: waiting for %q: %v", p.name, want, err)
+func say(t *testing.T, c *client, line string) {
+	t.Helper()
+	if _, err := fmt.Fprintln(c.conn, line); err != nil {
+		t.Fatalf("%s: %v", c.name, err)
 	}
-	if string(buf) != want {
-		return fmt.Errorf("%s: heard %q, want %q", p.name, buf, want)
-	}
-	return nil
 }
 
-// meet waits for the greeting, says its name and returns the partner's.
-func (p *person) meet() (string, error) {
-	if err := p.expect("Found one! Say hi.\n"); err != nil {
-		return "", err
-	}
-	if _, err := fmt.Fprintln(p.conn, p.name); err != nil {
-		return "", err
-	}
-	line, err := p.r.ReadString('\n')
+func line(t *testing.T, c *client) string {
+	t.Helper()
+	s, err := c.readLine()
 	if err != nil {
-		return "", fmt.Errorf("%s: waiting for a name: %v", p.name, err)
+		t.Fatal(err)
 	}
-	return strings.TrimSuffix(line, "\n"), nil
+	return s
 }
-
-type pairing struct{ name, partner string }
 
 func TestMatchPairsEveryoneAndTheOddOneWaits(t *testing.T) {
-	for _, n := range []int{2, 3, 4, 100} {
+	for _, n := range []int{2, 3, 100} {
 		t.Run(fmt.Sprint(n), func(t *testing.T) {
 			t.Parallel()
 			// No bot: nobody may be paired with anything but a person.
-			s, l, logged := tcpServer(t, time.Hour, time.Hour)
-			addr := l.Addr().String()
+			_, addr, _, stop := tcpServer(t, config{wait: time.Hour, delay: time.Hour}, 0)
+			type pairing struct{ name, partner string }
 			met := make(chan pairing)
-			meet := func(p *person) {
-				partner, err := p.meet()
-				if err != nil {
+			meet := func(c *client) { // greeted, c says its name and hears its partner's
+				err := c.expect("Found one! Say hi.\n")
+				if err == nil {
+					_, err = fmt.Fprintln(c.conn, c.name)
+				}
+				partner, err2 := c.readLine()
+				if err = errors.Join(err, err2); err != nil {
 					t.Error(err)
 				}
-				met <- pairing{p.name, partner}
+				met <- pairing{c.name, partner}
 			}
-			people := map[string]*person{}
 			for i := range n {
-				p := join(t, addr, fmt.Sprintf("p%d", i))
-				people[p.name] = p
-				go meet(p)
+				go meet(join(t, addr, fmt.Sprintf("p%d", i)))
 			}
 			partner := map[string]string{}
 			for range n - n%2 { // every pair meets; the odd one cannot
@@ -133,22 +191,15 @@ func TestMatchPairsEveryoneAndTheOddOneWaits(t *testing.T) {
 				partner[m.name] = m.partner
 			}
 			if n%2 == 1 {
-				// Everyone else has met. The one left has heard only
-				// "Waiting for a partner...": a latecomer is its partner.
-				var odd string
-				for name := range people {
-					if _, ok := partner[name]; !ok {
-						odd = name
-					}
-				}
-				late := join(t, addr, "late")
-				go meet(late)
+				// The one left has heard only "Waiting for a partner...": a
+				// latecomer is its partner.
+				go meet(join(t, addr, "late"))
 				for range 2 {
 					m := <-met
 					partner[m.name] = m.partner
 				}
-				if partner[odd] != "late" || partner["late"] != odd {
-					t.Errorf("the odd one %s met %q and the latecomer met %q", odd, partner[odd], partner["late"])
+				if partner[partner["late"]] != "late" {
+					t.Errorf("the latecomer met %q, who met %q", partner["late"], partner[partner["late"]])
 				}
 			}
 			for a, b := range partner {
@@ -159,29 +210,16 @@ func TestMatchPairsEveryoneAndTheOddOneWaits(t *testing.T) {
 			if len(partner) != n+n%2 {
 				t.Errorf("%d people met a partner, want %d", len(partner), n+n%2)
 			}
-			shutdown(s, l)
-			if logged.Len() != 0 {
+			if logged := stop(); logged != "" {
 				t.Errorf("the server logged %q", logged)
 			}
 		})
 	}
 }
 
-// pair connects two people and waits until they are chatting.
-func pair(t *testing.T, addr, a, b string) (*person, *person) {
-	t.Helper()
-	pa, pb := join(t, addr, a), join(t, addr, b)
-	for _, p := range []*person{pa, pb} {
-		if err := p.expect("Found one! Say hi.\n"); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return pa, pb
-}
-
-// send writes data to p's connection while receive, on the partner, reads
-// exactly len(data) bytes and compares them.
-func relay(t *testing.T, from, to *person, data []byte) {
+// relay writes data to from's connection while to reads exactly len(data)
+// bytes, and checks that they arrive unchanged.
+func relay(t *testing.T, from, to *client, data []byte) {
 	errc := make(chan error, 1)
 	go func() {
 		_, err := from.conn.Write(data)
@@ -200,44 +238,47 @@ func relay(t *testing.T, from, to *person, data []byte) {
 }
 
 func randomBytes(seed uint64, n int) []byte {
-	r := rand.New(rand.NewPCG(seed, 0))
 	b := make([]byte, n)
-	for i := range b {
-		b[i] = byte(r.Uint32())
-	}
+	rand.NewChaCha8([32]byte{byte(seed)}).Read(b)
 	return b
 }
 
 func TestChatRelaysEveryByteBothWays(t *testing.T) {
 	t.Parallel()
-	_, l, _ := tcpServer(t, time.Hour, time.Hour)
-	alice, bob := pair(t, l.Addr().String(), "alice", "bob")
+	s, addr, _, stop := tcpServer(t, config{wait: time.Hour, delay: time.Hour}, 0)
+	alice, bob := pair(t, addr, "alice", "bob")
 	// Both ways at once: neither side's copy waits for the other's.
 	var wg sync.WaitGroup
-	wg.Go(func() { relay(t, alice, bob, randomBytes(1, 256<<10)) })
-	wg.Go(func() { relay(t, bob, alice, randomBytes(2, 256<<10)) })
+	wg.Go(func() { relay(t, alice, bob, randomBytes(1, 1<<20)) })
+	wg.Go(func() { relay(t, bob, alice, randomBytes(2, 1<<20)) })
 	wg.Wait()
-	relay(t, alice, bob, []byte("hi\n"))
+	// However long the line, it arrives as typed; the chain learns a word of
+	// it cut to maxWordLen bytes.
+	relay(t, alice, bob, append(bytes.Repeat([]byte("x"), 1<<20), '\n'))
 	relay(t, bob, alice, []byte("hello\n"))
+	if logged := stop(); logged != "" {
+		t.Errorf("the server logged %q", logged)
+	}
+	if s.chain.size > maxBytes || s.chain.suffixes > maxSuffixes {
+		t.Errorf("the chain learned %d words, %d bytes: more than its bounds", s.chain.suffixes, s.chain.size)
+	}
 }
 
 func TestPartnerLeavingClosesTheOther(t *testing.T) {
 	for _, first := range []bool{true, false} {
 		t.Run(fmt.Sprintf("first-leaves-%v", first), func(t *testing.T) {
 			t.Parallel()
-			s, l, logged := tcpServer(t, time.Hour, time.Hour)
-			a, b := pair(t, l.Addr().String(), "a", "b")
-			leaver, stayer := a, b
+			_, addr, _, stop := tcpServer(t, config{wait: time.Hour, delay: time.Hour}, 0)
+			leaver, stayer := pair(t, addr, "a", "b")
 			if !first {
-				leaver, stayer = b, a
+				leaver, stayer = stayer, leaver
 			}
 			relay(t, leaver, stayer, []byte("bye\n"))
-			leaver.conn.Close()
+			leaver.Close()
 			if _, err := stayer.r.ReadByte(); err != io.EOF {
 				t.Errorf("after %s left, %s read %v, want EOF", leaver.name, stayer.name, err)
 			}
-			shutdown(s, l)
-			if logged.Len() != 0 {
+			if logged := stop(); logged != "" {
 				t.Errorf("a partner leaving is no error, but the server logged %q", logged)
 			}
 		})
@@ -246,75 +287,130 @@ func TestPartnerLeavingClosesTheOther(t *testing.T) {
 
 func TestChatLogsAnErrorOtherThanLeaving(t *testing.T) {
 	t.Parallel()
-	s, l, logged := tcpServer(t, time.Hour, time.Hour)
-	a, b := pair(t, l.Addr().String(), "a", "b")
+	_, addr, _, stop := tcpServer(t, config{wait: time.Hour, delay: time.Hour}, 0)
+	a, b := pair(t, addr, "a", "b")
 	relay(t, a, b, []byte("bye\n"))
 	// Closing with linger 0 resets the connection: the server's read fails
 	// with "connection reset by peer", not EOF.
 	a.conn.(*net.TCPConn).SetLinger(0)
-	a.conn.Close()
+	a.Close()
 	if _, err := b.r.ReadByte(); err != io.EOF {
 		t.Errorf("after a's reset, b read %v, want EOF", err)
 	}
-	shutdown(s, l)
-	if !strings.Contains(logged.String(), "connection reset by peer") || strings.Count(logged.String(), "\n") != 1 {
+	if logged := stop(); !strings.Contains(logged, "connection reset by peer") || strings.Count(logged, "\n") != 1 {
 		t.Errorf("the server logged %q, want one line about the reset", logged)
 	}
 }
 
 func TestShutdownEndsEveryChatAndWaitsForTheServersGoroutines(t *testing.T) {
 	t.Parallel()
-	s, l, logged := tcpServer(t, time.Hour, time.Hour)
-	addr := l.Addr().String()
+	s, addr, _, stop := tcpServer(t, config{wait: time.Hour, delay: time.Hour}, 0)
 	alice, bob := pair(t, addr, "alice", "bob")
 	relay(t, alice, bob, []byte("still here\n"))
 	carol := join(t, addr, "carol") // waits alone: no partner, no bot for an hour
-	shutdown(s, l)                  // returns once every goroutine the server started is done
-	for _, p := range []*person{alice, bob, carol} {
-		if _, err := p.r.ReadByte(); err != io.EOF {
-			t.Errorf("%s read %v after shutdown, want EOF", p.name, err)
+	logged := stop()                // returns once every goroutine the server started is done
+	for _, c := range []*client{alice, bob, carol} {
+		if _, err := c.r.ReadByte(); err != io.EOF {
+			t.Errorf("%s read %v after shutdown, want EOF", c.name, err)
 		}
 	}
 	if _, err := net.Dial("tcp", addr); err == nil {
 		t.Error("the listener still accepts after shutdown")
 	}
-	if logged.Len() != 0 {
+	if logged != "" {
 		t.Errorf("closing chats at shutdown is no error, but the server logged %q", logged)
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
 	if len(s.conns) != 0 {
 		t.Errorf("%d connections still tracked after shutdown", len(s.conns))
 	}
 }
 
-func TestBadInputDoesNotHarmOtherChats(t *testing.T) {
+// TestAClientThatStopsReadingEndsItsChat is the case the write timeout is
+// for: bob stops reading, alice writes until everything between them is
+// full, then leaves. In the talk the server's write to bob would wait
+// forever and the chat, with both sockets, would never end. Run with -v to
+// see how long it takes to end.
+func TestAClientThatStopsReadingEndsItsChat(t *testing.T) {
 	t.Parallel()
-	s, l, logged := tcpServer(t, time.Hour, time.Hour)
-	addr := l.Addr().String()
-	a, b := pair(t, addr, "a", "b")
-	c, d := pair(t, addr, "c", "d")
-	var wg sync.WaitGroup
-	wg.Go(func() {
-		relay(t, a, b, randomBytes(3, 1<<20))                           // a MiB of binary garbage
-		relay(t, a, b, append(bytes.Repeat([]byte("x"), 1<<20), '\n'))  // a 1 MiB line
-		relay(t, b, a, append(bytes.Repeat([]byte("y "), 1<<19), '\n')) // a MiB of words
-	})
-	// Meanwhile the other chat goes on, line by line.
-	for i := range 20 {
-		relay(t, c, d, fmt.Appendf(nil, "line %d\n", i))
-		relay(t, d, c, fmt.Appendf(nil, "reply %d\n", i))
+	const writeTimeout = time.Second
+	_, addr, taps, stop := tcpServer(t, config{wait: time.Hour, delay: time.Hour, writeTimeout: writeTimeout}, 0)
+	alice, _ := pair(t, addr, "alice", "bob")
+	a, b := <-taps, <-taps
+	// The sockets on the way buffer megabytes: alice writes until one of
+	// her own writes has made no progress for 200ms. By then the server has
+	// stopped reading from her, because its write to bob is blocked.
+	chunk := make([]byte, 64<<10)
+	for {
+		alice.conn.SetWriteDeadline(time.Now().Add(200 * time.Millisecond))
+		if _, err := alice.conn.Write(chunk); errors.Is(err, os.ErrDeadlineExceeded) {
+			break
+		} else if err != nil {
+			t.Fatal(err)
+		}
 	}
-	wg.Wait()
-	shutdown(s, l)
-	if logged.Len() != 0 {
-		t.Errorf("the server logged %q", logged)
+	alice.Close()
+	left := time.Now()
+	await(t, a.closed, "the server closing alice")
+	await(t, b.closed, "the server closing bob")
+	t.Logf("the chat ended %v after alice left (-writetimeout %v; bob has read nothing)", time.Since(left).Round(time.Millisecond), writeTimeout)
+	if logged := stop(); !strings.Contains(logged, "i/o timeout") {
+		t.Errorf("the server logged %q, want the write's timeout", logged)
 	}
-	s.chain.mu.Lock()
-	defer s.chain.mu.Unlock()
-	if s.chain.suffixes > maxSuffixes {
-		t.Errorf("the chain learned %d words, more than its bound %d", s.chain.suffixes, maxSuffixes)
+}
+
+// TestABotKeepsOneGoroutineHoweverOftenItIsWritten has the server read
+// carol one byte at a time, so her 20,000 bytes reach her bot as 20,000
+// writes, while its answer is an hour away. In the talk each write started a
+// goroutine that slept before answering. Run with -v to see the server's
+// goroutines after the writes and the process's memory before and after.
+func TestABotKeepsOneGoroutineHoweverOftenItIsWritten(t *testing.T) {
+	// Not parallel: it measures the whole process's memory.
+	const writes = 20_000
+	_, addr, taps, _ := tcpServer(t, config{wait: time.Millisecond, delay: time.Hour}, writes)
+	carol := join(t, addr, "carol")
+	hear(t, carol, "Found one! Say hi.\n") // the bot, after -wait
+	tc := <-taps
+	mem := inUse()
+	if _, err := carol.conn.Write(bytes.Repeat([]byte("x"), writes)); err != nil {
+		t.Fatal(err)
 	}
+	await(t, tc.back, "the server reading all of carol's bytes")
+	goroutines, memAfter := chatGoroutines(), inUse()
+	t.Logf("after %d one-byte writes to a bot: the server runs %d goroutines; heap and stacks in use %.1f MiB before the writes, %.1f MiB after",
+		writes, goroutines, float64(mem)/(1<<20), float64(memAfter)/(1<<20))
+	if goroutines != 5 {
+		t.Errorf("the server runs %d goroutines, want 5: accept loop, carol's matcher, two copies, the bot's speaker", goroutines)
+	}
+}
+
+// chatGoroutines returns how many goroutines are running this package's
+// code, not counting the tests' own.
+func chatGoroutines() int {
+	buf := make([]byte, 64<<10)
+	for {
+		n := runtime.Stack(buf, true)
+		if n < len(buf) {
+			buf = buf[:n]
+			break
+		}
+		buf = make([]byte, 2*len(buf))
+	}
+	n := 0
+	for _, g := range bytes.Split(buf, []byte("\n\n")) {
+		if bytes.Contains(g, []byte("summary/chatroulette.")) && !bytes.Contains(g, []byte("summary/chatroulette.Test")) {
+			n++
+		}
+	}
+	return n
+}
+
+// inUse returns the bytes of heap and goroutine stacks in use after a
+// garbage collection.
+func inUse() uint64 {
+	runtime.GC()
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	return m.HeapInuse + m.StackInuse
 }
 
 // pipeListener is an in-memory net.Listener: dial hands it one end of a
@@ -353,87 +449,123 @@ func (pipeAddr) Network() string { return "pipe" }
 func (pipeAddr) String() string  { return "pipe" }
 
 // dial connects to the server behind l and waits for its first words.
-func (l *pipeListener) dial(t *testing.T, name string) *person {
+func (l *pipeListener) dial(t *testing.T, name string) *client {
 	t.Helper()
-	client, srv := net.Pipe()
+	mine, srv := net.Pipe()
 	l.conns <- srv
-	p := &person{t, name, client, bufio.NewReader(client)}
-	if err := p.expect("Waiting for a partner..."); err != nil {
-		t.Fatal(err)
-	}
-	return p
+	c := &client{name, mine, bufio.NewReader(mine)}
+	hear(t, c, "Waiting for a partner...")
+	return c
 }
 
-// greet waits until each of people has heard the greeting. Over net.Pipe a
-// write waits for its read, and chat greets its two in an order of its own:
-// read them all at once.
-func greet(t *testing.T, people ...*person) {
-	t.Helper()
-	errc := make(chan error, len(people))
-	for _, p := range people {
-		go func() { errc <- p.expect("Found one! Say hi.\n") }()
+// pipeServer starts a server with c's durations and an empty chain behind a
+// pipeListener, inside the caller's synctest bubble.
+func pipeServer(c config) (*server, *pipeListener) {
+	s := newServer(NewChain(2, 1), c, log.New(io.Discard, "", 0))
+	l := newPipeListener()
+	s.start(l)
+	return s, l
+}
+
+// bubbled returns how many goroutines the caller's synctest bubble holds, the
+// caller included, once every one of them has run as far as it can without
+// time passing: a goroutine that sleeps or is blocked counts, one that has
+// ended does not.
+func bubbled() int {
+	synctest.Wait()
+	buf := make([]byte, 64<<10)
+	for {
+		n := runtime.Stack(buf, true)
+		if n < len(buf) {
+			buf = buf[:n]
+			break
+		}
+		buf = make([]byte, 2*len(buf))
 	}
-	for range people {
-		if err := <-errc; err != nil {
-			t.Fatal(err)
+	// Each goroutine's header reads "goroutine N [state, synctest bubble B]:";
+	// the caller's comes first.
+	first, _, _ := bytes.Cut(buf, []byte("\n"))
+	bubble := first[bytes.LastIndex(first, []byte(", synctest bubble ")):]
+	n := 0
+	for line := range bytes.Lines(buf) {
+		if bytes.HasPrefix(line, []byte("goroutine ")) && bytes.HasSuffix(bytes.TrimSuffix(line, []byte("\n")), bubble) {
+			n++
 		}
 	}
+	return n
 }
 
-func (p *person) say(line string) {
-	p.t.Helper()
-	if _, err := fmt.Fprintln(p.conn, line); err != nil {
-		p.t.Fatalf("%s: %v", p.name, err)
-	}
+// chatting returns how many connections the server holds.
+func chatting(s *server) int {
+	synctest.Wait()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.conns)
 }
 
-func (p *person) line() string {
-	p.t.Helper()
-	s, err := p.r.ReadString('\n')
-	if err != nil {
-		p.t.Fatalf("%s: %v", p.name, err)
-	}
-	return strings.TrimSuffix(s, "\n")
-}
-
-func TestBotJoinsAtExactlyWaitAndAnswersAfterItsDelay(t *testing.T) {
+func TestBotJoinsAtWaitAndAnswersADelayAfterTheFirstUnansweredWrite(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		start := time.Now()
+		at := func(d time.Duration) time.Time { return start.Add(d) }
 		// An empty chain: whatever the bot says, it learned from carol.
-		s := newServer(NewChain(2, 1), 5*time.Second, time.Second, log.New(io.Discard, "", 0))
-		l := newPipeListener()
-		s.start(l)
+		s, l := pipeServer(config{wait: 5 * time.Second, delay: time.Second})
 		carol := l.dial(t, "carol")
-		if err := carol.expect("Found one! Say hi.\n"); err != nil {
-			t.Fatal(err)
+		hear(t, carol, "Found one! Say hi.\n")
+		if !time.Now().Equal(at(5 * time.Second)) {
+			t.Errorf("the bot joined at %v, want exactly -wait, 5s", time.Since(start))
 		}
-		if got := time.Since(start); got != 5*time.Second {
-			t.Errorf("the bot joined at %v, want exactly -wait, 5s", got)
+		type answer struct {
+			line string
+			at   time.Time
 		}
-		carol.say("zebras eat quinces")
-		// The bot answers every write: chat's greeting, at 5s, and carol's
-		// line, at 5s too. Both answers come at 6s, from what carol taught it.
-		for range 2 {
-			if got := carol.line(); got != "zebras eat quinces" {
-				t.Errorf("the bot said %q, want what carol taught it", got)
+		answers := make(chan answer, 10)
+		go func() {
+			for {
+				s, err := carol.readLine()
+				if err != nil {
+					close(answers)
+					return
+				}
+				answers <- answer{s, time.Now()}
 			}
-			if got := time.Since(start); got != 6*time.Second {
-				t.Errorf("the bot answered at %v, want 5s + its delay 1s", got)
+		}()
+		heard := func(want time.Time) {
+			t.Helper()
+			synctest.Wait()
+			select {
+			case a := <-answers:
+				if a.line != "zebras eat quinces" || !a.at.Equal(want) {
+					t.Errorf("the bot said %q at %v, want what carol taught it at %v", a.line, a.at.Sub(start), want.Sub(start))
+				}
+			default:
+				t.Errorf("no answer by %v, want one at %v", time.Since(start), want.Sub(start))
+			}
+			select {
+			case a := <-answers:
+				t.Errorf("a second answer at %v: %q", a.at.Sub(start), a.line)
+			default:
 			}
 		}
-		// Two writes, two answers, each a delay after its write.
-		carol.say("zebras eat quinces")
-		time.Sleep(500 * time.Millisecond)
-		carol.say("zebras eat quinces")
-		carol.line()
-		if got := time.Since(start); got != 7*time.Second {
-			t.Errorf("first answer at %v, want 7s", got)
+		// chat's greeting and carol's line reach the bot at 5s: one answer,
+		// a delay later.
+		say(t, carol, "zebras eat quinces")
+		time.Sleep(time.Hour)
+		heard(at(6 * time.Second))
+		// A thousand writes, the first at 1h5s: one answer, a delay after
+		// the first. The bot still has one goroutine.
+		goroutines := bubbled()
+		for i := range 1000 {
+			say(t, carol, "zebras eat quinces")
+			if i == 0 {
+				time.Sleep(time.Millisecond)
+			}
 		}
-		carol.line()
-		if got := time.Since(start); got != 7*time.Second+500*time.Millisecond {
-			t.Errorf("second answer at %v, want 7.5s", got)
+		if n := bubbled(); n != goroutines {
+			t.Errorf("%d goroutines in the bubble after a thousand writes, %d before", n, goroutines)
 		}
-		carol.conn.Close()
+		time.Sleep(time.Hour)
+		heard(at(time.Hour + 6*time.Second))
+		carol.Close()
 		s.shutdown(l)
 	})
 }
@@ -441,15 +573,13 @@ func TestBotJoinsAtExactlyWaitAndAnswersAfterItsDelay(t *testing.T) {
 func TestAPartnerJustBeforeWaitBeatsTheBot(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		start := time.Now()
-		s := newServer(NewChain(2, 1), 5*time.Second, time.Second, log.New(io.Discard, "", 0))
-		l := newPipeListener()
-		s.start(l)
+		s, l := pipeServer(config{wait: 5 * time.Second, delay: time.Second})
 		alice := l.dial(t, "alice")
 		time.Sleep(5*time.Second - time.Millisecond)
 		bob := l.dial(t, "bob")
 		greet(t, alice, bob)
-		alice.say("hi bob")
-		if got := bob.line(); got != "hi bob" {
+		say(t, alice, "hi bob")
+		if got := line(t, bob); got != "hi bob" {
 			t.Errorf("bob heard %q", got)
 		}
 		if got := time.Since(start); got != 5*time.Second-time.Millisecond {
@@ -458,19 +588,75 @@ func TestAPartnerJustBeforeWaitBeatsTheBot(t *testing.T) {
 		// Past -wait, nothing else happens: the bot's timer has no one to
 		// take. The chat goes on.
 		time.Sleep(time.Hour)
-		bob.say("hi alice")
-		if got := alice.line(); got != "hi alice" {
+		say(t, bob, "hi alice")
+		if got := line(t, alice); got != "hi alice" {
 			t.Errorf("alice heard %q", got)
 		}
 		s.shutdown(l)
 	})
 }
 
+func TestAWriteThatTakesLongerThanWriteTimeoutEndsTheChat(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		s, l := pipeServer(config{wait: time.Hour, delay: time.Hour, writeTimeout: 10 * time.Second})
+		alice, bob := l.dial(t, "alice"), l.dial(t, "bob")
+		greet(t, alice, bob)
+		// A net.Pipe buffers nothing: the server's write of alice's line
+		// to bob, who does not read, waits from now on.
+		say(t, alice, "are you there?")
+		time.Sleep(time.Second)
+		alice.Close() // alice leaves: nobody notices, the copy from her is not reading
+		time.Sleep(9*time.Second - time.Nanosecond)
+		if n := chatting(s); n != 2 {
+			t.Fatalf("%d connections held just before the write's deadline, want alice's and bob's", n)
+		}
+		time.Sleep(time.Nanosecond)
+		if n := chatting(s); n != 0 {
+			t.Errorf("%d connections held at the write's deadline, 10s after it started; want 0", n)
+		}
+		if _, err := bob.r.ReadByte(); err != io.EOF {
+			t.Errorf("bob read %v, want EOF: the server closed his connection", err)
+		}
+		s.shutdown(l)
+	})
+}
+
+func TestIdleEndsTheChatOfAClientSilentThatLong(t *testing.T) {
+	for _, idle := range []time.Duration{0, time.Minute} {
+		t.Run(fmt.Sprint("idle ", idle), func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				s, l := pipeServer(config{wait: time.Hour, delay: time.Hour, writeTimeout: time.Hour, idle: idle})
+				alice, bob := l.dial(t, "alice"), l.dial(t, "bob")
+				greet(t, alice, bob)
+				// alice speaks at 30s; bob stays silent.
+				time.Sleep(30 * time.Second)
+				say(t, alice, "hello?")
+				if got := line(t, bob); got != "hello?" {
+					t.Errorf("bob heard %q", got)
+				}
+				time.Sleep(30*time.Second - time.Nanosecond)
+				if n := chatting(s); n != 2 {
+					t.Fatalf("%d connections held just before a minute's silence from bob, want 2", n)
+				}
+				time.Sleep(time.Nanosecond)
+				want := 2 // no limit: the chat goes on
+				if idle > 0 {
+					want = 0 // bob has been silent for -idle
+				}
+				if n := chatting(s); n != want {
+					t.Errorf("-idle %v: %d connections held after a minute's silence from bob, want %d", idle, n, want)
+				}
+				s.shutdown(l)
+			})
+		})
+	}
+}
+
 // slowClose is a server-side connection that is slow to finish: its second
 // and later Close take closeDelay (shutdown closes each connection first,
 // quickly; the chats' own closes come after), and a Read that fails takes
-// readDelay to say so. Each finished Close and each failed Read counts in done, so
-// what is still running when shutdown returns shows in virtual time.
+// readDelay to say so. Each finished Close and each failed Read counts in
+// done, so what is still running when shutdown returns shows in virtual time.
 type slowClose struct {
 	net.Conn
 	readDelay  time.Duration
@@ -535,35 +721,31 @@ func TestShutdownWaitsForEveryGoroutineItStarted(t *testing.T) {
 }
 
 func shutdownWaits(t *testing.T, acceptDelay, closeDelay, want time.Duration) {
-	s := newServer(newSeededChain(1), 5*time.Second, time.Hour, log.New(io.Discard, "", 0))
+	var logged bytes.Buffer
+	s := newServer(newSeededChain(1), config{wait: 5 * time.Second, delay: time.Hour}, log.New(&logged, "", 0))
 	l := newPipeListener()
 	l.closeDelay = acceptDelay
 	s.start(l)
 	var mu sync.Mutex
 	done := 0
-	dial := func(name string, readDelay time.Duration) *person {
-		client, srv := net.Pipe()
+	dial := func(name string, readDelay time.Duration) *client {
+		mine, srv := net.Pipe()
 		l.conns <- slowClose{srv, readDelay, closeDelay, &mu, new(int), &done}
-		p := &person{t, name, client, bufio.NewReader(client)}
-		if err := p.expect("Waiting for a partner..."); err != nil {
-			t.Fatal(err)
-		}
-		return p
+		c := &client{name, mine, bufio.NewReader(mine)}
+		hear(t, c, "Waiting for a partner...")
+		return c
 	}
 	// carol meets the bot at 5s and asks; its answer is an hour away.
 	carol := dial("carol", 10*time.Millisecond)
-	if err := carol.expect("Found one! Say hi.\n"); err != nil {
-		t.Fatal(err)
-	}
-	carol.say("anyone?")
+	hear(t, carol, "Found one! Say hi.\n")
+	say(t, carol, "anyone?")
 	synctest.Wait() // the bot has heard carol: its answer is pending
-	// alice and bob chat; dave waits alone.
 	alice, bob := dial("alice", 20*time.Millisecond), dial("bob", 30*time.Millisecond)
 	greet(t, alice, bob)
 	// dave waits alone. When shutdown closes quit, his matcher closes him
 	// and forgets him, before or after shutdown lists the connections to
 	// close: a race, so his connection is a plain one, neither slow nor
-	// counted. (As a slowClose it once made shutdown's time and count vary.)
+	// counted.
 	dave := l.dial(t, "dave")
 	start := time.Now()
 	s.shutdown(l)
@@ -583,24 +765,25 @@ func shutdownWaits(t *testing.T, acceptDelay, closeDelay, want time.Duration) {
 	if elapsed != want {
 		t.Errorf("shutdown took %v, want %v", elapsed, want)
 	}
-	for _, p := range []*person{alice, bob, carol, dave} {
-		if _, err := p.r.ReadByte(); err != io.EOF {
-			t.Errorf("%s read %v after shutdown, want EOF", p.name, err)
+	for _, c := range []*client{alice, bob, carol, dave} {
+		if _, err := c.r.ReadByte(); err != io.EOF {
+			t.Errorf("%s read %v after shutdown, want EOF", c.name, err)
 		}
+	}
+	if logged.Len() != 0 {
+		t.Errorf("closing chats at shutdown is no error, but the server logged %q", logged.String())
 	}
 }
 
 func TestAConnectionAcceptedDuringShutdownIsClosedAtOnce(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		s := newServer(newSeededChain(1), time.Hour, time.Hour, log.New(io.Discard, "", 0))
-		l := newPipeListener()
+		s, l := pipeServer(config{wait: time.Hour, delay: time.Hour})
 		l.acceptDelay = time.Millisecond // Accept returns a moment after shutdown began
-		s.start(l)
-		client, srv := net.Pipe()
+		mine, srv := net.Pipe()
 		l.conns <- srv
 		heard := make(chan error)
 		go func() {
-			_, err := client.Read(make([]byte, 1))
+			_, err := mine.Read(make([]byte, 1))
 			heard <- err
 		}()
 		s.shutdown(l)
@@ -612,18 +795,14 @@ func TestAConnectionAcceptedDuringShutdownIsClosedAtOnce(t *testing.T) {
 
 func TestChatFeedsTheChainWithWhatPeopleType(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		chain := NewChain(2, 1)
-		s := newServer(chain, time.Hour, time.Second, log.New(io.Discard, "", 0))
-		l := newPipeListener()
-		s.start(l)
-		alice := l.dial(t, "alice")
-		bob := l.dial(t, "bob")
+		s, l := pipeServer(config{wait: time.Hour, delay: time.Hour})
+		alice, bob := l.dial(t, "alice"), l.dial(t, "bob")
 		greet(t, alice, bob)
-		alice.say("gophers dig tunnels")
-		if got := bob.line(); got != "gophers dig tunnels" {
+		say(t, alice, "gophers dig tunnels")
+		if got := line(t, bob); got != "gophers dig tunnels" {
 			t.Errorf("bob heard %q", got)
 		}
-		if got := chain.Generate(10); got != "gophers dig tunnels" {
+		if got := s.chain.Generate(10); got != "gophers dig tunnels" {
 			t.Errorf("the chain generates %q, want what alice typed", got)
 		}
 		s.shutdown(l)
@@ -638,9 +817,6 @@ func TestChainGeneratesFromWhatItLearned(t *testing.T) {
 	c.Write([]byte("one two three four five six seven eight nine ten eleven twelve"))
 	if got, want := c.Generate(10), "one two three four five six seven eight nine ten"; got != want {
 		t.Errorf("Generate(10) = %q, want %q (at most 10 words)", got, want)
-	}
-	if got := c.Generate(0); got != "" {
-		t.Errorf("Generate(0) = %q", got)
 	}
 	// Two-word prefixes: after "a b" comes c or d, never e, which followed
 	// "x b": one word of context would mix them.
@@ -679,32 +855,48 @@ func TestSeedTextStartsEverySentence(t *testing.T) {
 		starts[strings.Fields(line)[0]] = true
 	}
 	for range 100 {
-		first := strings.Fields(c.Generate(10))[0]
-		if !starts[first] {
+		if first := strings.Fields(c.Generate(10))[0]; !starts[first] {
 			t.Fatalf("a sentence starts with %q, not the first word of a line", first)
 		}
 	}
-	if len(c.chain[" "]) != strings.Count(seedText, "\n")+1 {
+	if len(c.chain[" "]) != len(starts) {
 		t.Errorf("%d sentence starts learned, want one per line", len(c.chain[" "]))
 	}
 }
 
-func TestChainStopsLearningAtItsBound(t *testing.T) {
+func TestChainStopsLearningAtItsBounds(t *testing.T) {
+	// In words: short words reach maxSuffixes first.
 	c := NewChain(2, 1)
-	words := bytes.Repeat([]byte("w "), maxSuffixes+10)
-	c.Write(words)
-	if c.suffixes != maxSuffixes {
-		t.Errorf("the chain holds %d words, want its bound %d", c.suffixes, maxSuffixes)
-	}
-	c = NewChain(2, 1)
 	c.Write(bytes.Repeat([]byte("w "), maxSuffixes))
 	if c.suffixes != maxSuffixes {
 		t.Errorf("the chain holds %d words, want all %d", c.suffixes, maxSuffixes)
 	}
+	c.Write([]byte("w"))
+	if c.suffixes != maxSuffixes {
+		t.Errorf("the chain holds %d words, want its bound %d", c.suffixes, maxSuffixes)
+	}
+	// In bytes: long words reach maxBytes first, each cut to maxWordLen.
+	c = NewChain(2, 1)
+	long := string(bytes.Repeat([]byte("é"), maxWordLen)) // 2 bytes a letter
+	for range maxBytes / maxWordLen {
+		c.Write([]byte(long))
+	}
+	if got := c.chain[" "][0]; got != long[:maxWordLen] {
+		t.Errorf("a word of %d bytes was learned as %d bytes, want %d", len(long), len(got), maxWordLen)
+	}
+	// Each word takes 64 bytes and the one prefix, " ", 1: one more word
+	// would pass maxBytes.
+	if want := maxBytes - maxWordLen + 1; c.size != want || c.size != len(c.chain[" "])*maxWordLen+1 {
+		t.Errorf("the chain holds %d bytes in %d words, want %d", c.size, len(c.chain[" "]), want)
+	}
+	short := cut([]byte("a" + long)) // its first 64 bytes end in half a letter
+	if len(short) != maxWordLen-1 || !utf8.Valid(short) {
+		t.Errorf("cut to %d bytes, valid UTF-8 %v; want %d bytes, whole letters", len(short), utf8.Valid(short), maxWordLen-1)
+	}
 }
 
 func TestChainIsSafeForConcurrentUse(t *testing.T) {
-	c := newSeededChain(1)
+	c := NewChain(2, 1)
 	var wg sync.WaitGroup
 	for i := range 8 {
 		wg.Go(func() {
@@ -715,36 +907,17 @@ func TestChainIsSafeForConcurrentUse(t *testing.T) {
 		})
 	}
 	wg.Wait()
-	if c.suffixes != 100*8*4+countWords(seedText) {
-		t.Errorf("%d words learned, want %d", c.suffixes, 100*8*4+countWords(seedText))
-	}
-}
-
-func countWords(s string) int { return len(strings.Fields(s)) }
-
-func TestClosedByUs(t *testing.T) {
-	for _, tc := range []struct {
-		err  error
-		want bool
-	}{
-		{net.ErrClosed, true},
-		{fmt.Errorf("read: %w", net.ErrClosed), true},
-		{io.ErrClosedPipe, true},
-		{io.EOF, false},
-		{errors.New("connection reset by peer"), false},
-	} {
-		if got := closedByUs(tc.err); got != tc.want {
-			t.Errorf("closedByUs(%v) = %v, want %v", tc.err, got, tc.want)
-		}
+	if c.suffixes != 100*8*4 {
+		t.Errorf("%d words learned, want %d", c.suffixes, 100*8*4)
 	}
 }
 
 // BenchmarkMatchAndChat measures pairing two connections through the partner
 // channel, relaying one line and ending the chat, over net.Pipe.
 func BenchmarkMatchAndChat(b *testing.B) {
-	s := newServer(NewChain(2, 1), time.Hour, time.Hour, log.New(io.Discard, "", 0))
+	s := newServer(NewChain(2, 1), config{wait: time.Hour, delay: time.Hour}, log.New(io.Discard, "", 0))
+	const greeting = "Waiting for a partner...Found one! Say hi.\n"
 	line := []byte("hello\n")
-	buf := make([]byte, len("Waiting for a partner...Found one! Say hi.\n")+len(line))
 	for b.Loop() {
 		a, sa := net.Pipe()
 		c, sc := net.Pipe()
@@ -752,13 +925,13 @@ func BenchmarkMatchAndChat(b *testing.B) {
 		s.wg.Go(func() { s.match(s.socket(sc)) })
 		greeted := make(chan struct{})
 		go func() {
-			io.ReadFull(c, buf[:len(buf)-len(line)]) // c's greeting, whichever order chat writes them
+			io.ReadFull(c, make([]byte, len(greeting))) // whichever order chat greets them
 			close(greeted)
 		}()
-		io.ReadFull(a, buf[:len(buf)-len(line)])
+		io.ReadFull(a, make([]byte, len(greeting)))
 		<-greeted
 		go a.Write(line)
-		io.ReadFull(c, buf[:len(line)])
+		io.ReadFull(c, make([]byte, len(line)))
 		a.Close() // c's chat ends: the server closes c
 		io.Copy(io.Discard, c)
 	}
@@ -766,15 +939,14 @@ func BenchmarkMatchAndChat(b *testing.B) {
 }
 
 // BenchmarkChainWrite measures what feeding the chain costs per typed
-// kilobyte of words, once the chain is full (the steady state of a long-lived
-// server) and while it learns.
+// kilobyte of words, while it learns and once it is full (the steady state
+// of a long-lived server).
 func BenchmarkChainWrite(b *testing.B) {
 	text := bytes.Repeat([]byte("gophers dig tunnels "), 50) // 1000 bytes
 	b.Run("learning", func(b *testing.B) {
 		b.SetBytes(int64(len(text)))
 		for b.Loop() {
-			c := NewChain(2, 1)
-			c.Write(text)
+			NewChain(2, 1).Write(text)
 		}
 	})
 	b.Run("full", func(b *testing.B) {

@@ -24,10 +24,16 @@ func main() {
 		return // -h: usage printed to stdout, exit status 0
 	}
 	if err != nil {
-		fmt.Fprintf(os.Stderr, "chatroulette: %v (see -h)\n", err) // exactly one line
+		fmt.Fprintf(os.Stderr, "%s: %v (see -h)\n", name, err) // exactly one line
 		os.Exit(2)
 	}
 }
+
+const (
+	name  = "chatroulette"
+	about = `chatroulette: a TCP server that pairs strangers through one channel, with a Markov bot for the lonely
+usage: go run ./summary/chatroulette [flags]   (then, with -listen localhost:4000: nc localhost 4000, twice)`
+)
 
 // Bounds and the demo's short durations.
 const (
@@ -42,33 +48,27 @@ const (
 
 // config is what the flags choose.
 type config struct {
-	listen string
-	wait   time.Duration
-	delay  time.Duration
+	listen       string
+	wait         time.Duration
+	delay        time.Duration
+	writeTimeout time.Duration
+	idle         time.Duration
 }
 
 // run parses args and runs the demo or, with -listen, the server, writing
 // what a reader sees to w.
-func run(w io.Writer, args []string) error {
-	fs := flag.NewFlagSet("chatroulette", flag.ContinueOnError)
-	fs.SetOutput(io.Discard) // main prints the one error line; -h prints usage below
+func run(w io.Writer, args []string) (err error) {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	var c config
 	fs.StringVar(&c.listen, "listen", "", "serve chat roulette on this loopback `address` (e.g. localhost:4000) until Ctrl-C; empty: a scripted demo on an ephemeral port")
 	fs.DurationVar(&c.wait, "wait", 5*time.Second, fmt.Sprintf("how long a connection waits alone before the bot joins (1ms to %v; the demo uses %v unless set)", maxWait, demoWait))
 	fs.DurationVar(&c.delay, "delay", time.Second, fmt.Sprintf("how long the bot takes to answer (0 to %v; the demo uses %v unless set)", maxDelay, demoDelay))
+	fs.DurationVar(&c.writeTimeout, "writetimeout", 10*time.Second, fmt.Sprintf("how long a write to a client may take before its chat ends (1ms to %v)", maxWait))
+	fs.DurationVar(&c.idle, "idle", 0, fmt.Sprintf("how long a client may stay silent before its chat ends (0 to %v; 0: no limit, as in the talk)", maxWait))
 	seed := fs.Uint64("seed", 0, "seed for the bot's word choices (0: pick one and print it)")
 	traceFile := fs.String("trace", "", "write a runtime/trace execution trace to `file` (view: go tool trace file)")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			fmt.Fprintln(w, "chatroulette: a TCP server that pairs strangers through one channel, with a Markov bot for the lonely")
-			fmt.Fprintln(w, "usage: go run ./summary/chatroulette [flags]   (then, with -listen localhost:4000: nc localhost 4000, twice)")
-			fs.SetOutput(w)
-			fs.PrintDefaults()
-		}
+	if err := parseFlags(fs, w, about, args); err != nil {
 		return err
-	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
 	}
 	if err := c.validate(); err != nil {
 		return err
@@ -83,29 +83,26 @@ func run(w io.Writer, args []string) error {
 			c.delay = demoDelay
 		}
 	}
-	if *traceFile != "" {
-		f, err := os.Create(*traceFile)
-		if err != nil {
-			return fmt.Errorf("-trace: %v", err)
-		}
-		defer f.Close()
-		if err := trace.Start(f); err != nil {
-			return fmt.Errorf("-trace: %v", err)
-		}
-		defer trace.Stop()
-	}
 	picked := *seed == 0
 	if picked {
 		*seed = pickSeed()
 	}
+	if *traceFile != "" {
+		stop, err := startTrace(*traceFile)
+		if err != nil {
+			return err
+		}
+		defer func() { err = errors.Join(err, stop()) }()
+	}
 
 	// Every line goes through out: a log.Logger writes each line whole, so
-	// the demo and the server's error log never interleave on w.
+	// the demo and the server's error log never interleave on w. The bot's
+	// chain starts from a few lines of built-in text (seedText) and learns
+	// from everything typed.
 	out := log.New(w, "", 0)
-	s := newServer(newSeededChain(*seed), c.wait, c.delay, out)
-	var err error
+	s := newServer(newSeededChain(*seed), c, out)
 	if c.listen == "" {
-		err = demo(out, s)
+		err = scriptedDemo(out, s)
 	} else {
 		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 		defer stop()
@@ -114,15 +111,15 @@ func run(w io.Writer, args []string) error {
 	if err != nil {
 		return err
 	}
-	if picked {
-		out.Printf("seed %d: run again with -seed %d to replay", *seed, *seed)
+	if picked { // the server has stopped: nothing else writes to w
+		printSeed(w, *seed)
 	}
 	return nil
 }
 
 // validate names the first flag whose value is out of bounds.
 func (c config) validate() error {
-	if c.listen != "" && !isLoopback(c.listen) {
+	if c.listen != "" && !loopbackOnly(c.listen) {
 		return fmt.Errorf("-listen must be a loopback host:port such as localhost:4000, 127.0.0.1:4000 or [::1]:4000 (this toy has no authentication), got %q", c.listen)
 	}
 	if c.wait < time.Millisecond || c.wait > maxWait {
@@ -131,11 +128,17 @@ func (c config) validate() error {
 	if c.delay < 0 || c.delay > maxDelay {
 		return fmt.Errorf("-delay must be between 0s and %v, got %v", maxDelay, c.delay)
 	}
+	if c.writeTimeout < time.Millisecond || c.writeTimeout > maxWait {
+		return fmt.Errorf("-writetimeout must be between 1ms and %v, got %v", maxWait, c.writeTimeout)
+	}
+	if c.idle < 0 || c.idle > maxWait {
+		return fmt.Errorf("-idle must be between 0s and %v, got %v", maxWait, c.idle)
+	}
 	return nil
 }
 
-// isLoopback reports whether addr is host:port with a loopback host.
-func isLoopback(addr string) bool {
+// loopbackOnly reports whether addr is host:port with a loopback host.
+func loopbackOnly(addr string) bool {
 	host, _, err := net.SplitHostPort(addr)
 	if err != nil {
 		return false
@@ -147,13 +150,55 @@ func isLoopback(addr string) bool {
 	return ip != nil && ip.IsLoopback()
 }
 
-// pickSeed returns a random seed, never 0 (which means "pick one").
+// parseFlags parses args into fs. On -h it prints about and every flag to w;
+// any other problem comes back as an error for main to print in one line.
+func parseFlags(fs *flag.FlagSet, w io.Writer, about string, args []string) error {
+	fs.SetOutput(io.Discard) // the flag package would print errors and usage itself
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(w, about)
+			fs.SetOutput(w)
+			fs.PrintDefaults()
+		}
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	return nil
+}
+
+// pickSeed returns a random seed other than 0, which means "pick one".
 func pickSeed() uint64 {
 	for {
 		if s := rand.Uint64(); s != 0 {
 			return s
 		}
 	}
+}
+
+// printSeed ends a run that picked its own seed with the line that replays it.
+func printSeed(w io.Writer, seed uint64) {
+	fmt.Fprintf(w, "seed %d: run again with -seed %d for the same random draws\n", seed, seed)
+}
+
+// startTrace writes a runtime/trace execution trace to file until stop is called.
+func startTrace(file string) (stop func() error, err error) {
+	f, err := os.Create(file)
+	if err != nil {
+		return nil, fmt.Errorf("-trace: %w", err)
+	}
+	if err := trace.Start(f); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("-trace: %w", err)
+	}
+	return func() error {
+		trace.Stop()
+		if err := f.Close(); err != nil {
+			return fmt.Errorf("-trace: %w", err)
+		}
+		return nil
+	}, nil
 }
 
 // listen serves on addr until ctx is done, then shuts the server down.
@@ -163,8 +208,8 @@ func listen(ctx context.Context, out *log.Logger, s *server, addr string) error 
 		return fmt.Errorf("-listen: %v", err)
 	}
 	host, port, _ := net.SplitHostPort(l.Addr().String())
-	out.Printf("chatroulette: listening on %s (-wait %v, bot -delay %v); chat with: nc %s %s (twice); Ctrl-C stops it",
-		l.Addr(), s.wait, s.botDelay, host, port)
+	out.Printf("chatroulette: listening on %s (-wait %v, bot -delay %v, -writetimeout %v, -idle %v); chat with: nc %s %s (twice); Ctrl-C stops it",
+		l.Addr(), s.wait, s.delay, s.writeTimeout, s.idle, host, port)
 	s.start(l)
 	<-ctx.Done()
 	out.Printf("stopping: the listener closes and every chat ends")
@@ -173,10 +218,10 @@ func listen(ctx context.Context, out *log.Logger, s *server, addr string) error 
 	return nil
 }
 
-// demo runs a server on an ephemeral loopback port and three scripted
+// scriptedDemo runs a server on an ephemeral loopback port and three scripted
 // clients: alice and bob meet and talk, then carol waits alone and meets the
 // bot. Each step waits for what the step before it caused.
-func demo(out *log.Logger, s *server) error {
+func scriptedDemo(out *log.Logger, s *server) error {
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return err
@@ -188,7 +233,7 @@ func demo(out *log.Logger, s *server) error {
 		}
 	}()
 	addr := l.Addr().String()
-	out.Printf("chatroulette: a scripted demo on a loopback server; -wait %v and bot -delay %v, short for the demo (the talk's: 5s and 1s)", s.wait, s.botDelay)
+	out.Printf("chatroulette: a scripted demo on a loopback server; -wait %v and bot -delay %v, short for the demo (the talk's: 5s and 1s)", s.wait, s.delay)
 
 	// alice and bob dial before the server accepts anyone: the listener
 	// queues both, so the server accepts them back to back and their

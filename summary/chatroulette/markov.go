@@ -9,6 +9,7 @@ import (
 	"math/rand/v2"
 	"strings"
 	"sync"
+	"unicode/utf8"
 )
 
 // Prefix is a Markov chain prefix of one or more words.
@@ -25,9 +26,15 @@ func (p Prefix) Shift(word string) {
 	p[len(p)-1] = word
 }
 
-// maxSuffixes bounds what a chain learns: a client that types without end
-// cannot make the server's memory grow without end.
-const maxSuffixes = 10_000
+// What a chain learns is bounded in words and in bytes (each word learned,
+// and each prefix the first time it is learned), and a longer word is cut to
+// maxWordLen bytes before it is learned: however much and however clients
+// type, the chain stays small.
+const (
+	maxSuffixes = 10_000
+	maxBytes    = 256 << 10
+	maxWordLen  = 64
+)
 
 // Chain contains a map ("chain") of prefixes to a list of suffixes. A prefix
 // is a string of prefixLen words joined with spaces. A suffix is a single
@@ -36,8 +43,10 @@ type Chain struct {
 	chain     map[string][]string
 	prefixLen int
 	mu        sync.Mutex
-	suffixes  int        // Changed: counted, so learning stops at maxSuffixes.
-	rand      *rand.Rand // Changed: the chain's own seeded source, so -seed replays the bot.
+	// Changed: what the chain has learned, in words and in bytes, so that
+	// learning stops at the bounds above.
+	suffixes, size int
+	rand           *rand.Rand // Changed: the chain's own seeded source, so -seed replays the bot.
 }
 
 // NewChain returns a new Chain with prefixes of prefixLen words, choosing
@@ -56,24 +65,42 @@ func NewChain(prefixLen int, seed uint64) *Chain {
 func (c *Chain) Write(b []byte) (int, error) {
 	c.mu.Lock() // Changed: once per write, not once per word.
 	defer c.mu.Unlock()
-	// Changed: bytes.Fields instead of the codewalk's fmt.Fscan per word,
-	// and nothing at all once the chain is full: every byte a client types
-	// passes through here on its way to its partner.
-	if c.suffixes >= maxSuffixes {
+	// Changed: bytes.Fields instead of the codewalk's fmt.Fscan per word, and
+	// nothing at all once the chain is full: every byte a client types passes
+	// through here on its way to its partner.
+	if c.suffixes >= maxSuffixes || c.size >= maxBytes {
 		return len(b), nil
 	}
 	p := make(Prefix, c.prefixLen)
 	for _, word := range bytes.Fields(b) {
-		if c.suffixes >= maxSuffixes {
+		s := string(cut(word)) // Changed: at most maxWordLen bytes.
+		key := p.String()
+		size := len(s)
+		if _, ok := c.chain[key]; !ok {
+			size += len(key)
+		}
+		if c.suffixes >= maxSuffixes || c.size+size > maxBytes {
 			break
 		}
-		s := string(word)
-		key := p.String()
 		c.chain[key] = append(c.chain[key], s)
 		c.suffixes++
+		c.size += size
 		p.Shift(s)
 	}
 	return len(b), nil
+}
+
+// cut returns word's first maxWordLen bytes, or fewer so as not to split a
+// UTF-8 character.
+func cut(word []byte) []byte {
+	if len(word) <= maxWordLen {
+		return word
+	}
+	n := maxWordLen
+	for n > 0 && !utf8.RuneStart(word[n]) {
+		n--
+	}
+	return word[:n]
 }
 
 // Generate returns a string of at most n words generated from Chain.
@@ -108,8 +135,9 @@ I am not a bot, I am a gopher with a keyboard.
 Nobody else came, so you get me.
 Share memory by communicating, they told me.`
 
-// newSeededChain returns a chain with prefixes of two words that has
-// learned seedText.
+// newSeededChain returns a chain with prefixes of two words that has learned
+// seedText. (Changed: the talk's chain starts empty; this one starts from our
+// own lines, so a bot that has heard nobody yet still has something to say.)
 func newSeededChain(seed uint64) *Chain {
 	chain := NewChain(2, seed) // 2-word prefixes
 	for line := range strings.Lines(seedText) {
