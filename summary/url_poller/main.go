@@ -22,89 +22,56 @@ func main() {
 		return // -h: usage printed to stdout, exit status 0
 	}
 	if err != nil {
-		fmt.Fprintf(os.Stderr, "url_poller: %v (see -h)\n", err) // exactly one line
+		fmt.Fprintf(os.Stderr, "%s: %v (see -h)\n", name, err) // exactly one line
 		os.Exit(2)
 	}
 }
 
 const (
-	maxFor  = time.Minute // bound on -for
-	maxURLs = 20          // bound on the number of -url flags
-	// slowLatency is how long the local "slow" server takes to answer.
-	slowLatency = 50 * time.Millisecond
+	name  = "url_poller"
+	about = `url_poller: pollers HEAD URLs, a monitor goroutine owns their last status and reports it, errors back off; then all stop
+usage: go run ./summary/url_poller [flags]`
 )
 
-// config is what the flags ask for.
-type config struct {
-	dur   time.Duration
-	urls  []string
-	trace string
-}
-
-// parse reads and validates args. On -h it prints the usage to w and returns
-// flag.ErrHelp.
-func parse(w io.Writer, args []string) (config, error) {
-	var c config
-	fs := flag.NewFlagSet("url_poller", flag.ContinueOnError)
-	fs.SetOutput(io.Discard) // the flag package would print errors and usage itself; main prints one line
-	fs.DurationVar(&c.dur, "for", time.Second, "poll for `d`, then stop every goroutine (0 to 1m)")
-	fs.Func("url", fmt.Sprintf("poll this http or https `URL` instead of the local test servers (repeatable, up to %d)", maxURLs), func(s string) error {
-		if len(c.urls) == maxURLs {
-			return fmt.Errorf("at most %d URLs", maxURLs)
-		}
-		u, err := url.Parse(s)
-		if err != nil {
-			return errors.New("not a URL")
-		}
-		if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			return errors.New("want an http or https URL with a host")
-		}
-		c.urls = append(c.urls, s)
-		return nil
-	})
-	fs.StringVar(&c.trace, "trace", "", "write a runtime/trace execution trace to `file` (view: go tool trace file)")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			fmt.Fprintln(w, "url_poller: pollers HEAD URLs, a monitor goroutine owns their last status and reports it, errors back off; then all stop")
-			fmt.Fprintln(w, "usage: go run ./summary/url_poller [flags]")
-			fs.SetOutput(w)
-			fs.PrintDefaults()
-		}
-		return c, err
-	}
-	if fs.NArg() > 0 {
-		return c, fmt.Errorf("unexpected argument %q", fs.Arg(0))
-	}
-	if c.dur < 0 || c.dur > maxFor {
-		return c, fmt.Errorf("-for must be between 0 and %v, got %v", maxFor, c.dur)
-	}
-	return c, nil
-}
+const (
+	maxFor      = time.Minute           // bound on -for
+	maxURLs     = 20                    // bound on the number of -url flags
+	slowLatency = 50 * time.Millisecond // how long the local "slow" server takes to answer
+	headTimeout = time.Second           // bound on one HEAD request, from dialling to the whole header
+	maxHeader   = 64 << 10              // bound on a response header, in bytes
+)
 
 // run parses args and polls, writing what a reader sees to w.
 func run(w io.Writer, args []string) (err error) {
-	c, err := parse(w, args)
-	if err != nil {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	dur := fs.Duration("for", time.Second, "poll for `d`, then stop every goroutine (0 to 1m0s)")
+	var urls []string
+	fs.Func("url", fmt.Sprintf("poll this http or https `URL` instead of the local test servers (repeatable, up to %d)", maxURLs), func(s string) error {
+		if len(urls) == maxURLs {
+			return fmt.Errorf("at most %d URLs", maxURLs)
+		}
+		if u, err := url.Parse(s); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return errors.New("want an http or https URL with a host")
+		}
+		urls = append(urls, s)
+		return nil
+	})
+	traceFile := fs.String("trace", "", "write a runtime/trace execution trace to `file` (view: go tool trace file)")
+	if err := parseFlags(fs, w, about, args); err != nil {
 		return err
 	}
-	if c.trace != "" {
-		f, err := os.Create(c.trace)
+	if *dur < 0 || *dur > maxFor {
+		return fmt.Errorf("-for must be between 0 and %v, got %v", maxFor, *dur)
+	}
+	if *traceFile != "" {
+		stop, err := startTrace(*traceFile)
 		if err != nil {
-			return fmt.Errorf("-trace: %w", err)
+			return err
 		}
-		if err := trace.Start(f); err != nil {
-			f.Close()
-			return fmt.Errorf("-trace: %w", err)
-		}
-		defer func() {
-			trace.Stop()
-			if cerr := f.Close(); err == nil && cerr != nil {
-				err = fmt.Errorf("-trace: %w", cerr)
-			}
-		}()
+		defer func() { err = errors.Join(err, stop()) }()
 	}
 
-	urls, which := c.urls, "the URLs given:"
+	which := "the URLs given:"
 	if len(urls) == 0 {
 		which = fmt.Sprintf("local servers (fast, slow: %v, 404, 500) and a closed port, which refuses connections:", slowLatency)
 		local, closeAll := startServers()
@@ -118,7 +85,7 @@ func run(w io.Writer, args []string) (err error) {
 
 	fmt.Fprintf(w, "Share Memory by Communicating: %d pollers HEAD each URL every %v (+%v for each connection error in a row);\n",
 		numPollers, pollInterval, errTimeout)
-	fmt.Fprintf(w, "a monitor goroutine owns the last status of each and reports every %v. Stop after %v.\n", statusInterval, c.dur)
+	fmt.Fprintf(w, "a monitor goroutine owns the last status of each and reports every %v. Stop after %v.\n", statusInterval, *dur)
 	fmt.Fprintln(w, "Polling "+which)
 	for _, u := range urls {
 		fmt.Fprintln(w, "  "+u)
@@ -126,18 +93,22 @@ func run(w io.Writer, args []string) (err error) {
 
 	transport := &http.Transport{}
 	defer transport.CloseIdleConnections() // ends the client's connection goroutines
-
-	sw := stamped(w)
-	ctx, cancel := context.WithTimeout(context.Background(), c.dur)
+	sw := newStampWriter(w)
+	ctx, cancel := context.WithTimeout(context.Background(), *dur)
 	defer cancel()
-	poll(ctx, log.New(sw, "", 0), urls, httpHead(&http.Client{Transport: transport}))
+	poll(ctx, log.New(sw, "", 0), urls, httpHead(transport)) // the Logger lets one goroutine write at a time
 	fmt.Fprintln(sw, "stopped: the pollers, the sleepers, the feeder and the monitor have all returned")
 	return nil
 }
 
-// httpHead returns a Head that sends real HEAD requests with client; the
-// request ends when ctx is done.
-func httpHead(client *http.Client) Head {
+// httpHead returns a Head that sends real HEAD requests through transport,
+// each ended when ctx is done and bounded whatever the server does: one that
+// never answers, or sends its header forever, gets a connection error after
+// headTimeout; a header over maxHeader bytes is refused. A HEAD response has
+// no body, so there is none to read.
+func httpHead(transport *http.Transport) Head {
+	transport.MaxResponseHeaderBytes = maxHeader
+	client := &http.Client{Transport: transport, Timeout: headTimeout}
 	return func(ctx context.Context, url string) (*http.Response, error) {
 		req, err := http.NewRequestWithContext(ctx, http.MethodHead, url, nil)
 		if err != nil {
@@ -196,20 +167,55 @@ func refusedURL() (string, error) {
 	return "http://" + addr + "/", nil
 }
 
-// stamped returns a writer that starts each write with the time since now in
-// milliseconds, right-aligned. Each write to it must be one line, as each
-// Println of a log.Logger is.
-func stamped(w io.Writer) io.Writer {
-	return &stampWriter{w: w, start: time.Now()}
+// parseFlags parses args into fs. On -h it prints about and every flag to w;
+// any other problem comes back as an error for main to print in one line.
+func parseFlags(fs *flag.FlagSet, w io.Writer, about string, args []string) error {
+	fs.SetOutput(io.Discard) // the flag package would print errors and usage itself
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(w, about)
+			fs.SetOutput(w)
+			fs.PrintDefaults()
+		}
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	return nil
 }
 
+// startTrace writes a runtime/trace execution trace to file until stop is called.
+func startTrace(file string) (stop func() error, err error) {
+	f, err := os.Create(file)
+	if err != nil {
+		return nil, fmt.Errorf("-trace: %w", err)
+	}
+	if err := trace.Start(f); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("-trace: %w", err)
+	}
+	return func() error {
+		trace.Stop()
+		if err := f.Close(); err != nil {
+			return fmt.Errorf("-trace: %w", err)
+		}
+		return nil
+	}, nil
+}
+
+// stampWriter puts the time since its creation, in milliseconds, before each
+// line. Each Write must be one whole line, as fmt.Fprintln writes it; only one
+// goroutine may write.
 type stampWriter struct {
 	w     io.Writer
 	start time.Time
 }
 
+func newStampWriter(w io.Writer) *stampWriter { return &stampWriter{w, time.Now()} }
+
 func (s *stampWriter) Write(p []byte) (int, error) {
-	if _, err := fmt.Fprintf(s.w, "%5dms %s", time.Since(s.start).Milliseconds(), p); err != nil {
+	if _, err := fmt.Fprintf(s.w, "%4dms %s", time.Since(s.start).Milliseconds(), p); err != nil {
 		return 0, err
 	}
 	return len(p), nil

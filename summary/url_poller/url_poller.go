@@ -1,44 +1,22 @@
-// Url_poller polls a few URLs with HTTP HEAD requests and reports their
+// The URL poller sends HTTP HEAD requests to a few URLs and reports their
 // status, sharing memory by communicating: each piece of data belongs to one
 // goroutine at a time and moves to the next on a channel, so nothing needs a
 // lock.
 //
 // Source: the Go codewalk "Share Memory by Communicating"
-// (go.dev/doc/codewalk/sharemem), which the talk's proverb "Don't communicate
-// by sharing memory, share memory by communicating" names.
+// (go.dev/doc/codewalk/sharemem), named after the proverb on the talk's slide
+// "The Go approach": "Don't communicate by sharing memory, share memory by
+// communicating."
 //
-// What to notice:
-//   - A *Resource is owned by whoever holds it: a Poller while it polls, a
-//     Sleep goroutine while it waits, a channel in between. Poll changes
-//     errCount without a lock because no one else can reach the resource then.
-//   - StateMonitor's map is a local variable of its goroutine: no other
-//     goroutine can reach it. Pollers send State values; the monitor applies
-//     them and prints the whole map every statusInterval.
-//   - Sleep backs off: pollInterval plus errTimeout for each connection error
-//     in a row. Any HTTP response, a 404 or a 500 included, sets errCount back
-//     to 0: the server answered.
-//   - numPollers goroutines poll however many URLs there are: the channels
-//     between them, not a lock, decide who polls what.
-//
-// Changed from the codewalk:
-//   - The constants are scaled down so that a one-second run shows several
-//     polls, the backoff and three reports: pollInterval 250ms (60s in the
-//     codewalk), statusInterval 300ms (10s), errTimeout 100ms (10s).
-//   - The codewalk's main loops forever. Here poll stops when ctx is done:
-//     every blocking step (a Poller's receive and sends, Sleep's wait and
-//     send, the feeder's send, the monitor's select) also waits on
-//     ctx.Done(), the HEAD request is made with ctx so that a slow one is
-//     abandoned, and a sync.WaitGroup counts every goroutine so that poll
-//     returns only when all have ended.
-//   - Poll's HEAD request goes through head, a function (real HTTP in
-//     main.go, a fake in the tests, which then choose exact latencies), and
-//     Poll closes the response body. An error caused by the stop is not a
-//     connection error: Poll neither logs it nor counts it.
-//   - The monitor's map is made inside its goroutine (the codewalk makes it
-//     just before starting the goroutine); it prints with the URLs sorted, so
-//     that reports are easy to compare; output goes to a *log.Logger on the
-//     program's writer (the log package serialises writes from the monitor
-//     and the pollers).
+// Watch the output. A *Resource is owned by whoever holds it (a Poller while
+// it polls, a Sleep goroutine while it waits, a channel in between), so Poll
+// changes errCount without a lock. StateMonitor's map is local to its
+// goroutine, which prints the whole map every statusInterval. Only connection
+// errors back off: the refused address is polled after pollInterval plus
+// errTimeout for each error in a row, so less and less often, while any HTTP
+// response, a 404 or a 500 included, sets the count back to 0. numPollers
+// goroutines poll however many URLs there are. When the run ends, every
+// goroutine has returned.
 package main
 
 import (
@@ -51,6 +29,8 @@ import (
 	"time"
 )
 
+// Changed: the codewalk's 60s, 10s and 10s are scaled down, so that a
+// one-second run shows several polls, the backoff and three reports.
 const (
 	numPollers     = 2                      // number of Poller goroutines to launch
 	pollInterval   = 250 * time.Millisecond // how often to poll each URL (codewalk: 60s)
@@ -70,16 +50,16 @@ type State struct {
 func StateMonitor(ctx context.Context, wg *sync.WaitGroup, l *log.Logger, updateInterval time.Duration) chan<- State {
 	updates := make(chan State)
 	ticker := time.NewTicker(updateInterval)
-	wg.Go(func() { // Changed: counted, so that poll can wait for it.
+	wg.Go(func() { // Changed: counted, so that poll returns only when it has ended.
 		defer ticker.Stop()
-		urlStatus := make(map[string]string) // Changed: local to this goroutine, its only user.
+		urlStatus := make(map[string]string) // Changed: made here, not before the goroutine, so no one else can name it.
 		for {
 			select {
 			case <-ticker.C:
 				logState(l, urlStatus)
 			case s := <-updates:
 				urlStatus[s.url] = s.status
-			case <-ctx.Done(): // Changed: stop.
+			case <-ctx.Done(): // Changed: end when poll stops.
 				return
 			}
 		}
@@ -90,7 +70,7 @@ func StateMonitor(ctx context.Context, wg *sync.WaitGroup, l *log.Logger, update
 // logState prints a state map.
 func logState(l *log.Logger, s map[string]string) {
 	l.Println("Current state:")
-	for _, k := range slices.Sorted(maps.Keys(s)) { // Changed: sorted.
+	for _, k := range slices.Sorted(maps.Keys(s)) { // Changed: sorted, so that reports are easy to compare.
 		l.Printf(" %s %s", k, s[k])
 	}
 }
@@ -107,7 +87,9 @@ type Head func(ctx context.Context, url string) (*http.Response, error)
 // Poll executes an HTTP HEAD request for url and returns the HTTP status
 // string or an error string.
 func (r *Resource) Poll(ctx context.Context, head Head, l *log.Logger) string {
-	resp, err := head(ctx, r.url) // Changed: head instead of http.Head, with ctx.
+	// Changed: head instead of http.Head: ctx abandons it when poll stops, and
+	// httpHead (main.go) bounds what a misbehaving server can make it wait for.
+	resp, err := head(ctx, r.url)
 	if err != nil {
 		if ctx.Err() != nil { // Changed: we are stopping; not a connection error.
 			return err.Error()
@@ -116,7 +98,7 @@ func (r *Resource) Poll(ctx context.Context, head Head, l *log.Logger) string {
 		r.errCount++
 		return err.Error()
 	}
-	resp.Body.Close() // Changed: closed, so that the connection can be reused.
+	resp.Body.Close() // Changed: closed, as every response's body must be (a HEAD response's is empty).
 	r.errCount = 0
 	return resp.Status
 }
@@ -181,7 +163,7 @@ func poll(ctx context.Context, l *log.Logger, urls []string, head Head) {
 		for _, url := range urls {
 			select {
 			case pending <- &Resource{url: url}:
-			case <-ctx.Done(): // Changed: stop.
+			case <-ctx.Done(): // Changed: end when poll stops.
 				return
 			}
 		}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"errors"
@@ -9,6 +10,7 @@ import (
 	"go/token"
 	"io"
 	"log"
+	"net"
 	"net/http"
 	"slices"
 	"strings"
@@ -18,7 +20,8 @@ import (
 	"time"
 )
 
-const ms = time.Millisecond
+// ms is n milliseconds.
+func ms(n int) time.Duration { return time.Duration(n) * time.Millisecond }
 
 // An answer is what a fake server does with one HEAD request.
 type answer struct {
@@ -106,16 +109,16 @@ func TestPollPollsOnScheduleReportsAndStops(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		f := newFakeHead(map[string][]answer{
 			"http://ok/":      {{status: "200 OK"}},
-			"http://slow/":    {{latency: 20 * ms, status: "200 OK"}},
+			"http://slow/":    {{latency: ms(20), status: "200 OK"}},
 			"http://missing/": {{status: "404 Not Found"}},
 			"http://refused/": {{err: errRefused}},
 		})
 		var out bytes.Buffer
-		ctx, cancel := context.WithTimeout(context.Background(), 950*ms)
+		ctx, cancel := context.WithTimeout(context.Background(), ms(950))
 		defer cancel()
 		start := time.Now()
-		poll(ctx, log.New(stamped(&out), "", 0), []string{"http://ok/", "http://slow/", "http://missing/", "http://refused/"}, f.head)
-		if d := time.Since(start); d != 950*ms {
+		poll(ctx, log.New(newStampWriter(&out), "", 0), []string{"http://ok/", "http://slow/", "http://missing/", "http://refused/"}, f.head)
+		if d := time.Since(start); d != ms(950) {
 			t.Errorf("poll returned at %v, want 950ms (when ctx was done)", d)
 		}
 		// A response (200 or 404) means a poll every pollInterval (250ms)
@@ -123,10 +126,10 @@ func TestPollPollsOnScheduleReportsAndStops(t *testing.T) {
 		// connection error adds errTimeout (100ms) per error in a row: 350ms,
 		// then 450ms.
 		for url, want := range map[string][]time.Duration{
-			"http://ok/":      {0, 250 * ms, 500 * ms, 750 * ms},
-			"http://missing/": {0, 250 * ms, 500 * ms, 750 * ms},
-			"http://slow/":    {0, 270 * ms, 540 * ms, 810 * ms},
-			"http://refused/": {0, 350 * ms, 800 * ms},
+			"http://ok/":      {0, ms(250), ms(500), ms(750)},
+			"http://missing/": {0, ms(250), ms(500), ms(750)},
+			"http://slow/":    {0, ms(270), ms(540), ms(810)},
+			"http://refused/": {0, ms(350), ms(800)},
 		} {
 			if got := f.times(url); !slices.Equal(got, want) {
 				t.Errorf("%s polled at %v, want %v", url, got, want)
@@ -139,12 +142,12 @@ func TestPollPollsOnScheduleReportsAndStops(t *testing.T) {
 				at + "  http://refused/ connection refused\n" +
 				at + "  http://slow/ 200 OK\n"
 		}
-		want := "    0ms Error http://refused/ connection refused\n" +
-			report("  300ms") +
-			"  350ms Error http://refused/ connection refused\n" +
-			report("  600ms") +
-			"  800ms Error http://refused/ connection refused\n" +
-			report("  900ms")
+		want := "   0ms Error http://refused/ connection refused\n" +
+			report(" 300ms") +
+			" 350ms Error http://refused/ connection refused\n" +
+			report(" 600ms") +
+			" 800ms Error http://refused/ connection refused\n" +
+			report(" 900ms")
 		if out.String() != want {
 			t.Errorf("poll printed:\n%s\nwant:\n%s", out.String(), want)
 		}
@@ -161,10 +164,10 @@ func TestNumPollersPollAtOnceWhateverTheNumberOfURLs(t *testing.T) {
 		urls := []string{"http://a/", "http://b/", "http://c/", "http://d/", "http://e/"}
 		answers := map[string][]answer{}
 		for _, u := range urls {
-			answers[u] = []answer{{latency: 100 * ms, status: "200 OK"}}
+			answers[u] = []answer{{latency: ms(100), status: "200 OK"}}
 		}
 		f := newFakeHead(answers)
-		ctx, cancel := context.WithTimeout(context.Background(), 250*ms)
+		ctx, cancel := context.WithTimeout(context.Background(), ms(250))
 		defer cancel()
 		poll(ctx, log.New(io.Discard, "", 0), urls, f.head)
 		var starts []time.Duration
@@ -172,7 +175,7 @@ func TestNumPollersPollAtOnceWhateverTheNumberOfURLs(t *testing.T) {
 			starts = append(starts, f.times(u)...)
 		}
 		slices.Sort(starts)
-		if want := []time.Duration{0, 0, 100 * ms, 100 * ms, 200 * ms}; numPollers != 2 || !slices.Equal(starts, want) {
+		if want := []time.Duration{0, 0, ms(100), ms(100), ms(200)}; numPollers != 2 || !slices.Equal(starts, want) {
 			t.Errorf("with %d pollers, polls started at %v, want %v", numPollers, starts, want)
 		}
 	})
@@ -189,10 +192,10 @@ func TestBackoffCountsConnectionErrorsOnlyAndAnyResponseResetsIt(t *testing.T) {
 			{status: "500 Internal Server Error"}, // 0: 250ms later
 			{status: "200 OK"},
 		}})
-		ctx, cancel := context.WithTimeout(context.Background(), 1700*ms)
+		ctx, cancel := context.WithTimeout(context.Background(), ms(1700))
 		defer cancel()
 		poll(ctx, log.New(&bytes.Buffer{}, "", 0), []string{u}, f.head)
-		want := []time.Duration{0, 350 * ms, 800 * ms, 1050 * ms, 1400 * ms, 1650 * ms}
+		want := []time.Duration{0, ms(350), ms(800), ms(1050), ms(1400), ms(1650)}
 		if got := f.times(u); !slices.Equal(got, want) {
 			t.Errorf("polled at %v, want %v", got, want)
 		}
@@ -217,7 +220,7 @@ func TestSleepWaitsPollIntervalPlusErrTimeoutPerError(t *testing.T) {
 }
 
 func TestSleepStopsWhenCtxIsDone(t *testing.T) {
-	for _, stop := range []time.Duration{100 * ms, 400 * ms} { // while sleeping; while nobody receives
+	for _, stop := range []time.Duration{ms(100), ms(400)} { // while sleeping; while nobody receives
 		synctest.Test(t, func(t *testing.T) {
 			ctx, cancel := context.WithTimeout(context.Background(), stop)
 			defer cancel()
@@ -263,12 +266,12 @@ func TestPollAbandonedAtStopIsNotAConnectionError(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		var out bytes.Buffer
 		f := newFakeHead(map[string][]answer{"http://a/": {{latency: time.Hour, status: "200 OK"}}})
-		ctx, cancel := context.WithTimeout(context.Background(), 10*ms)
+		ctx, cancel := context.WithTimeout(context.Background(), ms(10))
 		defer cancel()
 		r := &Resource{url: "http://a/", errCount: 2}
 		start := time.Now()
 		s := r.Poll(ctx, f.head, log.New(&out, "", 0))
-		if d := time.Since(start); d != 10*ms {
+		if d := time.Since(start); d != ms(10) {
 			t.Errorf("Poll returned at %v, want 10ms", d)
 		}
 		if s != context.DeadlineExceeded.Error() || r.errCount != 2 || out.Len() != 0 {
@@ -282,20 +285,20 @@ func TestStateMonitorReportsTheLatestStateEveryInterval(t *testing.T) {
 		var out bytes.Buffer
 		var wg sync.WaitGroup
 		ctx, cancel := context.WithCancel(context.Background())
-		status := StateMonitor(ctx, &wg, log.New(stamped(&out), "", 0), 100*ms)
+		status := StateMonitor(ctx, &wg, log.New(newStampWriter(&out), "", 0), ms(100))
 		status <- State{"b", "200 OK"}
 		status <- State{"a", "404 Not Found"}
-		time.Sleep(150 * ms)
+		time.Sleep(ms(150))
 		status <- State{"b", "500 Internal Server Error"}
-		time.Sleep(100 * ms)
+		time.Sleep(ms(100))
 		cancel()
 		wg.Wait()
-		const want = `  100ms Current state:
-  100ms  a 404 Not Found
-  100ms  b 200 OK
-  200ms Current state:
-  200ms  a 404 Not Found
-  200ms  b 500 Internal Server Error
+		const want = ` 100ms Current state:
+ 100ms  a 404 Not Found
+ 100ms  b 200 OK
+ 200ms Current state:
+ 200ms  a 404 Not Found
+ 200ms  b 500 Internal Server Error
 `
 		if out.String() != want {
 			t.Errorf("the monitor printed:\n%s\nwant:\n%s", out.String(), want)
@@ -304,68 +307,47 @@ func TestStateMonitorReportsTheLatestStateEveryInterval(t *testing.T) {
 }
 
 func TestStateMonitorsMapIsLocalToItsGoroutine(t *testing.T) {
-	// By construction: the map is made inside the function literal that the
-	// monitor's goroutine runs, so no other goroutine can name it.
+	// By construction: StateMonitor makes one map, inside the function
+	// literal its goroutine runs, so no other goroutine can name it.
 	file, err := parser.ParseFile(token.NewFileSet(), "url_poller.go", nil, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var monitor *ast.FuncDecl
-	for _, d := range file.Decls {
-		if fd, ok := d.(*ast.FuncDecl); ok && fd.Name.Name == "StateMonitor" {
-			monitor = fd
-		}
-	}
-	if monitor == nil {
-		t.Fatal("no StateMonitor in url_poller.go")
-	}
-	isMapMake := func(n ast.Node) bool {
-		call, ok := n.(*ast.CallExpr)
-		if !ok || len(call.Args) == 0 {
-			return false
-		}
-		_, isMap := call.Args[0].(*ast.MapType)
-		id, ok := call.Fun.(*ast.Ident)
-		return ok && id.Name == "make" && isMap
-	}
-	inside, outside := 0, 0
-	var walk func(n ast.Node, inLit bool)
-	walk = func(n ast.Node, inLit bool) {
-		ast.Inspect(n, func(c ast.Node) bool {
-			if c == n {
-				if isMapMake(c) {
-					if inLit {
-						inside++
-					} else {
-						outside++
-					}
-				}
-				return true
-			}
-			if lit, ok := c.(*ast.FuncLit); ok {
-				walk(lit.Body, true)
-				return false
-			}
-			if isMapMake(c) {
-				if inLit {
-					inside++
-				} else {
-					outside++
+	mapMakes := func(n ast.Node) int {
+		count := 0
+		ast.Inspect(n, func(n ast.Node) bool {
+			if call, ok := n.(*ast.CallExpr); ok && len(call.Args) > 0 {
+				if _, isMap := call.Args[0].(*ast.MapType); isMap {
+					count++
 				}
 			}
 			return true
 		})
+		return count
 	}
-	walk(monitor.Body, false)
-	if inside != 1 || outside != 0 {
-		t.Errorf("StateMonitor makes %d maps inside its goroutine's function and %d outside; want 1 and 0", inside, outside)
+	for _, d := range file.Decls {
+		if fd, ok := d.(*ast.FuncDecl); ok && fd.Name.Name == "StateMonitor" {
+			inLits := 0
+			ast.Inspect(fd.Body, func(n ast.Node) bool {
+				if lit, ok := n.(*ast.FuncLit); ok {
+					inLits += mapMakes(lit.Body)
+					return false
+				}
+				return true
+			})
+			if all := mapMakes(fd.Body); all != 1 || inLits != 1 {
+				t.Errorf("StateMonitor makes %d maps, %d of them inside a function literal; want 1 and 1", all, inLits)
+			}
+			return
+		}
 	}
+	t.Fatal("no StateMonitor in url_poller.go")
 }
 
 func TestPollerStopsWhileBlockedOnASend(t *testing.T) {
 	for _, readStatus := range []bool{false, true} { // stuck sending the status; stuck passing the resource on
 		synctest.Test(t, func(t *testing.T) {
-			ctx, cancel := context.WithTimeout(context.Background(), 10*ms)
+			ctx, cancel := context.WithTimeout(context.Background(), ms(10))
 			defer cancel()
 			in, out, status := make(chan *Resource, 1), make(chan *Resource), make(chan State, 1)
 			if !readStatus {
@@ -375,7 +357,7 @@ func TestPollerStopsWhileBlockedOnASend(t *testing.T) {
 			f := newFakeHead(map[string][]answer{"http://ok/": {{status: "200 OK"}}})
 			start := time.Now()
 			Poller(ctx, in, out, status, f.head, log.New(&bytes.Buffer{}, "", 0))
-			if d := time.Since(start); d != 10*ms {
+			if d := time.Since(start); d != ms(10) {
 				t.Errorf("Poller returned at %v, want 10ms", d)
 			}
 		})
@@ -386,7 +368,7 @@ func TestPollerStopsWhileBlockedOnASend(t *testing.T) {
 // take 5ms more to give up.
 func slowAbortHead(ctx context.Context, url string) (*http.Response, error) {
 	<-ctx.Done()
-	time.Sleep(5 * ms)
+	time.Sleep(ms(5))
 	return nil, ctx.Err()
 }
 
@@ -394,12 +376,72 @@ func TestPollReturnsOnlyWhenEveryGoroutineHasEnded(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		// Three URLs, two pollers: both pollers hang in a request, the feeder
 		// hangs on its third send; the monitor waits.
-		ctx, cancel := context.WithTimeout(context.Background(), 10*ms)
+		ctx, cancel := context.WithTimeout(context.Background(), ms(10))
 		defer cancel()
 		start := time.Now()
 		poll(ctx, log.New(&bytes.Buffer{}, "", 0), []string{"http://a/", "http://b/", "http://c/"}, slowAbortHead)
-		if d := time.Since(start); d != 15*ms {
+		if d := time.Since(start); d != ms(15) {
 			t.Errorf("poll returned at %v, want 15ms: when the pollers' requests have given up", d)
 		}
 	})
+}
+
+// peerTransport is a transport whose every connection leads to a server
+// goroutine, counted in wg, that reads the request and then does what behave
+// does with the connection, which it closes when behave returns.
+func peerTransport(wg *sync.WaitGroup, behave func(net.Conn)) *http.Transport {
+	return &http.Transport{DialContext: func(context.Context, string, string) (net.Conn, error) {
+		client, server := net.Pipe()
+		wg.Go(func() {
+			defer server.Close()
+			if _, err := http.ReadRequest(bufio.NewReader(server)); err == nil {
+				behave(server)
+			}
+		})
+		return client, nil
+	}}
+}
+
+// TestHttpHeadIsBoundedWhateverTheServerDoes polls misbehaving servers
+// through httpHead, in virtual time: one that never answers or sends its
+// header forever costs headTimeout and counts as a connection error, as does
+// a header too long or a connection dropped; an endless body is never read.
+func TestHttpHeadIsBoundedWhateverTheServerDoes(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		behave func(net.Conn)
+		after  time.Duration
+		status string // in Poll's result
+		errs   int
+	}{
+		{"never answers", func(c net.Conn) { io.Copy(io.Discard, c) }, headTimeout, "context deadline exceeded", 1},
+		{"sends its header forever", func(c net.Conn) {
+			for _, err := io.WriteString(c, "HTTP/1.1 200 OK\r\n"); err == nil; _, err = io.WriteString(c, "X: y\r\n") {
+				time.Sleep(ms(10))
+			}
+		}, headTimeout, "context deadline exceeded", 1},
+		{"sends a header too long", func(c net.Conn) {
+			io.WriteString(c, "HTTP/1.1 200 OK\r\nX: "+strings.Repeat("y", maxHeader)+"\r\n\r\n")
+		}, 0, "server response headers exceeded", 1},
+		{"hangs up", func(net.Conn) {}, 0, "EOF", 1},
+		{"sends an endless body", func(c net.Conn) {
+			for _, err := io.WriteString(c, "HTTP/1.1 200 OK\r\nContent-Length: 1000000000\r\n\r\n"); err == nil; _, err = c.Write(make([]byte, 1024)) {
+			}
+		}, 0, "200 OK", 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				var peers sync.WaitGroup
+				defer peers.Wait()
+				transport := peerTransport(&peers, tc.behave)
+				defer transport.CloseIdleConnections()
+				r := &Resource{url: "http://peer.test/"}
+				start := time.Now()
+				s := r.Poll(context.Background(), httpHead(transport), log.New(io.Discard, "", 0))
+				if d := time.Since(start); d != tc.after || !strings.Contains(s, tc.status) || r.errCount != tc.errs {
+					t.Errorf("Poll = %q after %v, errCount %d; want %q after %v, errCount %d", s, d, r.errCount, tc.status, tc.after, tc.errs)
+				}
+			})
+		})
+	}
 }
