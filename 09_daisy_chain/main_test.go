@@ -48,32 +48,22 @@ func bubbled() int {
 }
 
 func TestRunPrintsTheResultAndTheCosts(t *testing.T) {
-	var out bytes.Buffer
-	// In the bubble, so that a gopher left behind by run fails the test, and
-	// so that no time passes: the times are exactly 0.
+	t.Parallel()
+	// In a bubble no time passes, so the times are exactly 0.
 	synctest.Test(t, func(t *testing.T) {
-		if err := run(&out, []string{"-n", "3"}); err != nil {
-			t.Fatal(err)
+		want := "A chain of 3 gophers, each adding one: 0 goes in at the right, out at the left comes\n" +
+			"3\n" +
+			"  building the chain: 0s (0ns a gopher)\n" +
+			"  the whisper's trip: 0s (0ns a hop)\n" +
+			"  memory: " // then measured figures
+		if out := runOK(t, "-n", "3"); !strings.HasPrefix(out, want) || strings.Count(out, "\n") != 5 {
+			t.Errorf("run -n 3 printed:\n%s\nwant it to start:\n%s", out, want)
+		}
+		want = "A chain of 0 gophers, each adding one: 0 goes in at the right, out at the left comes\n0\n"
+		if out := runOK(t, "-n", "0"); out != want {
+			t.Errorf("-n 0 printed %q, want %q", out, want)
 		}
 	})
-	want := "A chain of 3 gophers, each adding one: 0 goes in at the right, out at the left comes\n" +
-		"3\n" +
-		"  building the chain: 0s (0ns a gopher)\n" +
-		"  the whisper's trip: 0s (0ns a hop)\n" +
-		"  memory: " // then measured figures
-	if !strings.HasPrefix(out.String(), want) || strings.Count(out.String(), "\n") != 5 {
-		t.Errorf("run -n 3 printed:\n%s\nwant it to start:\n%s", out.String(), want)
-	}
-
-	out.Reset()
-	synctest.Test(t, func(t *testing.T) {
-		if err := run(&out, []string{"-n", "0"}); err != nil {
-			t.Fatal(err)
-		}
-	})
-	if want := "A chain of 0 gophers, each adding one: 0 goes in at the right, out at the left comes\n0\n"; out.String() != want {
-		t.Errorf("-n 0 printed %q, want %q", out.String(), want)
-	}
 }
 
 func TestRunLeavesNoGoroutineBehind(t *testing.T) {
