@@ -36,7 +36,7 @@ var programs = []struct {
 	replays bool
 }{
 	{"01_goroutines", []string{"-n", "1", "-listen", "200ms"}, true}, // its one message comes under 100ms
-	{"02_channels", []string{"-n", "2"}, false}, // prints measured send times
+	{"02_channels", []string{"-n", "2"}, false},                      // prints measured send times
 	{"03_generator", []string{"-n", "2"}, true},
 	{"04_fan_in", []string{"-n", "2"}, true},
 	{"05_sync_fan_in", []string{"-n", "2"}, true},
