@@ -1,6 +1,7 @@
-// Ping-pong on a channel, then feed subscriptions: Sameer Ajmani's sequel to
-// the talk, where one for-select loop owns all of a subscription's state,
-// stops when told, and reports the last fetch error.
+// This program plays ping-pong on a channel, then reads fake feeds through
+// subscriptions, after Sameer Ajmani's sequel to the talk: one for-select loop
+// owns all of a subscription's state, stops when told, and reports the last
+// fetch error.
 //
 // Slides: "Example: ping-pong" to "Implemented Subscribe", each named above
 // the code it shows (Advanced Go Concurrency Patterns, Sameer Ajmani, Google
@@ -307,7 +308,7 @@ func (m *merge) Close() (err error) {
 			err = e
 		}
 	}
-	close(m.updates) // every sender has returned: nobody sends on it any more
+	close(m.updates) // every sender has sent its error: nobody sends on updates any more
 	return
 }
 
@@ -317,7 +318,7 @@ func (m *merge) Close() (err error) {
 // its first item phase after it is created and each next one 0 to 200ms
 // (steps of 50ms) after the previous, drawn from stream of seed.
 // Changed: phase, seed and stream make each feed's times its own and
-// replayable.
+// replayable; with distinct phases no two feeds publish at one instant.
 func Fetch(domain string, phase time.Duration, seed, stream uint64) Fetcher {
 	return &fakeFetcher{
 		channel: domain,
