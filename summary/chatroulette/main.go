@@ -226,87 +226,123 @@ func scriptedDemo(out *log.Logger, s *server) error {
 	if err != nil {
 		return err
 	}
-	stopped := false
-	defer func() {
-		if !stopped { // an error below: stop the server all the same
-			s.shutdown(l)
-		}
-	}()
-	addr := l.Addr().String()
 	out.Printf("chatroulette: a scripted demo on a loopback server; -wait %v and bot -delay %v, short for the demo (the talk's: 5s and 1s)", s.wait, s.delay)
-
+	sc := &script{out: out, addr: l.Addr().String()}
+	defer sc.closeAll()
 	// alice and bob dial before the server accepts anyone: the listener
 	// queues both, so the server accepts them back to back and their
 	// matchers meet at once. (One after the other, bob would have to arrive
 	// within -wait of alice, or each would meet a bot.)
-	alice, err := dial(addr, "alice")
-	if err != nil {
-		return err
-	}
-	defer alice.Close()
-	bob, err := dial(addr, "bob")
-	if err != nil {
-		return err
-	}
-	defer bob.Close()
+	alice, bob := sc.dial("alice"), sc.dial("bob")
 	s.start(l)
-	for _, c := range []*client{alice, bob} {
-		if err := c.waiting(out); err != nil {
-			return err
-		}
-	}
-	for _, c := range []*client{alice, bob} {
-		if err := c.expect("Found one! Say hi.\n"); err != nil {
-			return err
-		}
-		out.Printf(`%s hears "Found one! Say hi."`, c.name)
-	}
-	if err := talk(out, alice, bob, "Hi! Is anybody there?"); err != nil {
-		return err
-	}
-	if err := talk(out, bob, alice, "Yes, a gopher. Hello alice!"); err != nil {
-		return err
-	}
-	alice.Close()
-	out.Printf("alice leaves")
-	if _, err := bob.r.ReadByte(); err != io.EOF {
-		return fmt.Errorf("bob: read %v after alice left, want EOF", err)
-	}
-	out.Printf("bob's connection closes: when one leaves, the server ends the chat")
+	sc.hear(alice, "Waiting for a partner...", `alice connects and hears "Waiting for a partner..."`)
+	sc.hear(bob, "Waiting for a partner...", `bob connects and hears "Waiting for a partner..."`)
+	sc.hear(alice, "Found one! Say hi.\n", `alice hears "Found one! Say hi."`)
+	sc.hear(bob, "Found one! Say hi.\n", `bob hears "Found one! Say hi."`)
+	sc.talk(alice, bob, "Hi! Is anybody there?")
+	sc.talk(bob, alice, "Yes, a gopher. Hello alice!")
+	sc.leave(alice)
+	sc.hearEOF(bob, "bob's connection closes: when one leaves, the server ends the chat")
 
-	carol, err := dial(addr, "carol")
-	if err != nil {
-		return err
-	}
-	defer carol.Close()
-	if err := carol.waiting(out); err != nil {
-		return err
-	}
-	if err := carol.expect("Found one! Say hi.\n"); err != nil {
-		return err
-	}
-	out.Printf(`carol hears "Found one! Say hi." after -wait alone: nobody came, so her partner is the bot`)
-	// The bot answers every write, chat's greeting included: its first words
+	carol := sc.dial("carol")
+	sc.hear(carol, "Waiting for a partner...", `carol connects and hears "Waiting for a partner..."`)
+	sc.hear(carol, "Found one! Say hi.\n", `carol hears "Found one! Say hi." after -wait alone: nobody came, so her partner is the bot`)
+	// The bot answers writes, chat's greeting included: its first words
 	// come a -delay after it joins. Then carol says something and it answers.
-	line, err := carol.readLine()
-	if err != nil {
-		return err
-	}
-	out.Printf("carol hears, a bot -delay later: %s", line)
-	if err := carol.say(out, "Hello? Do gophers like to chat?"); err != nil {
-		return err
-	}
-	if line, err = carol.readLine(); err != nil {
-		return err
-	}
-	out.Printf("carol hears, a bot -delay later: %s", line)
-	carol.Close()
-	out.Printf("carol leaves")
-
+	sc.hearBot(carol)
+	sc.talk(carol, nil, "Hello? Do gophers like to chat?")
+	sc.hearBot(carol)
+	sc.leave(carol)
 	s.shutdown(l)
-	stopped = true
-	out.Printf("the server stops: listener closed, every chat ended, every goroutine done")
-	return nil
+	sc.print("the server stops: listener closed, every chat ended, every goroutine done")
+	return sc.err
+}
+
+// A script is the demo's clients and what they say and hear, step by step.
+// After a step fails, the steps that follow do nothing, and err says why.
+type script struct {
+	out     *log.Logger
+	addr    string
+	clients []*client
+	err     error
+}
+
+func (sc *script) print(format string, args ...any) {
+	if sc.err == nil {
+		sc.out.Printf(format, args...)
+	}
+}
+
+func (sc *script) dial(name string) *client {
+	if sc.err != nil {
+		return nil
+	}
+	c, err := dial(sc.addr, name)
+	sc.err = err
+	if c != nil {
+		sc.clients = append(sc.clients, c)
+	}
+	return c
+}
+
+// hear waits for c to hear want, then prints line.
+func (sc *script) hear(c *client, want, line string) {
+	if sc.err == nil {
+		sc.err = c.expect(want)
+	}
+	sc.print("%s", line)
+}
+
+// hearEOF waits for c's connection to close, then prints line.
+func (sc *script) hearEOF(c *client, line string) {
+	if sc.err != nil {
+		return
+	}
+	if _, err := c.r.ReadByte(); err != io.EOF {
+		sc.err = fmt.Errorf("%s: read %v, want the connection closed", c.name, err)
+	}
+	sc.print("%s", line)
+}
+
+// hearBot waits for a line from c's bot and prints it.
+func (sc *script) hearBot(c *client) {
+	if sc.err != nil {
+		return
+	}
+	line, err := c.readLine()
+	sc.err = err
+	sc.print("%s hears, a bot -delay later: %s", c.name, line)
+}
+
+// talk has from say line and, unless to is nil, to hear it.
+func (sc *script) talk(from, to *client, line string) {
+	sc.print("%s: %s", from.name, line)
+	if sc.err == nil {
+		_, sc.err = fmt.Fprintln(from.conn, line)
+	}
+	if to == nil || sc.err != nil {
+		return
+	}
+	got, err := to.readLine()
+	if err == nil && got != line { // a bot answered: -wait ran out before the two met
+		err = fmt.Errorf("%s heard %q, not %s's %q: -wait ran out before they met (try a longer -wait)", to.name, got, from.name, line)
+	}
+	sc.err = err
+	sc.print("%s hears: %s", to.name, got)
+}
+
+func (sc *script) leave(c *client) {
+	if sc.err == nil {
+		c.conn.Close()
+	}
+	sc.print("%s leaves", c.name)
+}
+
+// closeAll closes every client's connection, in case a step failed.
+func (sc *script) closeAll() {
+	for _, c := range sc.clients {
+		c.conn.Close()
+	}
 }
 
 // A client is one of the demo's people.
@@ -316,7 +352,7 @@ type client struct {
 	r    *bufio.Reader
 }
 
-// dial connects to addr.
+// dial connects to addr. Each client waits at most safety for anything.
 func dial(addr, name string) (*client, error) {
 	conn, err := net.Dial("tcp", addr)
 	if err != nil {
@@ -324,15 +360,6 @@ func dial(addr, name string) (*client, error) {
 	}
 	conn.SetDeadline(time.Now().Add(safety))
 	return &client{name, conn, bufio.NewReader(conn)}, nil
-}
-
-// waiting waits for the server's first words.
-func (c *client) waiting(out *log.Logger) error {
-	if err := c.expect("Waiting for a partner..."); err != nil {
-		return err
-	}
-	out.Printf(`%s connects and hears "Waiting for a partner..."`, c.name)
-	return nil
 }
 
 // expect reads exactly len(want) bytes and fails unless they are want.
@@ -353,28 +380,4 @@ func (c *client) readLine() (string, error) {
 		return "", fmt.Errorf("%s: %v", c.name, err)
 	}
 	return strings.TrimSuffix(line, "\n"), nil
-}
-
-func (c *client) say(out *log.Logger, line string) error {
-	out.Printf("%s: %s", c.name, line)
-	_, err := fmt.Fprintln(c.conn, line)
-	return err
-}
-
-func (c *client) Close() error { return c.conn.Close() }
-
-// talk has from say line and to hear it.
-func talk(out *log.Logger, from, to *client, line string) error {
-	if err := from.say(out, line); err != nil {
-		return err
-	}
-	got, err := to.readLine()
-	if err != nil {
-		return err
-	}
-	if got != line { // a bot answered: -wait ran out before the two met
-		return fmt.Errorf("%s heard %q, not %s's %q: -wait ran out before they met (try a longer -wait)", to.name, got, from.name, line)
-	}
-	out.Printf("%s hears: %s", to.name, got)
-	return nil
 }

@@ -93,7 +93,8 @@ func TestListenShutsTheServerDownWhenItsContextIsDone(t *testing.T) {
 		t.Errorf("printed %q, want %q", rest, want)
 	}
 	// listen has returned and the process lives on: the server's own
-	// shutdown, not the process's exit, closed everything.
+	// shutdown, not the process's exit, closed everything, and logged
+	// nothing (rest has no error line).
 	for _, c := range []*client{alice, bob, carol} {
 		if _, err := c.r.ReadByte(); err != io.EOF {
 			t.Errorf("%s read %v after listen returned, want EOF", c.name, err)
@@ -101,5 +102,8 @@ func TestListenShutsTheServerDownWhenItsContextIsDone(t *testing.T) {
 	}
 	if _, err := net.Dial("tcp", addr); err == nil {
 		t.Error("the listener still accepts after listen returned")
+	}
+	if len(s.conns) != 0 {
+		t.Errorf("%d connections still tracked after shutdown", len(s.conns))
 	}
 }
