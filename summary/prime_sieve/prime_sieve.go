@@ -68,7 +68,7 @@ func sieve(w io.Writer, n int) {
 	for range n {
 		prime := <-ch
 		fmt.Fprintln(w, prime)
-		ch1 := make(chan int) // unbuffered, as in the source
+		ch1 := make(chan int) // unbuffered, as in the source; a buffer would let numbers run ahead, yet print the same primes
 		go filter(ch, ch1, prime, done)
 		ch = ch1
 	}
