@@ -42,10 +42,11 @@ func boring(msg string, n int, pause func() time.Duration) <-chan string {
 // fanIn returns a channel on which every message from input1 and input2 comes
 // as soon as it is ready. It closes once both inputs are closed and drained.
 func fanIn(input1, input2 <-chan string) <-chan string {
-	// main is always already waiting on c: a buffer would change nothing.
+	// A buffer would change nothing visible: main takes each message as soon
+	// as it has printed the one before.
 	c := make(chan string)
 	// Changed: a WaitGroup counts the two copying goroutines, and a third closes
-	// c when both are done: only a sender may close it, and only the last.
+	// c once both are done: closing it while one still sends would panic.
 	var wg sync.WaitGroup
 	wg.Go(func() {
 		for s := range input1 { // Changed: ends when input1 closes; the talk's for { c <- <-input1 } never does.

@@ -48,13 +48,13 @@ func conversation(w io.Writer, n int, joePause, annPause func() time.Duration) {
 // and which pauses; the program draws pauses under 200ms.
 func boring(msg string, n int, pause func() time.Duration) <-chan Message {
 	c := make(chan Message)
-	waitForIt := make(chan bool) // Shared between all messages.
+	waitForIt := make(chan bool) // one per speaker, in every Message it sends
 	go func() {
 		for i := range n { // Changed: n Messages, where the talk's loop never ends.
 			// Changed: the pause comes before the send, where the talk's comes
 			// between the send and the wait. In the talk's order both speakers
 			// are ready at 0ms, and the scheduler, not the seed, picks which
-			// main hears first, which moves every later time.
+			// main hears first, which changes the times that follow.
 			time.Sleep(pause())
 			c <- Message{fmt.Sprintf("%s: %d", msg, i), waitForIt}
 			<-waitForIt // blocks until main says go on
@@ -70,7 +70,7 @@ func boring(msg string, n int, pause func() time.Duration) <-chan Message {
 func fanIn(inputs ...<-chan Message) <-chan Message {
 	c := make(chan Message)
 	// Changed: a WaitGroup counts the copying goroutines, and one more closes c
-	// when all are done: only a sender may close it, and only the last.
+	// once all are done: closing it while one still sends would panic.
 	var wg sync.WaitGroup
 	for _, input := range inputs {
 		wg.Go(func() {

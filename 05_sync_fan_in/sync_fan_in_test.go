@@ -13,12 +13,10 @@ import (
 
 // inTurn returns a pause source that gives ds in turn, then 0.
 func inTurn(ds ...time.Duration) func() time.Duration {
-	return func() time.Duration {
-		if len(ds) == 0 {
-			return 0
+	return func() (d time.Duration) {
+		if len(ds) > 0 {
+			d, ds = ds[0], ds[1:]
 		}
-		d := ds[0]
-		ds = ds[1:]
 		return d
 	}
 }
@@ -26,15 +24,14 @@ func inTurn(ds ...time.Duration) func() time.Duration {
 func TestSyncFanInMovesInLockstep(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct {
-		name     string
 		joe, ann func() time.Duration
 		want     string
 	}{
 		{
-			// Joe pauses 10ms, but main lets him go on only once Ann has
-			// spoken, after her 100ms: without the wait channels Joe 1 would
-			// come at 20ms, Joe 2 at 30ms.
-			"Joe ten times faster", every(ms(10)), every(ms(100)), `
+			// Joe ten times faster: he pauses 10ms, but main lets him go on
+			// only once Ann has spoken, after her 100ms. Without the wait
+			// channels Joe 1 would come at 20ms, Joe 2 at 30ms.
+			every(ms(10)), every(ms(100)), `
   10ms Joe: 0
  100ms Ann: 0
  110ms Joe: 1
@@ -44,10 +41,10 @@ func TestSyncFanInMovesInLockstep(t *testing.T) {
  300ms You're all boring; I'm leaving.`,
 		},
 		{
-			// Each round starts when the last one ended and ends when the
-			// slower of the two has spoken: Ann 1 comes 40ms after Ann 0, but
-			// Joe 1 120ms after Ann 0, as he is released with her.
-			"the slower of each round sets the pace", inTurn(ms(10), ms(120), ms(30)), inTurn(ms(50), ms(40), ms(60)), `
+			// The slower of each round sets the pace: a round starts when the
+			// last one ended and ends when the slower has spoken. Ann 1 comes
+			// 40ms after Ann 0, Joe 1 120ms after it, as he is released with her.
+			inTurn(ms(10), ms(120), ms(30)), inTurn(ms(50), ms(40), ms(60)), `
   10ms Joe: 0
   50ms Ann: 0
   90ms Ann: 1
@@ -57,14 +54,12 @@ func TestSyncFanInMovesInLockstep(t *testing.T) {
  230ms You're all boring; I'm leaving.`,
 		},
 	} {
-		t.Run(tc.name, func(t *testing.T) {
-			synctest.Test(t, func(t *testing.T) {
-				var out bytes.Buffer
-				conversation(newStampWriter(&out), 3, tc.joe, tc.ann)
-				if want := strings.TrimPrefix(tc.want, "\n") + "\n"; out.String() != want {
-					t.Fatalf("output:\n%s\nwant:\n%s", out.String(), want)
-				}
-			})
+		synctest.Test(t, func(t *testing.T) {
+			var out bytes.Buffer
+			conversation(newStampWriter(&out), 3, tc.joe, tc.ann)
+			if want := strings.TrimPrefix(tc.want, "\n") + "\n"; out.String() != want {
+				t.Fatalf("output:\n%s\nwant:\n%s", out.String(), want)
+			}
 		})
 	}
 }

@@ -54,8 +54,8 @@ func TestSelectBlocksUntilACaseCanProceed(t *testing.T) {
 func TestSelectChoosesPseudoRandomly(t *testing.T) {
 	t.Parallel()
 	// Each of 10,000 choices is a fair coin: the standard deviation of a
-	// count is 50, so 40%..60% is 20 deviations wide. A biased select would
-	// fail; a fair one never will.
+	// count is 50, so 40% and 60% are each 20 deviations from the mean. A
+	// biased select would fail; a fair one never will.
 	c1s, c2s := choosesRandomly()
 	if c1s+c2s != tries || c1s < tries*40/100 || c1s > tries*60/100 {
 		t.Fatalf("c1 chosen %d and c2 %d times in %d, want %d in all, each 40%% to 60%%", c1s, c2s, tries, tries)
