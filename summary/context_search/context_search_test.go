@@ -95,7 +95,7 @@ func TestFastSearchReturnsTheResults(t *testing.T) {
 				t.Errorf("answered after %v, want the backend's 100ms", elapsed)
 			}
 			_, ended := r.events()
-			if len(ended) != 1 || !ended[0].answered || ended[0].userIP != "192.0.2.1" || ended[0].query != "golang" {
+			if len(ended) != 1 || ended[0].err != nil || ended[0].userIP != "192.0.2.1" || ended[0].query != "golang" {
 				t.Fatalf("backend saw %+v, want one answered search for golang from userip 192.0.2.1", ended)
 			}
 		})
@@ -115,7 +115,7 @@ func TestSearchTimesOutWith504AtTheTimeout(t *testing.T) {
 				t.Errorf("answered after %v, want exactly the 50ms timeout", elapsed)
 			}
 			_, ended := r.events()
-			if len(ended) != 1 || ended[0].answered || !errors.Is(ended[0].err, context.DeadlineExceeded) || ended[0].after != 50*time.Millisecond {
+			if len(ended) != 1 || ended[0].err == nil || !errors.Is(ended[0].err, context.DeadlineExceeded) || ended[0].after != 50*time.Millisecond {
 				t.Fatalf("backend saw %+v, want its request's context to end at 50ms", ended)
 			}
 		})
@@ -148,7 +148,7 @@ func TestCallerGoingAwayEndsTheBackendRequest(t *testing.T) {
 					t.Errorf("%s: got %d %q, want 500 %q", target, rec.Code, rec.Body.String(), want)
 				}
 				_, ended := r.events()
-				if len(ended) != 1 || ended[0].answered || !errors.Is(ended[0].err, context.Canceled) || ended[0].after != 30*time.Millisecond {
+				if len(ended) != 1 || ended[0].err == nil || !errors.Is(ended[0].err, context.Canceled) || ended[0].after != 30*time.Millisecond {
 					t.Fatalf("%s: backend saw %+v, want its request cancelled at 30ms", target, ended)
 				}
 			})

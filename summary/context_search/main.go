@@ -181,8 +181,7 @@ func get(ctx context.Context, client *http.Client, u string) string {
 type backendEvent struct {
 	query, userIP string
 	ended         bool
-	answered      bool          // false: the request's context ended first
-	err           error         // why it ended, when not answered
+	err           error         // nil: answered; else why the request's context ended first
 	after         time.Duration // from arrival to the end
 }
 
@@ -191,7 +190,7 @@ func (e backendEvent) String() string {
 	switch {
 	case !e.ended:
 		return s + " arrived"
-	case e.answered:
+	case e.err == nil:
 		return fmt.Sprintf("%s answered after %v", s, e.after.Round(time.Millisecond))
 	}
 	return fmt.Sprintf("%s: its request's context ended after %v (%v), so it stopped", s, e.after.Round(time.Millisecond), e.err)
@@ -211,7 +210,6 @@ func (b *fakeBackend) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	select {
 	case <-time.After(b.latency):
-		e.answered = true
 		var results []map[string]string
 		for i := range 3 {
 			results = append(results, map[string]string{
