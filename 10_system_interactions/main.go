@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"flag"
@@ -10,21 +11,21 @@ import (
 	"math/rand/v2"
 	"os"
 	"runtime/trace"
+	"slices"
+	"sync"
 	"time"
 )
 
 const (
 	name  = "system_interactions"
-	about = `system_interactions: the talk's fake Google search, version 1.0 to 3.0, then measured over many searches
+	about = `system_interactions: the talk's fake Google search, version 1.0 to 3.0, then measured over many searches; the seed draws the latencies
 usage: go run ./10_system_interactions [flags]`
 
-	// maxLatency bounds the fake services' latency: the talk's 100ms.
-	maxLatency = 100 * time.Millisecond
+	maxLatency = 100 * time.Millisecond // the fake services answer within the talk's 100ms
 	// maxQueries bounds -queries: a 3.0 search runs 1 + 3×(1 + replicas)
 	// goroutines, so 10,000 at once with 5 replicas are 190,000.
-	maxQueries = 10_000
-	// maxReplicas bounds -replicas (the talk has two).
-	maxReplicas = 5
+	maxQueries  = 10_000
+	maxReplicas = 5 // bounds -replicas (the talk has two)
 )
 
 func main() {
@@ -44,95 +45,98 @@ func run(w io.Writer, args []string) (err error) {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	queries := fs.Int("queries", 100, fmt.Sprintf("searches of each version run at once for the table (0 to %d; 0: no table)", maxQueries))
 	replicas := fs.Int("replicas", 2, fmt.Sprintf("replicas of each service in 3.0 (1 to %d)", maxReplicas))
-	seed := fs.Uint64("seed", 0, "seed for the fake latencies (0: pick one and print it)")
-	traceFile := fs.String("trace", "", "write a runtime/trace execution trace to `file` (view: go tool trace file)")
-	if err := parseFlags(fs, w, about, args); err != nil {
+	var seed uint64
+	end, err := setup(fs, w, args, &seed, func() error {
+		return cmp.Or(between("-queries", *queries, 0, maxQueries), between("-replicas", *replicas, 1, maxReplicas))
+	})
+	if err != nil {
 		return err
 	}
-	if *queries < 0 || *queries > maxQueries {
-		return fmt.Errorf("-queries must be between 0 and %d, got %d", maxQueries, *queries)
-	}
-	if *replicas < 1 || *replicas > maxReplicas {
-		return fmt.Errorf("-replicas must be between 1 and %d, got %d", maxReplicas, *replicas)
-	}
-	picked := *seed == 0
-	if picked {
-		*seed = pickSeed()
-	}
-	if *traceFile != "" {
-		stop, err := startTrace(*traceFile)
-		if err != nil {
-			return err
-		}
-		defer func() { err = errors.Join(err, stop()) }()
-	}
-	latency := latencies(*seed)
-	// services makes fresh services whose every search reports its end.
-	services := func(ended chan<- time.Time) *Services {
-		s := newServices(w, *replicas, latency)
-		track(s, ended)
-		return s
-	}
+	defer end(&err)
+	s := newServices(w, *replicas, latencies(seed))
+	// Every search reports its end on ended, which has room for all that one
+	// step starts (the table's are the most): none waits to report.
+	ended := make(chan time.Time, max(3**replicas, *queries*(3+3+3+3**replicas)))
+	track(s, ended)
 	// step shows one slide's program, which starts the given number of
-	// searches, and waits until every one of them has ended.
-	step := func(title string, searches int, show func(ended chan<- time.Time)) {
+	// searches, then waits for every one of them and says when the last ended.
+	step := func(title string, searches int, show func()) {
 		fmt.Fprintf(w, "\n%s\n", title)
-		ended := make(chan time.Time, searches) // room for every search: none waits to report
-		start := time.Now()
-		show(ended)
-		last := waitForSearches(ended)
-		fmt.Fprintf(w, "  %d searches started; all have ended, the last after %v\n", searches, last.Sub(start).Round(time.Microsecond))
+		show()
+		returned, last := time.Now(), time.Time{}
+		for range searches {
+			if t := <-ended; t.After(last) { // two searches ending together may report in either order
+				last = t
+			}
+		}
+		fmt.Fprintf(w, "  %d searches started; the last ended %v later, and run waited for it\n", searches, max(last.Sub(returned), 0).Round(time.Microsecond))
 	}
 
 	fmt.Fprintf(w, "The talk's fake Google search, version by version, each asking for \"golang\" (services answer within %v):\n", maxLatency)
-	step("Google Search 1.0: Web, Image and Video, one after another", 3, func(e chan<- time.Time) { search(w, services(e).Google10) })
-	step("Google Search 2.0: all three at once", 3, func(e chan<- time.Time) { search(w, services(e).Google20) })
-	step("Google Search 2.1: all three at once, waiting at most 80ms", 3, func(e chan<- time.Time) { search(w, services(e).Google21) })
-	step("Using the First function: two replicas, the first answer wins", 2, func(e chan<- time.Time) {
-		s := services(e)
-		useFirst(w, tracked(s.fakeSearch("replica 1"), e), tracked(s.fakeSearch("replica 2"), e))
+	step("Google Search 1.0: Web, Image and Video, one after another", 3, func() { search(w, s.Google10) })
+	step("Google Search 2.0: all three at once", 3, func() { search(w, s.Google20) })
+	step("Google Search 2.1: all three at once, waiting at most 80ms", 3, func() { search(w, s.Google21) })
+	step("Using the First function: two replicas, the first answer wins", 2, func() {
+		useFirst(w, tracked(s.fakeSearch("replica 1"), ended), tracked(s.fakeSearch("replica 2"), ended))
 	})
 	step(fmt.Sprintf("Google Search 3.0: 2.1 with the first of %d replicas of each service", *replicas), 3**replicas,
-		func(e chan<- time.Time) { search(w, services(e).Google30) })
-	step("Going further: 3.0 through FirstContext; the searches nobody waits for stop at once", 3**replicas,
-		func(e chan<- time.Time) {
-			c := newServices(w, *replicas, latency).withContext()
-			trackContext(c, e)
-			search(w, c.Google30Context)
-		})
-
+		func() { search(w, s.Google30) })
+	step("Going further: 3.0 through FirstContext; the searches nobody waits for stop at once", 3**replicas, func() {
+		c := s.withContext()
+		trackContext(c, ended)
+		search(w, c.Google30Context)
+	})
 	if *queries > 0 {
-		fmt.Fprintf(w, "\n%d searches of each version at once (services answer within %v; timeout 80ms; %d replicas in 3.0):\n",
+		title := fmt.Sprintf("%d searches of each version at once (services answer within %v; timeout 80ms; %d replicas in 3.0):",
 			*queries, maxLatency, *replicas)
-		ended := make(chan time.Time, *queries*(3+3+3+3**replicas))
-		s := newServices(io.Discard, *replicas, latency) // a hundred "timed out"s would say nothing
-		track(s, ended)
-		printTable(w, []row{
-			{"1.0", measure(s.Google10, *queries)},
-			{"2.0", measure(s.Google20, *queries)},
-			{"2.1", measure(s.Google21, *queries)},
-			{"3.0", measure(s.Google30, *queries)},
+		step(title, cap(ended), func() {
+			s.w = io.Discard // a hundred "timed out"s would say nothing
+			table(w, s, *queries)
 		})
-		done := time.Now()
-		// 2.1's and 3.0's late searches are still running: wait for them.
-		late := max(waitForSearches(ended).Sub(done), 0)
-		fmt.Fprintf(w, "  %d searches started; the late ones ended %v after the table, and run waited for them\n", cap(ended), late.Round(time.Microsecond))
-	}
-	if picked {
-		printSeed(w, *seed)
 	}
 	return nil
 }
 
-// waitForSearches receives the end of every search, as many as ended has
-// room for, and returns when the last one ended.
-func waitForSearches(ended <-chan time.Time) (last time.Time) {
-	for range cap(ended) {
-		if t := <-ended; t.After(last) { // two searches ending together may report in either order
-			last = t
-		}
+// table runs n searches of each version of s at once, one version after
+// another, and prints a line for each: the share complete (all three kinds of
+// result) and the latencies' percentiles, in milliseconds.
+func table(w io.Writer, s *Services, n int) {
+	fmt.Fprintf(w, "  %-7s %9s %8s %8s %8s %8s\n", "version", "complete", "p50", "p95", "p99", "max")
+	for i, google := range []func(string) []Result{s.Google10, s.Google20, s.Google21, s.Google30} {
+		complete, sorted := measure(google, n)
+		p := func(q int) float64 { return float64(nearestRank(sorted, q)) / float64(time.Millisecond) }
+		fmt.Fprintf(w, "  %-7s %8.1f%% %6.1fms %6.1fms %6.1fms %6.1fms\n", []string{"1.0", "2.0", "2.1", "3.0"}[i], 100*complete, p(50), p(95), p(99), p(100))
 	}
-	return last
+}
+
+// measure runs n > 0 searches of google at once, with the queries "golang 0",
+// "golang 1", ..., and returns the share that is complete and the latencies,
+// sorted.
+func measure(google func(query string) []Result, n int) (complete float64, latencies []time.Duration) {
+	latencies, full := make([]time.Duration, n), make([]bool, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() {
+			start := time.Now()
+			results := google(fmt.Sprintf("golang %d", i))
+			// Each goroutine writes only its own elements: no lock is needed,
+			// and wg.Wait makes the writes visible below.
+			latencies[i], full[i] = time.Since(start), len(results) == 3
+		})
+	}
+	wg.Wait()
+	slices.Sort(latencies)
+	return float64(len(slices.DeleteFunc(full, func(ok bool) bool { return !ok }))) / float64(n), latencies
+}
+
+// nearestRank returns the nearest-rank q-th percentile (0 < q <= 100) of
+// sorted: the smallest value at least q percent of the values are at or below.
+func nearestRank(sorted []time.Duration, q int) time.Duration {
+	if len(sorted) == 0 {
+		return 0
+	}
+	rank := (q*len(sorted) + 99) / 100 // ceil(q/100 * len)
+	return sorted[max(rank, 1)-1]
 }
 
 // tracked returns f that also sends the time it ended on ended.
@@ -180,53 +184,65 @@ func latencies(seed uint64) func(kind, query string) time.Duration {
 	}
 }
 
-// parseFlags parses args into fs. On -h it prints about and every flag to w;
-// any other problem comes back as an error for main to print in one line.
-func parseFlags(fs *flag.FlagSet, w io.Writer, about string, args []string) error {
+// setup parses args into fs after adding the flags every program shares:
+// -trace, and -seed unless seed is nil. On -h it prints about and the flags to
+// w. Once check (if any) accepts the values, it starts what they ask for and
+// returns end, for run to defer: end stops the trace and, when the seed was
+// picked here, prints the line that replays it. Errors come back for main to
+// print as one line.
+func setup(fs *flag.FlagSet, w io.Writer, args []string, seed *uint64, check func() error) (end func(*error), err error) {
+	file := fs.String("trace", "", "write a runtime/trace execution trace to `file` (view: go tool trace file)")
+	if seed != nil {
+		fs.Uint64Var(seed, "seed", 0, "seed for the random draws (0: pick one and print it)")
+	}
 	fs.SetOutput(io.Discard) // the flag package would print errors and usage itself
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			fmt.Fprintln(w, about)
-			fs.SetOutput(w)
-			fs.PrintDefaults()
-		}
-		return err
+	if err := fs.Parse(args); errors.Is(err, flag.ErrHelp) {
+		fmt.Fprintln(w, about)
+		fs.SetOutput(w)
+		fs.PrintDefaults()
+		return nil, err
+	} else if err != nil {
+		return nil, err
 	}
 	if fs.NArg() > 0 {
-		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
+		return nil, fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	if check != nil {
+		if err := check(); err != nil {
+			return nil, err
+		}
+	}
+	picked := seed != nil && *seed == 0
+	if picked {
+		*seed = max(rand.Uint64(), 1) // 0 means "pick one"
+	}
+	stop := func() error { return nil }
+	if *file != "" {
+		f, err := os.Create(*file)
+		if err == nil {
+			if err = trace.Start(f); err != nil {
+				f.Close()
+			}
+		}
+		if err != nil {
+			return nil, fmt.Errorf("-trace: %w", err)
+		}
+		stop = func() error { trace.Stop(); return f.Close() }
+	}
+	return func(err *error) {
+		if e := stop(); e != nil && *err == nil {
+			*err = fmt.Errorf("-trace: %w", e)
+		}
+		if picked && *err == nil {
+			fmt.Fprintf(w, "seed %d: run again with -seed %d for the same random draws\n", *seed, *seed)
+		}
+	}, nil
+}
+
+// between returns an error naming the flag f unless lo <= v <= hi.
+func between[T int | time.Duration](f string, v, lo, hi T) error {
+	if v < lo || v > hi {
+		return fmt.Errorf("%s must be between %v and %v, got %v", f, lo, hi, v)
 	}
 	return nil
-}
-
-// pickSeed returns a random seed other than 0, which means "pick one".
-func pickSeed() uint64 {
-	for {
-		if s := rand.Uint64(); s != 0 {
-			return s
-		}
-	}
-}
-
-// printSeed ends a run that picked its own seed with the line that replays it.
-func printSeed(w io.Writer, seed uint64) {
-	fmt.Fprintf(w, "seed %d: run again with -seed %d for the same random draws\n", seed, seed)
-}
-
-// startTrace writes a runtime/trace execution trace to file until stop is called.
-func startTrace(file string) (stop func() error, err error) {
-	f, err := os.Create(file)
-	if err != nil {
-		return nil, fmt.Errorf("-trace: %w", err)
-	}
-	if err := trace.Start(f); err != nil {
-		f.Close()
-		return nil, fmt.Errorf("-trace: %w", err)
-	}
-	return func() error {
-		trace.Stop()
-		if err := f.Close(); err != nil {
-			return fmt.Errorf("-trace: %w", err)
-		}
-		return nil
-	}, nil
 }

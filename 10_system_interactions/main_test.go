@@ -63,7 +63,7 @@ Google Search 1.0: Web, Image and Video, one after another
  video result for "golang"
 ]
 178.715868ms
-  3 searches started; all have ended, the last after 178.716ms
+  3 searches started; the last ended 0s later, and run waited for it
 
 Google Search 2.0: all three at once
 [video result for "golang"
@@ -71,7 +71,7 @@ Google Search 2.0: all three at once
  image result for "golang"
 ]
 93.883023ms
-  3 searches started; all have ended, the last after 93.883ms
+  3 searches started; the last ended 0s later, and run waited for it
 
 Google Search 2.1: all three at once, waiting at most 80ms
 timed out
@@ -79,13 +79,13 @@ timed out
  web result for "golang"
 ]
 80ms
-  3 searches started; all have ended, the last after 93.883ms
+  3 searches started; the last ended 13.883ms later, and run waited for it
 
 Using the First function: two replicas, the first answer wins
 replica 1 result for "golang"
 
 1.1506ms
-  2 searches started; all have ended, the last after 45.959ms
+  2 searches started; the last ended 44.808ms later, and run waited for it
 
 Google Search 3.0: 2.1 with the first of 2 replicas of each service
 [web2 result for "golang"
@@ -93,7 +93,7 @@ Google Search 3.0: 2.1 with the first of 2 replicas of each service
  image2 result for "golang"
 ]
 54.289341ms
-  6 searches started; all have ended, the last after 84.087ms
+  6 searches started; the last ended 29.798ms later, and run waited for it
 
 Going further: 3.0 through FirstContext; the searches nobody waits for stop at once
 [web2 result for "golang"
@@ -101,7 +101,7 @@ Going further: 3.0 through FirstContext; the searches nobody waits for stop at o
  image2 result for "golang"
 ]
 54.289341ms
-  6 searches started; all have ended, the last after 54.289ms
+  6 searches started; the last ended 0s later, and run waited for it
 
 20 searches of each version at once (services answer within 100ms; timeout 80ms; 2 replicas in 3.0):
   version  complete      p50      p95      p99      max
@@ -109,7 +109,7 @@ Going further: 3.0 through FirstContext; the searches nobody waits for stop at o
   2.0        100.0%   83.7ms   96.6ms   96.8ms   96.8ms
   2.1         40.0%   80.0ms   80.0ms   80.0ms   80.0ms
   3.0         80.0%   44.5ms   80.0ms   80.0ms   80.0ms
-  300 searches started; the late ones ended 19.611ms after the table, and run waited for them
+  300 searches started; the last ended 19.611ms later, and run waited for it
 `
 
 func TestRunWithSeed12IsExact(t *testing.T) {
@@ -143,7 +143,7 @@ func TestQueriesZeroPrintsNoTableAndReplicasOneTimesOut(t *testing.T) {
 		// One replica of each: video1 (84.1ms) is late, and 3.0 times out like 2.1.
 		got := runOK(t, "-seed", "12", "-queries", "0", "-replicas", "1")
 		if !strings.Contains(got, "Google Search 3.0: 2.1 with the first of 1 replicas of each service\ntimed out\n") ||
-			!strings.Contains(got, "\n80ms\n  3 searches started; all have ended, the last after 84.087ms\n") {
+			!strings.Contains(got, "\n80ms\n  3 searches started; the last ended 4.087ms later, and run waited for it\n") {
 			t.Errorf("-replicas 1 printed:\n%s", got)
 		}
 	})
@@ -158,8 +158,8 @@ func TestA30SearchRunsOneGoroutineAndThreeForEachService(t *testing.T) {
 		synctest.Test(t, func(t *testing.T) {
 			s := newServices(io.Discard, replicas, func(string, string) time.Duration { return ms(50) })
 			before := bubbled()
-			done := make(chan summary)
-			go func() { done <- measure(s.Google30, 100) }()
+			done := make(chan struct{})
+			go func() { measure(s.Google30, 100); close(done) }()
 			if n, want := bubbled()-before, 1+100*(1+3*(1+replicas)); n != want {
 				t.Errorf("%d replicas: 100 searches at once run %d goroutines (measure's own included), want %d", replicas, n, want)
 			}
@@ -194,4 +194,95 @@ func TestLatenciesAreUnder100msAndDependOnSeedKindAndQuery(t *testing.T) {
 			t.Errorf("%s: the same latency %v", what, pair[0])
 		}
 	}
+}
+
+func TestPercentile(t *testing.T) {
+	var hundred []time.Duration
+	for i := 1; i <= 100; i++ {
+		hundred = append(hundred, ms(i))
+	}
+	for _, tc := range []struct {
+		sorted []time.Duration
+		p      int
+		want   time.Duration
+	}{
+		{hundred, 50, ms(50)},
+		{hundred, 95, ms(95)},
+		{hundred, 99, ms(99)},
+		{hundred, 100, ms(100)},
+		{hundred, 1, ms(1)},
+		{[]time.Duration{ms(7)}, 50, ms(7)},
+		{[]time.Duration{ms(7)}, 99, ms(7)},
+		{[]time.Duration{1, 2, 3, 4}, 50, 2},
+		{[]time.Duration{1, 2, 3, 4}, 51, 3},
+		{[]time.Duration{1, 2, 3, 4}, 95, 4},
+	} {
+		if got := nearestRank(tc.sorted, tc.p); got != tc.want {
+			t.Errorf("nearestRank(%v, %d) = %v, want %v", tc.sorted, tc.p, got, tc.want)
+		}
+	}
+}
+
+// byQuery gives every service the latency i ms + 0.5ms for the query
+// "golang i-1": 1.5ms, 2.5ms, ... (the half keeps clear of the 80ms timeout).
+func byQuery(kind, query string) time.Duration {
+	var i int
+	if _, err := fmt.Sscanf(query, "golang %d", &i); err != nil {
+		panic(err)
+	}
+	return ms(i+1) + time.Millisecond/2
+}
+
+func TestTableOfKnownLatencies(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		s := newServices(io.Discard, 2, byQuery)
+		var out bytes.Buffer
+		// 1.0 takes 3 × (i+1.5ms): 4.5ms ... 301.5ms; 2.0 i+1.5ms. 2.1 and
+		// 3.0 take i+1.5ms, complete when that is under 80ms (79 of 100),
+		// else 80ms.
+		table(&out, s, 100)
+		want := "" +
+			"  version  complete      p50      p95      p99      max\n" +
+			"  1.0        100.0%  151.5ms  286.5ms  298.5ms  301.5ms\n" +
+			"  2.0        100.0%   50.5ms   95.5ms   99.5ms  100.5ms\n" +
+			"  2.1         79.0%   50.5ms   80.0ms   80.0ms   80.0ms\n" +
+			"  3.0         79.0%   50.5ms   80.0ms   80.0ms   80.0ms\n"
+		if out.String() != want {
+			t.Errorf("the table is:\n%s\nwant:\n%s", out.String(), want)
+		}
+		time.Sleep(maxLatency) // 2.1's and 3.0's late searches end
+	})
+}
+
+func TestReplicationBeatsTimeoutAlone(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		s := newServices(io.Discard, 2, latencies(1))
+		c10, l10 := measure(s.Google10, 500)
+		c20, l20 := measure(s.Google20, 500)
+		c21, l21 := measure(s.Google21, 500)
+		c30, l30 := measure(s.Google30, 500)
+		time.Sleep(maxLatency) // the late searches end
+		p50 := func(l []time.Duration) time.Duration { return nearestRank(l, 50) }
+		t.Logf("complete: %v %v %v %v; p50 %v %v %v %v", c10, c20, c21, c30, p50(l10), p50(l20), p50(l21), p50(l30))
+		if c10 != 1 || c20 != 1 {
+			t.Errorf("1.0 and 2.0 wait for everything, yet completeness is %v and %v", c10, c20)
+		}
+		// In virtual time the timeout is exact: 2.1 is often incomplete and
+		// then takes exactly 80ms; 3.0 never takes longer.
+		if l21[499] != ms(80) || nearestRank(l21, 99) != ms(80) || l30[499] > ms(80) {
+			t.Errorf("2.1 and 3.0 must return by the 80ms timeout; 2.1's p99 %v and max %v, 3.0's max %v", nearestRank(l21, 99), l21[499], l30[499])
+		}
+		// Completeness: each service is on time with chance 0.8, so 2.1 is
+		// complete with chance 0.8³ = 51%, 3.0 with (1-0.2²)³ = 88.5%. Over
+		// 500 searches the bounds below are 4 and 6 standard deviations
+		// away (and the latencies are fixed by the seed).
+		if c21 > 0.6 || c30 < 0.8 {
+			t.Errorf("2.1 complete %.1f%% (want about 51%%), 3.0 %.1f%% (want about 88.5%%)", 100*c21, 100*c30)
+		}
+		// Medians: 1.0 the sum of three (150ms), 2.0 the largest of three
+		// (79ms), 3.0 the largest of three fastest-of-two (55ms).
+		if p50(l30) >= p50(l21) || p50(l30) >= p50(l20) || p50(l20) >= p50(l10) {
+			t.Errorf("medians should fall from 1.0 to 2.0 to 3.0 and 3.0's be under 2.1's: %v, %v, %v, %v", p50(l10), p50(l20), p50(l21), p50(l30))
+		}
+	})
 }
