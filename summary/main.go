@@ -1,12 +1,15 @@
 package main
 
 import (
+	"cmp"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"os"
 	"runtime/trace"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -44,46 +47,23 @@ func run(w io.Writer, args []string) (err error) {
 	increments := fs.Int("increments", 100_000, fmt.Sprintf("increments by each goroutine (1 to %d)", maxIncrements))
 	jobs := fs.Int("jobs", 1000, fmt.Sprintf("numbers to square in the working-together example (0 to %d)", maxJobs))
 	workers := fs.Int("workers", 4, fmt.Sprintf("workers in the working-together example (1 to %d)", maxWorkers))
-	traceFile := fs.String("trace", "", "write a runtime/trace execution trace to `file` (view: go tool trace file)")
-	if err := parseFlags(fs, w, about, args); err != nil {
+	end, err := setup(fs, w, args, nil, func() error {
+		return cmp.Or(between("-goroutines", *goroutines, 1, maxGoroutines), between("-increments", *increments, 1, maxIncrements),
+			between("-jobs", *jobs, 0, maxJobs), between("-workers", *workers, 1, maxWorkers))
+	})
+	if err != nil {
 		return err
 	}
-	switch {
-	case *goroutines < 1 || *goroutines > maxGoroutines:
-		return fmt.Errorf("-goroutines must be between 1 and %d, got %d", maxGoroutines, *goroutines)
-	case *increments < 1 || *increments > maxIncrements:
-		return fmt.Errorf("-increments must be between 1 and %d, got %d", maxIncrements, *increments)
-	case *jobs < 0 || *jobs > maxJobs:
-		return fmt.Errorf("-jobs must be between 0 and %d, got %d", maxJobs, *jobs)
-	case *workers < 1 || *workers > maxWorkers:
-		return fmt.Errorf("-workers must be between 1 and %d, got %d", maxWorkers, *workers)
-	}
-	if *traceFile != "" {
-		stop, err := startTrace(*traceFile)
-		if err != nil {
-			return err
-		}
-		defer func() { err = errors.Join(err, stop()) }()
-	}
-
+	defer end(&err)
 	fmt.Fprintln(w, "Don't overdo it: a reference counter three ways, what an increment cost, then channels and sync together.")
 	total := *goroutines * *increments
 	fmt.Fprintf(w, "\nA reference counter, %d goroutines × %d increments = %d:\n", *goroutines, *increments, total)
 	ch := newChanCounter()
-	kinds := []struct {
-		name string
-		c    counter
-	}{
-		{"channels (one goroutine owns it)", ch},
-		{"sync.Mutex", &mutexCounter{}},
-		{"sync/atomic (atomic.Int64)", &atomicCounter{}},
-	}
-	var names []string
-	var costs []float64 // ns an increment
-	for _, k := range kinds {
-		cost := perIncrement(hammer(k.c, *goroutines, *increments), total)
-		fmt.Fprintf(w, "  %-34s counted %d  %8.1fns an increment\n", k.name, k.c.Value(), cost)
-		names, costs = append(names, k.name), append(costs, cost)
+	names := []string{"channels (one goroutine owns it)", "sync.Mutex", "sync/atomic (atomic.Int64)"}
+	costs := make([]float64, len(names)) // ns an increment
+	for i, c := range []counter{ch, &mutexCounter{}, &atomicCounter{}} {
+		costs[i] = float64(hammer(c, *goroutines, *increments).Nanoseconds()) / float64(total)
+		fmt.Fprintf(w, "  %-34s counted %d  %8.1fns an increment\n", names[i], c.Value(), costs[i])
 	}
 	ch.Close() // its goroutine ends
 	fmt.Fprintln(w, advice(names, costs))
@@ -111,12 +91,7 @@ func sumOfSquares(n int) int64 {
 // counter; the first is the channel counter. Of equally cheap others the
 // first listed is named; if none is cheaper than channels, it says so.
 func advice(names []string, costs []float64) string {
-	best := 1
-	for i := 2; i < len(costs); i++ {
-		if costs[i] < costs[best] {
-			best = i
-		}
-	}
+	best := 1 + slices.Index(costs[1:], slices.Min(costs[1:]))
 	if costs[best] >= costs[0] {
 		return "Here channels were as cheap as anything: measure before you choose."
 	}
@@ -140,44 +115,65 @@ func hammer(c counter, goroutines, increments int) time.Duration {
 	return time.Since(start)
 }
 
-// perIncrement is the cost of one of total increments that took d, in ns.
-func perIncrement(d time.Duration, total int) float64 {
-	return float64(d.Nanoseconds()) / float64(total)
-}
-
-// parseFlags parses args into fs. On -h it prints about and every flag to w;
-// any other problem comes back as an error for main to print in one line.
-func parseFlags(fs *flag.FlagSet, w io.Writer, about string, args []string) error {
+// setup parses args into fs after adding the flags every program shares:
+// -trace, and -seed unless seed is nil. On -h it prints about and the flags to
+// w. Once check (if any) accepts the values, it starts what they ask for and
+// returns end, for run to defer: end stops the trace and, when the seed was
+// picked here, prints the line that replays it. Errors come back for main to
+// print as one line.
+func setup(fs *flag.FlagSet, w io.Writer, args []string, seed *uint64, check func() error) (end func(*error), err error) {
+	file := fs.String("trace", "", "write a runtime/trace execution trace to `file` (view: go tool trace file)")
+	if seed != nil {
+		fs.Uint64Var(seed, "seed", 0, "seed for the random draws (0: pick one and print it)")
+	}
 	fs.SetOutput(io.Discard) // the flag package would print errors and usage itself
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			fmt.Fprintln(w, about)
-			fs.SetOutput(w)
-			fs.PrintDefaults()
-		}
-		return err
+	if err := fs.Parse(args); errors.Is(err, flag.ErrHelp) {
+		fmt.Fprintln(w, about)
+		fs.SetOutput(w)
+		fs.PrintDefaults()
+		return nil, err
+	} else if err != nil {
+		return nil, err
 	}
 	if fs.NArg() > 0 {
-		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
+		return nil, fmt.Errorf("unexpected argument %q", fs.Arg(0))
 	}
-	return nil
+	if check != nil {
+		if err := check(); err != nil {
+			return nil, err
+		}
+	}
+	picked := seed != nil && *seed == 0
+	if picked {
+		*seed = max(rand.Uint64(), 1) // 0 means "pick one"
+	}
+	stop := func() error { return nil }
+	if *file != "" {
+		f, err := os.Create(*file)
+		if err == nil {
+			if err = trace.Start(f); err != nil {
+				f.Close()
+			}
+		}
+		if err != nil {
+			return nil, fmt.Errorf("-trace: %w", err)
+		}
+		stop = func() error { trace.Stop(); return f.Close() }
+	}
+	return func(err *error) {
+		if e := stop(); e != nil && *err == nil {
+			*err = fmt.Errorf("-trace: %w", e)
+		}
+		if picked && *err == nil {
+			fmt.Fprintf(w, "seed %d: run again with -seed %d for the same random draws\n", *seed, *seed)
+		}
+	}, nil
 }
 
-// startTrace writes a runtime/trace execution trace to file until stop is called.
-func startTrace(file string) (stop func() error, err error) {
-	f, err := os.Create(file)
-	if err != nil {
-		return nil, fmt.Errorf("-trace: %w", err)
+// between returns an error naming the flag f unless lo <= v <= hi.
+func between[T int | time.Duration](f string, v, lo, hi T) error {
+	if v < lo || v > hi {
+		return fmt.Errorf("%s must be between %v and %v, got %v", f, lo, hi, v)
 	}
-	if err := trace.Start(f); err != nil {
-		f.Close()
-		return nil, fmt.Errorf("-trace: %w", err)
-	}
-	return func() error {
-		trace.Stop()
-		if err := f.Close(); err != nil {
-			return fmt.Errorf("-trace: %w", err)
-		}
-		return nil
-	}, nil
+	return nil
 }
