@@ -7,7 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log"
-	"net"
+	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -31,9 +31,6 @@ const (
 	name  = "url_poller"
 	about = `url_poller: pollers HEAD URLs, a monitor goroutine owns their last status and reports it, errors back off; then all stop
 usage: go run ./summary/url_poller [flags]`
-)
-
-const (
 	maxFor      = time.Minute           // bound on -for
 	maxURLs     = 20                    // bound on the number of -url flags
 	slowLatency = 50 * time.Millisecond // how long the local "slow" server takes to answer
@@ -44,9 +41,9 @@ const (
 // run parses args and polls, writing what a reader sees to w.
 func run(w io.Writer, args []string) (err error) {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	dur := fs.Duration("for", time.Second, "poll for `d`, then stop every goroutine (0 to 1m0s)")
+	dur := fs.Duration("for", time.Second, fmt.Sprintf("poll for `d`, then stop every goroutine (0s to %v)", maxFor))
 	var urls []string
-	fs.Func("url", fmt.Sprintf("poll this http or https `URL` instead of the local test servers (repeatable, up to %d)", maxURLs), func(s string) error {
+	fs.Func("url", fmt.Sprintf("poll this http or https `URL` instead of the local test server (repeatable, up to %d)", maxURLs), func(s string) error {
 		if len(urls) == maxURLs {
 			return fmt.Errorf("at most %d URLs", maxURLs)
 		}
@@ -56,33 +53,19 @@ func run(w io.Writer, args []string) (err error) {
 		urls = append(urls, s)
 		return nil
 	})
-	traceFile := fs.String("trace", "", "write a runtime/trace execution trace to `file` (view: go tool trace file)")
-	if err := parseFlags(fs, w, about, args); err != nil {
+	end, err := setup(fs, w, args, nil, func() error { return between("-for", *dur, 0, maxFor) })
+	if err != nil {
 		return err
 	}
-	if *dur < 0 || *dur > maxFor {
-		return fmt.Errorf("-for must be between 0 and %v, got %v", maxFor, *dur)
-	}
-	if *traceFile != "" {
-		stop, err := startTrace(*traceFile)
-		if err != nil {
-			return err
-		}
-		defer func() { err = errors.Join(err, stop()) }()
-	}
+	defer end(&err)
 
 	which := "the URLs given:"
 	if len(urls) == 0 {
-		which = fmt.Sprintf("local servers (fast, slow: %v, 404, 500) and a closed port, which refuses connections:", slowLatency)
-		local, closeAll := startServers()
-		defer closeAll() // waits for every request the servers are handling
-		refused, err := refusedURL()
-		if err != nil {
-			return err
-		}
-		urls = append(local, refused)
+		which = fmt.Sprintf("a local server (fast, slow: %v, 404, 500) and a closed port, which refuses connections:", slowLatency)
+		var closeAll func()
+		urls, closeAll = startServers()
+		defer closeAll() // waits for every request the server is handling
 	}
-
 	fmt.Fprintf(w, "Share Memory by Communicating: %d pollers HEAD each URL every %v (+%v for each connection error in a row);\n",
 		numPollers, pollInterval, errTimeout)
 	fmt.Fprintf(w, "a monitor goroutine owns the last status of each and reports every %v. Stop after %v.\n", statusInterval, *dur)
@@ -118,90 +101,93 @@ func httpHead(transport *http.Transport) Head {
 	}
 }
 
-// startServers starts four local HTTP servers, one for each behaviour, and
-// returns their URLs (the path names the behaviour; each server answers any
-// path the same way) and a function that closes them all:
-//   - fast answers 200 at once;
-//   - slow answers 200 after slowLatency, or sooner if the client gives up;
-//   - missing answers 404, broken answers 500.
-//
-// Closing a server waits for every request it is handling.
+// startServers serves four paths on a local server: fast answers 200 at once;
+// slow answers 200 after slowLatency, or sooner if the client gives up;
+// missing answers 404 (the mux does not know it); broken answers 500. It
+// returns their URLs, then one on a closed port, which refuses connections,
+// and closeAll, which closes the server once every request it is handling
+// has ended.
 func startServers() (urls []string, closeAll func()) {
-	var servers []*httptest.Server
-	for _, s := range []struct {
-		path    string
-		handler http.HandlerFunc
-	}{
-		{"/fast", func(w http.ResponseWriter, r *http.Request) {}},
-		{"/slow", func(w http.ResponseWriter, r *http.Request) {
-			select {
-			case <-time.After(slowLatency):
-			case <-r.Context().Done(): // the client gave up: stop now
-			}
-		}},
-		{"/missing", http.NotFound},
-		{"/broken", func(w http.ResponseWriter, r *http.Request) {
-			http.Error(w, "broken on purpose", http.StatusInternalServerError)
-		}},
-	} {
-		srv := httptest.NewServer(s.handler)
-		servers = append(servers, srv)
-		urls = append(urls, srv.URL+s.path)
-	}
-	return urls, func() {
-		for _, srv := range servers {
-			srv.Close()
+	mux := http.NewServeMux()
+	mux.HandleFunc("/fast", func(http.ResponseWriter, *http.Request) {})
+	mux.HandleFunc("/slow", func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-time.After(slowLatency):
+		case <-r.Context().Done(): // the client gave up: stop now
 		}
+	})
+	mux.HandleFunc("/broken", func(w http.ResponseWriter, r *http.Request) {
+		http.Error(w, "broken on purpose", http.StatusInternalServerError)
+	})
+	srv, closed := httptest.NewServer(mux), httptest.NewServer(nil)
+	closed.Close()
+	for _, path := range []string{"/fast", "/slow", "/missing", "/broken"} {
+		urls = append(urls, srv.URL+path)
 	}
+	return append(urls, closed.URL+"/"), srv.Close
 }
 
-// refusedURL returns a loopback URL on which nothing listens: a port that was
-// just opened, then closed, so a connection to it is refused.
-func refusedURL() (string, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return "", fmt.Errorf("cannot open a port for the refused address: %w", err)
+// setup parses args into fs after adding the flags every program shares:
+// -trace, and -seed unless seed is nil. On -h it prints about and the flags to
+// w. Once check (if any) accepts the values, it starts what they ask for and
+// returns end, for run to defer: end stops the trace and, when the seed was
+// picked here, prints the line that replays it. Errors come back for main to
+// print as one line.
+func setup(fs *flag.FlagSet, w io.Writer, args []string, seed *uint64, check func() error) (end func(*error), err error) {
+	file := fs.String("trace", "", "write a runtime/trace execution trace to `file` (view: go tool trace file)")
+	if seed != nil {
+		fs.Uint64Var(seed, "seed", 0, "seed for the random draws (0: pick one and print it)")
 	}
-	addr := l.Addr().String()
-	l.Close()
-	return "http://" + addr + "/", nil
-}
-
-// parseFlags parses args into fs. On -h it prints about and every flag to w;
-// any other problem comes back as an error for main to print in one line.
-func parseFlags(fs *flag.FlagSet, w io.Writer, about string, args []string) error {
 	fs.SetOutput(io.Discard) // the flag package would print errors and usage itself
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			fmt.Fprintln(w, about)
-			fs.SetOutput(w)
-			fs.PrintDefaults()
-		}
-		return err
+	if err := fs.Parse(args); errors.Is(err, flag.ErrHelp) {
+		fmt.Fprintln(w, about)
+		fs.SetOutput(w)
+		fs.PrintDefaults()
+		return nil, err
+	} else if err != nil {
+		return nil, err
 	}
 	if fs.NArg() > 0 {
-		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
+		return nil, fmt.Errorf("unexpected argument %q", fs.Arg(0))
 	}
-	return nil
+	if check != nil {
+		if err := check(); err != nil {
+			return nil, err
+		}
+	}
+	picked := seed != nil && *seed == 0
+	if picked {
+		*seed = max(rand.Uint64(), 1) // 0 means "pick one"
+	}
+	stop := func() error { return nil }
+	if *file != "" {
+		f, err := os.Create(*file)
+		if err == nil {
+			if err = trace.Start(f); err != nil {
+				f.Close()
+			}
+		}
+		if err != nil {
+			return nil, fmt.Errorf("-trace: %w", err)
+		}
+		stop = func() error { trace.Stop(); return f.Close() }
+	}
+	return func(err *error) {
+		if e := stop(); e != nil && *err == nil {
+			*err = fmt.Errorf("-trace: %w", e)
+		}
+		if picked && *err == nil {
+			fmt.Fprintf(w, "seed %d: run again with -seed %d for the same random draws\n", *seed, *seed)
+		}
+	}, nil
 }
 
-// startTrace writes a runtime/trace execution trace to file until stop is called.
-func startTrace(file string) (stop func() error, err error) {
-	f, err := os.Create(file)
-	if err != nil {
-		return nil, fmt.Errorf("-trace: %w", err)
+// between returns an error naming the flag f unless lo <= v <= hi.
+func between[T int | time.Duration](f string, v, lo, hi T) error {
+	if v < lo || v > hi {
+		return fmt.Errorf("%s must be between %v and %v, got %v", f, lo, hi, v)
 	}
-	if err := trace.Start(f); err != nil {
-		f.Close()
-		return nil, fmt.Errorf("-trace: %w", err)
-	}
-	return func() error {
-		trace.Stop()
-		if err := f.Close(); err != nil {
-			return fmt.Errorf("-trace: %w", err)
-		}
-		return nil
-	}, nil
+	return nil
 }
 
 // stampWriter puts the time since its creation, in milliseconds, before each

@@ -27,13 +27,13 @@ func runOK(t *testing.T, args ...string) string {
 	return out.String()
 }
 
-// TestRunForZeroStartsAndStopsTheLocalServers: -for 0 stops at once; when
+// TestRunForZeroStartsAndStopsTheLocalServer: -for 0 stops at once; when
 // run returns, none of its goroutines is left.
-func TestRunForZeroStartsAndStopsTheLocalServers(t *testing.T) {
+func TestRunForZeroStartsAndStopsTheLocalServer(t *testing.T) {
 	out := runOK(t, "-for", "0")
 	want := regexp.MustCompile(`^Share Memory by Communicating: 2 pollers HEAD each URL every 250ms \(\+100ms for each connection error in a row\);
 a monitor goroutine owns the last status of each and reports every 300ms\. Stop after 0s\.
-Polling local servers \(fast, slow: 50ms, 404, 500\) and a closed port, which refuses connections:
+Polling a local server \(fast, slow: 50ms, 404, 500\) and a closed port, which refuses connections:
   http://127\.0\.0\.1:[0-9]+/fast
   http://127\.0\.0\.1:[0-9]+/slow
   http://127\.0\.0\.1:[0-9]+/missing
@@ -77,10 +77,7 @@ func TestURLFlagTakesUpTo20HTTPURLs(t *testing.T) {
 func TestRealPollCountsConnectionErrorsOnly(t *testing.T) {
 	urls, closeAll := startServers()
 	defer closeAll()
-	refused, err := refusedURL()
-	if err != nil {
-		t.Fatal(err)
-	}
+	refused := urls[4]
 	// A server that resets every connection once it has the request.
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
