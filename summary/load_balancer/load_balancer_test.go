@@ -338,7 +338,7 @@ func skewedWorkload(seed uint64) workload {
 	return func(i int) (func() time.Duration, func() int) {
 		pauses := rand.New(rand.NewPCG(seed, uint64(2*i+1)))
 		work := rand.New(rand.NewPCG(seed, uint64(2*i+2)))
-		pause := randomDuration(pauses, 10*time.Millisecond)
+		pause := func() time.Duration { return time.Duration(pauses.Int64N(int64(10 * time.Millisecond))) }
 		op := func() int {
 			d := time.Millisecond + time.Duration(work.Int64N(int64(time.Millisecond)))
 			if work.IntN(8) == 0 {

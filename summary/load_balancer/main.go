@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"errors"
 	"flag"
 	"fmt"
@@ -8,8 +9,23 @@ import (
 	"math/rand/v2"
 	"os"
 	"runtime/trace"
+	"slices"
 	"sync"
 	"time"
+)
+
+const (
+	name  = "load_balancer"
+	about = `load_balancer: requesters, a pool of workers and one balancer; the least loaded worker first (a heap) against round robin, measured; the seed draws the requesters' pauses and work
+usage: go run ./summary/load_balancer [flags]`
+
+	// Changed: milliseconds for the talk's seconds, not the collection's usual
+	// tenth: at a tenth, a run of the talk's load would take about 15s.
+	unit = time.Millisecond
+
+	maxRequesters = 1000
+	maxWorkers    = 100
+	maxRequests   = 1000
 )
 
 func main() {
@@ -23,22 +39,6 @@ func main() {
 	}
 }
 
-const (
-	name  = "load_balancer"
-	about = `load_balancer: requesters, a pool of workers and one balancer; the least loaded worker first (a heap) against round robin, measured
-usage: go run ./summary/load_balancer [flags]`
-)
-
-// Changed: milliseconds for the talk's seconds, not the collection's usual
-// tenth: at a tenth, a run of the talk's load would take about 15s.
-const unit = time.Millisecond
-
-const (
-	maxRequesters = 1000
-	maxWorkers    = 100
-	maxRequests   = 1000
-)
-
 // run parses args and measures the balancer, writing what a reader sees to w.
 func run(w io.Writer, args []string) (err error) {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
@@ -46,33 +46,19 @@ func run(w io.Writer, args []string) (err error) {
 	nRequester := fs.Int("requesters", 100, fmt.Sprintf("requesters, each with one request out at a time (1 to %d)", maxRequesters))
 	nWorker := fs.Int("workers", 10, fmt.Sprintf("workers in the pool (1 to %d)", maxWorkers))
 	n := fs.Int("n", 10, fmt.Sprintf("requests each requester sends (0 to %d)", maxRequests))
-	seed := fs.Uint64("seed", 0, "seed for the requesters' pauses and work (0: pick one and print it)")
-	traceFile := fs.String("trace", "", "write a runtime/trace execution trace to `file` (view: go tool trace file)")
-	if err := parseFlags(fs, w, about, args); err != nil {
+	var seed uint64
+	var policies []bool // roundRobin for each policy to run
+	end, err := setup(fs, w, args, &seed, func() error {
+		if policies = map[string][]bool{"heap": {false}, "roundrobin": {true}, "both": {false, true}}[*policy]; policies == nil {
+			return fmt.Errorf("-policy must be heap, roundrobin or both, got %q", *policy)
+		}
+		return cmp.Or(between("-requesters", *nRequester, 1, maxRequesters), between("-workers", *nWorker, 1, maxWorkers),
+			between("-n", *n, 0, maxRequests))
+	})
+	if err != nil {
 		return err
 	}
-	policies := map[string][]bool{"heap": {false}, "roundrobin": {true}, "both": {false, true}}[*policy]
-	switch {
-	case policies == nil:
-		return fmt.Errorf("-policy must be heap, roundrobin or both, got %q", *policy)
-	case *nRequester < 1 || *nRequester > maxRequesters:
-		return fmt.Errorf("-requesters must be between 1 and %d, got %d", maxRequesters, *nRequester)
-	case *nWorker < 1 || *nWorker > maxWorkers:
-		return fmt.Errorf("-workers must be between 1 and %d, got %d", maxWorkers, *nWorker)
-	case *n < 0 || *n > maxRequests:
-		return fmt.Errorf("-n must be between 0 and %d, got %d", maxRequests, *n)
-	}
-	picked := *seed == 0
-	if picked {
-		*seed = pickSeed()
-	}
-	if *traceFile != "" {
-		stop, err := startTrace(*traceFile)
-		if err != nil {
-			return err
-		}
-		defer func() { err = errors.Join(err, stop()) }()
-	}
+	defer end(&err)
 
 	fmt.Fprintf(w, "load_balancer: %d requesters send %d requests each to %d workers (work up to %v, pauses up to %v)\n",
 		*nRequester, *n, *nWorker, time.Duration(*nWorker)*unit, time.Duration(*nWorker)*2*unit)
@@ -82,16 +68,17 @@ func run(w io.Writer, args []string) (err error) {
 	var wg sync.WaitGroup
 	for i, roundRobin := range policies {
 		wg.Go(func() {
-			results[i] = measurePolicy(roundRobin, *nRequester, *nWorker, *n, talkWorkload(*seed, *nWorker))
+			results[i] = measurePolicy(roundRobin, *nRequester, *nWorker, *n, talkWorkload(seed, *nWorker))
 		})
 	}
 	wg.Wait()
 	writePolicyTable(w, results)
 	if len(results) == 2 {
-		fmt.Fprintln(w, verdict(results[0], results[1]))
-	}
-	if picked {
-		printSeed(w, *seed)
+		if h, rr := results[0].meanVariance, results[1].meanVariance; h < rr {
+			fmt.Fprintf(w, "least loaded first: the heap keeps pending work more even than round robin (variance %.3f < %.3f)\n", h, rr)
+		} else {
+			fmt.Fprintf(w, "on this run the heap is no more even than round robin (variance %.3f >= %.3f)\n", h, rr)
+		}
 	}
 	return nil
 }
@@ -110,9 +97,9 @@ func talkWorkload(seed uint64, nWorker int) workload {
 	return func(i int) (func() time.Duration, func() int) {
 		pauses := rand.New(rand.NewPCG(seed, uint64(2*i+1)))
 		work := rand.New(rand.NewPCG(seed, uint64(2*i+2)))
-		pause := randomDuration(pauses, time.Duration(nWorker)*2*unit)
+		pause := func() time.Duration { return time.Duration(pauses.Int64N(int64(nWorker) * 2 * int64(unit))) }
 		op := func() int {
-			n := randomDuration(work, unit)()
+			n := time.Duration(work.Int64N(int64(unit))) // in nanoseconds, like the talk's rand.Int63n(int64(time.Second))
 			time.Sleep(time.Duration(nWorker) * n)
 			return int(n)
 		}
@@ -120,59 +107,147 @@ func talkWorkload(seed uint64, nWorker int) workload {
 	}
 }
 
-// randomDuration returns a source of durations in [0, max), drawn in
-// nanoseconds like the talk's rand.Int63n(int64(time.Second)).
-func randomDuration(r *rand.Rand, max time.Duration) func() time.Duration {
-	return func() time.Duration { return time.Duration(r.Int64N(int64(max))) }
-}
-
-// parseFlags parses args into fs. On -h it prints about and every flag to w;
-// any other problem comes back as an error for main to print in one line.
-func parseFlags(fs *flag.FlagSet, w io.Writer, about string, args []string) error {
+// setup parses args into fs after adding the flags every program shares:
+// -trace, and -seed unless seed is nil. On -h it prints about and the flags to
+// w. Once check (if any) accepts the values, it starts what they ask for and
+// returns end, for run to defer: end stops the trace and, when the seed was
+// picked here, prints the line that replays it. Errors come back for main to
+// print as one line.
+func setup(fs *flag.FlagSet, w io.Writer, args []string, seed *uint64, check func() error) (end func(*error), err error) {
+	file := fs.String("trace", "", "write a runtime/trace execution trace to `file` (view: go tool trace file)")
+	if seed != nil {
+		fs.Uint64Var(seed, "seed", 0, "seed for the random draws (0: pick one and print it)")
+	}
 	fs.SetOutput(io.Discard) // the flag package would print errors and usage itself
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			fmt.Fprintln(w, about)
-			fs.SetOutput(w)
-			fs.PrintDefaults()
-		}
-		return err
+	if err := fs.Parse(args); errors.Is(err, flag.ErrHelp) {
+		fmt.Fprintln(w, about)
+		fs.SetOutput(w)
+		fs.PrintDefaults()
+		return nil, err
+	} else if err != nil {
+		return nil, err
 	}
 	if fs.NArg() > 0 {
-		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
+		return nil, fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	if check != nil {
+		if err := check(); err != nil {
+			return nil, err
+		}
+	}
+	picked := seed != nil && *seed == 0
+	if picked {
+		*seed = max(rand.Uint64(), 1) // 0 means "pick one"
+	}
+	stop := func() error { return nil }
+	if *file != "" {
+		f, err := os.Create(*file)
+		if err == nil {
+			if err = trace.Start(f); err != nil {
+				f.Close()
+			}
+		}
+		if err != nil {
+			return nil, fmt.Errorf("-trace: %w", err)
+		}
+		stop = func() error { trace.Stop(); return f.Close() }
+	}
+	return func(err *error) {
+		if e := stop(); e != nil && *err == nil {
+			*err = fmt.Errorf("-trace: %w", e)
+		}
+		if picked && *err == nil {
+			fmt.Fprintf(w, "seed %d: run again with -seed %d for the same random draws\n", *seed, *seed)
+		}
+	}, nil
+}
+
+// between returns an error naming the flag f unless lo <= v <= hi.
+func between[T int | time.Duration](f string, v, lo, hi T) error {
+	if v < lo || v > hi {
+		return fmt.Errorf("%s must be between %v and %v, got %v", f, lo, hi, v)
 	}
 	return nil
 }
 
-// pickSeed returns a random seed other than 0, which means "pick one".
-func pickSeed() uint64 {
-	for {
-		if s := rand.Uint64(); s != 0 {
-			return s
+// A measurement is what one policy gave over one run.
+type measurement struct {
+	roundRobin   bool
+	meanVariance float64 // the variance of pending across workers after each event, averaged over the events
+	latencies    []time.Duration
+}
+
+// measurePolicy runs nRequester requesters of n requests each, with the workload wl,
+// against nWorker workers dispatched by the given policy.
+func measurePolicy(roundRobin bool, nRequester, nWorker, n int, wl workload) measurement {
+	b := NewBalancer(nWorker, nRequester)
+	b.roundRobin = roundRobin
+	r := measurement{roundRobin: roundRobin}
+	sum, events := 0.0, 0    // events: dispatches and completions
+	b.after = func(p Pool) { // runs in the balancer's goroutine only
+		events++
+		sum += variance(p)
+	}
+	// Each requester appends to its own slice: no two goroutines share one.
+	latencies := make([][]time.Duration, nRequester)
+	requesters := make([]load, nRequester)
+	for i := range requesters {
+		pause, workFn := wl(i)
+		requesters[i] = load{pause, workFn, func(_ int, d time.Duration) {
+			latencies[i] = append(latencies[i], d)
+		}}
+	}
+	loadBalance(b, n, requesters) // returns after every requester, the balancer and every worker are done
+	if events > 0 {
+		r.meanVariance = sum / float64(events)
+	}
+	r.latencies = slices.Concat(latencies...)
+	slices.Sort(r.latencies)
+	return r
+}
+
+// variance is the population variance of the workers' pending counts, as the
+// talk's code prints it after each event.
+func variance(p Pool) float64 {
+	if len(p) == 0 {
+		return 0
+	}
+	sum, sumsq := 0, 0
+	for _, w := range p {
+		sum += w.pending
+		sumsq += w.pending * w.pending
+	}
+	n := len(p)
+	// n*sumsq - sum*sum is exact in integers; divide once at the end.
+	return float64(n*sumsq-sum*sum) / float64(n*n)
+}
+
+// nearestRank returns the nearest-rank q-th percentile (0 < q <= 100) of
+// sorted: the smallest value at least q percent of the values are at or below.
+func nearestRank(sorted []time.Duration, q int) time.Duration {
+	if len(sorted) == 0 {
+		return 0
+	}
+	rank := (q*len(sorted) + 99) / 100 // ceil(q/100 * len)
+	return sorted[max(rank, 1)-1]
+}
+
+// writePolicyTable prints one line per policy: the mean variance of pending work
+// across workers, and the latency of a request from send to answer.
+func writePolicyTable(w io.Writer, results []measurement) {
+	fmt.Fprintln(w, "variance: of pending requests across workers, after each event, averaged over the run")
+	fmt.Fprintln(w, "latency: from a requester's send to its answer")
+	fmt.Fprintf(w, "%-10s %8s %8s %10s %10s\n", "policy", "requests", "variance", "p50", "p99")
+	for _, r := range results {
+		p50, p99 := "-", "-" // no requests, no latency
+		if len(r.latencies) > 0 {
+			p50, p99 = fmtMillis(nearestRank(r.latencies, 50)), fmtMillis(nearestRank(r.latencies, 99))
 		}
+		fmt.Fprintf(w, "%-10s %8d %8.3f %10s %10s\n", map[bool]string{false: "heap", true: "roundrobin"}[r.roundRobin], len(r.latencies), r.meanVariance, p50, p99)
 	}
 }
 
-// printSeed ends a run that picked its own seed with the line that replays it.
-func printSeed(w io.Writer, seed uint64) {
-	fmt.Fprintf(w, "seed %d: run again with -seed %d for the same random draws\n", seed, seed)
-}
-
-// startTrace writes a runtime/trace execution trace to file until stop is called.
-func startTrace(file string) (stop func() error, err error) {
-	f, err := os.Create(file)
-	if err != nil {
-		return nil, fmt.Errorf("-trace: %w", err)
-	}
-	if err := trace.Start(f); err != nil {
-		f.Close()
-		return nil, fmt.Errorf("-trace: %w", err)
-	}
-	return func() error {
-		trace.Stop()
-		if err := f.Close(); err != nil {
-			return fmt.Errorf("-trace: %w", err)
-		}
-		return nil
-	}, nil
+// fmtMillis formats d in milliseconds with three decimals.
+func fmtMillis(d time.Duration) string {
+	return fmt.Sprintf("%.3fms", float64(d)/float64(time.Millisecond))
 }
