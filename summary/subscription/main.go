@@ -29,7 +29,7 @@ func main() {
 
 const (
 	name  = "subscription"
-	about = `subscription: ping-pong on a channel, a deadlock the runtime detects, then fake feeds merged by for-select loops until Close
+	about = `subscription: ping-pong on a channel, a deadlock the runtime detects, then fake feeds merged by for-select loops until Close; the seed draws the feeds' publication times
 usage: go run ./summary/subscription [flags]`
 )
 
@@ -47,25 +47,12 @@ func run(w io.Writer, args []string) (err error) {
 	}
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	closeAfter := fs.Duration("close", 300*time.Millisecond, "close the merged subscription after `d` (0 to 10s)")
-	seed := fs.Uint64("seed", 0, "seed for the fake feeds' publication times (0: pick one and print it)")
-	traceFile := fs.String("trace", "", "write a runtime/trace execution trace to `file` (view: go tool trace file)")
-	if err := parseFlags(fs, w, about, args); err != nil {
+	var seed uint64
+	end, err := setup(fs, w, args, &seed, func() error { return between("-close", *closeAfter, 0, maxClose) })
+	if err != nil {
 		return err
 	}
-	if *closeAfter < 0 || *closeAfter > maxClose {
-		return fmt.Errorf("-close must be between 0 and %v, got %v", maxClose, *closeAfter)
-	}
-	picked := *seed == 0
-	if picked {
-		*seed = pickSeed()
-	}
-	if *traceFile != "" {
-		stop, err := startTrace(*traceFile)
-		if err != nil {
-			return err
-		}
-		defer func() { err = errors.Join(err, stop()) }()
-	}
+	defer end(&err)
 
 	fmt.Fprintln(w, "Advanced Go Concurrency Patterns: ping-pong, a deadlock, then three fake feeds merged until Close.")
 
@@ -80,11 +67,8 @@ func run(w io.Writer, args []string) (err error) {
 	}
 
 	fmt.Fprintf(w, "\nExample: three fake feeds merged into one stream; Close after %v.\n", *closeAfter)
-	feedReader(newStampWriter(w), *closeAfter, *seed)
+	feedReader(newStampWriter(w), *closeAfter, seed)
 
-	if picked {
-		printSeed(w, *seed)
-	}
 	return nil
 }
 
@@ -169,57 +153,6 @@ func funcName(frame string) string {
 	return frame[strings.Index(frame, ".")+1:]
 }
 
-// parseFlags parses args into fs. On -h it prints about and every flag to w;
-// any other problem comes back as an error for main to print in one line.
-func parseFlags(fs *flag.FlagSet, w io.Writer, about string, args []string) error {
-	fs.SetOutput(io.Discard) // the flag package would print errors and usage itself
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			fmt.Fprintln(w, about)
-			fs.SetOutput(w)
-			fs.PrintDefaults()
-		}
-		return err
-	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
-	}
-	return nil
-}
-
-// pickSeed returns a random seed other than 0, which means "pick one".
-func pickSeed() uint64 {
-	for {
-		if s := rand.Uint64(); s != 0 {
-			return s
-		}
-	}
-}
-
-// printSeed ends a run that picked its own seed with the line that replays it.
-func printSeed(w io.Writer, seed uint64) {
-	fmt.Fprintf(w, "seed %d: run again with -seed %d for the same random draws\n", seed, seed)
-}
-
-// startTrace writes a runtime/trace execution trace to file until stop is called.
-func startTrace(file string) (stop func() error, err error) {
-	f, err := os.Create(file)
-	if err != nil {
-		return nil, fmt.Errorf("-trace: %w", err)
-	}
-	if err := trace.Start(f); err != nil {
-		f.Close()
-		return nil, fmt.Errorf("-trace: %w", err)
-	}
-	return func() error {
-		trace.Stop()
-		if err := f.Close(); err != nil {
-			return fmt.Errorf("-trace: %w", err)
-		}
-		return nil
-	}, nil
-}
-
 // stampWriter puts the time since its creation, in milliseconds, before each
 // line. Each Write must be one whole line, as fmt.Fprintln writes it; only one
 // goroutine may write.
@@ -235,4 +168,67 @@ func (s *stampWriter) Write(p []byte) (int, error) {
 		return 0, err
 	}
 	return len(p), nil
+}
+
+// setup parses args into fs after adding the flags every program shares:
+// -trace, and -seed unless seed is nil. On -h it prints about and the flags to
+// w. Once check (if any) accepts the values, it starts what they ask for and
+// returns end, for run to defer: end stops the trace and, when the seed was
+// picked here, prints the line that replays it. Errors come back for main to
+// print as one line.
+func setup(fs *flag.FlagSet, w io.Writer, args []string, seed *uint64, check func() error) (end func(*error), err error) {
+	file := fs.String("trace", "", "write a runtime/trace execution trace to `file` (view: go tool trace file)")
+	if seed != nil {
+		fs.Uint64Var(seed, "seed", 0, "seed for the random draws (0: pick one and print it)")
+	}
+	fs.SetOutput(io.Discard) // the flag package would print errors and usage itself
+	if err := fs.Parse(args); errors.Is(err, flag.ErrHelp) {
+		fmt.Fprintln(w, about)
+		fs.SetOutput(w)
+		fs.PrintDefaults()
+		return nil, err
+	} else if err != nil {
+		return nil, err
+	}
+	if fs.NArg() > 0 {
+		return nil, fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	if check != nil {
+		if err := check(); err != nil {
+			return nil, err
+		}
+	}
+	picked := seed != nil && *seed == 0
+	if picked {
+		*seed = max(rand.Uint64(), 1) // 0 means "pick one"
+	}
+	stop := func() error { return nil }
+	if *file != "" {
+		f, err := os.Create(*file)
+		if err == nil {
+			if err = trace.Start(f); err != nil {
+				f.Close()
+			}
+		}
+		if err != nil {
+			return nil, fmt.Errorf("-trace: %w", err)
+		}
+		stop = func() error { trace.Stop(); return f.Close() }
+	}
+	return func(err *error) {
+		if e := stop(); e != nil && *err == nil {
+			*err = fmt.Errorf("-trace: %w", e)
+		}
+		if picked && *err == nil {
+			fmt.Fprintf(w, "seed %d: run again with -seed %d for the same random draws\n", *seed, *seed)
+		}
+	}, nil
+}
+
+// between returns an error naming the flag f unless lo <= v <= hi.
+func between[T int | time.Duration](f string, v, lo, hi T) error {
+	if v < lo || v > hi {
+		return fmt.Errorf("%s must be between %v and %v, got %v", f, lo, hi, v)
+	}
+	return nil
 }
