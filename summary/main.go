@@ -62,7 +62,7 @@ func run(w io.Writer, args []string) (err error) {
 	names := []string{"channels (one goroutine owns it)", "sync.Mutex", "sync/atomic (atomic.Int64)"}
 	costs := make([]float64, len(names)) // ns an increment
 	for i, c := range []counter{ch, &mutexCounter{}, &atomicCounter{}} {
-		costs[i] = float64(hammer(c, *goroutines, *increments).Nanoseconds()) / float64(total)
+		costs[i] = perIncrement(hammer(c, *goroutines, *increments), total)
 		fmt.Fprintf(w, "  %-34s counted %d  %8.1fns an increment\n", names[i], c.Value(), costs[i])
 	}
 	ch.Close() // its goroutine ends
@@ -113,6 +113,11 @@ func hammer(c counter, goroutines, increments int) time.Duration {
 	}
 	wg.Wait()
 	return time.Since(start)
+}
+
+// perIncrement is the cost of one of total increments that took d, in ns.
+func perIncrement(d time.Duration, total int) float64 {
+	return float64(d.Nanoseconds()) / float64(total)
 }
 
 // setup parses args into fs after adding the flags every program shares:

@@ -95,11 +95,14 @@ func TestChanCounterGoroutineEndsOnClose(t *testing.T) {
 func TestHammerTakesAsLongAsOneGoroutinesIncrements(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		// Each increment takes 1µs of virtual time; 4 goroutines work at
-		// once, so 10 increments each take 10µs.
+		// once, so 10 increments each take 10µs, 0.25µs an increment.
 		var n atomic.Int64
 		d := hammer(sleepyCounter{&n}, 4, 10)
 		if d != 10*time.Microsecond || n.Load() != 40 {
 			t.Errorf("hammer took %v for %d increments, want 10µs for 40", d, n.Load())
+		}
+		if got := perIncrement(d, 40); got != 250 {
+			t.Errorf("perIncrement(%v, 40) = %vns, want 250ns", d, got)
 		}
 	})
 }
