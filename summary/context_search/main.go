@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -8,12 +9,14 @@ import (
 	"fmt"
 	"io"
 	"log"
+	"math/rand/v2"
 	"net"
 	"net/http"
 	"net/url"
 	"os"
 	"os/signal"
 	"runtime/trace"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -35,9 +38,6 @@ const (
 	name  = "context_search"
 	about = `context_search: a /search server whose handler's context ends its backend request on a timeout or when the client goes away
 usage: go run ./summary/context_search [flags]`
-)
-
-const (
 	minLatency = 20 * time.Millisecond // below this, the timed-out request could time out before it reaches the backend
 	maxLatency = 500 * time.Millisecond
 
@@ -56,59 +56,50 @@ func run(w io.Writer, args []string) (err error) {
 	latency := fs.Duration("latency", 100*time.Millisecond, fmt.Sprintf("how long the fake backend takes to answer (%v to %v)", minLatency, maxLatency))
 	today := fs.Bool("today", false, "search with http.NewRequestWithContext instead of the article's httpDo")
 	listen := fs.String("listen", "", "serve /search on this `address` (e.g. localhost:8080) until Ctrl-C instead of the demo")
-	traceFile := fs.String("trace", "", "write a runtime/trace execution trace to `file` (view: go tool trace file)")
-	if err := parseFlags(fs, w, about, args); err != nil {
-		return err
-	}
-	if *latency < minLatency || *latency > maxLatency {
-		return fmt.Errorf("-latency must be between %v and %v, got %v", minLatency, maxLatency, *latency)
-	}
-	if *traceFile != "" {
-		stop, err := startTrace(*traceFile)
-		if err != nil {
-			return err
-		}
-		defer func() { err = errors.Join(err, stop()) }()
-	}
-	if *listen == "" {
-		return demo(w, *latency, *today)
-	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	l := log.New(w, "", 0) // the backend's handlers print at once; a Logger takes one line at a time
-	sys, err := startSystem(*listen, &fakeBackend{*latency, func(e backendEvent) { l.Print("backend: ", e) }}, *today)
+	end, err := setup(fs, w, args, nil, func() error { return between("-latency", *latency, minLatency, maxLatency) })
 	if err != nil {
 		return err
 	}
-	l.Printf("frontend %s, fake backend %s answering after %v; Ctrl-C stops both", sys.URL, sys.backendURL, *latency)
-	l.Printf("try: curl '%s/search?q=golang&timeout=80ms'", sys.URL)
-	<-ctx.Done()
+	defer end(&err)
+	// With -listen the backend's handlers print as requests come; a Logger
+	// takes one line at a time. The demo reads events instead, which has room
+	// for an arrival and an end of each of its requests.
+	l := log.New(w, "", 0)
+	events := make(chan backendEvent, 6)
+	report := func(e backendEvent) { events <- e }
+	if *listen != "" {
+		report = func(e backendEvent) { l.Print("backend: ", e.text) }
+	}
+	sys, err := startSystem(cmp.Or(*listen, "127.0.0.1:0"), &fakeBackend{*latency, report}, *today)
+	if err != nil {
+		return err
+	}
+	if *listen == "" {
+		demo(w, sys, events, *latency, *today)
+	} else {
+		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+		defer stop()
+		l.Printf("frontend %s, fake backend %s answering after %v; Ctrl-C stops both", sys.URL, sys.backendURL, *latency)
+		l.Printf("try: curl '%s/search?q=golang&timeout=80ms'", sys.URL)
+		<-ctx.Done()
+	}
 	sys.Close()
 	l.Print("both servers stopped")
 	return nil
 }
 
-// demo starts both servers on loopback ports, makes three requests (fast,
-// timed out, abandoned by its client), prints what each client got and what
-// the backend saw of it, and stops both servers.
-func demo(w io.Writer, latency time.Duration, today bool) error {
-	// Each request reports its arrival and its end: room for every report,
-	// so that a late one never blocks the backend.
-	events := make(chan backendEvent, 6)
-	sys, err := startSystem("127.0.0.1:0", &fakeBackend{latency, func(e backendEvent) { events <- e }}, today)
-	if err != nil {
-		return err
-	}
-	defer sys.Close()
-	client := &http.Client{Transport: &http.Transport{}}
-	defer client.CloseIdleConnections()
-
+// demo makes three requests of the frontend: a fast one, one that times out,
+// and one whose client gives up half a latency after the backend has it. For
+// each it prints what the client got, then how the backend's own request
+// ended, as events reports it.
+func demo(w io.Writer, sys *system, events <-chan backendEvent, latency time.Duration, today bool) {
 	how := "the article's httpDo"
 	if today {
 		how = "http.NewRequestWithContext"
 	}
 	fmt.Fprintf(w, "context_search: /search derives its context from the request's; the backend sees every cancellation (searching with %s)\n", how)
 	fmt.Fprintf(w, "frontend %s, fake backend %s answering after %v\n", sys.URL, sys.backendURL, latency)
+	client := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}}
 	half := latency / 2
 	for _, r := range []struct {
 		what, query, timeout string
@@ -126,34 +117,24 @@ func demo(w io.Writer, latency time.Duration, today bool) error {
 		ctx, cancel := context.WithCancel(context.Background())
 		answer := make(chan string, 1)
 		go func() { answer <- get(ctx, client, sys.URL+path) }()
-		// Wait for the client's answer and, if the backend has the request,
-		// for the backend to be done with it.
-		var got string
-		var seen *backendEvent
-		for got == "" || seen != nil && !seen.ended {
+		// Wait for the client's answer and, once the backend reports the
+		// request's arrival, for its end.
+		got, seen := "", backendEvent{ended: true, text: "(the frontend gave up before the backend had the request)"}
+		for got == "" || !seen.ended {
 			select {
 			case got = <-answer:
 			case e := <-events:
 				if e.query != r.query {
 					continue // a late report of an earlier request
 				}
-				seen = &e
-				if !e.ended && r.giveUp > 0 {
+				if seen = e; !e.ended && r.giveUp > 0 {
 					defer time.AfterFunc(r.giveUp, cancel).Stop()
 				}
 			}
 		}
 		cancel()
-		fmt.Fprint(w, got)
-		if seen != nil {
-			fmt.Fprintf(w, "  backend: %v\n", *seen)
-		} else {
-			fmt.Fprintln(w, "  (the frontend gave up before the backend had the request)")
-		}
+		fmt.Fprintf(w, "%s  backend: %s\n", got, seen.text)
 	}
-	sys.Close()
-	fmt.Fprintln(w, "both servers stopped")
-	return nil
 }
 
 // get sends a GET for u and returns what the client got, as demo prints it.
@@ -165,35 +146,12 @@ func get(ctx context.Context, client *http.Client, u string) string {
 		return fmt.Sprintf("  the client got no answer after %v: %v\n", time.Since(start).Round(time.Millisecond), errors.Unwrap(err))
 	}
 	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body)
+	body, _ := io.ReadAll(resp.Body) // a read that breaks shows as a short body
 	s := fmt.Sprintf("  %s after %v:\n", resp.Status, time.Since(start).Round(time.Millisecond))
 	for line := range strings.Lines(string(body)) {
 		s += "    " + line
 	}
-	if err != nil {
-		s += fmt.Sprintf("  (reading the body: %v)\n", err)
-	}
 	return s
-}
-
-// A backendEvent is what the fake backend saw of one request: its arrival,
-// or its end.
-type backendEvent struct {
-	query, userIP string
-	ended         bool
-	err           error         // nil: answered; else why the request's context ended first
-	after         time.Duration // from arrival to the end
-}
-
-func (e backendEvent) String() string {
-	s := fmt.Sprintf("q=%q from userip %s", e.query, e.userIP)
-	switch {
-	case !e.ended:
-		return s + " arrived"
-	case e.err == nil:
-		return fmt.Sprintf("%s answered after %v", s, e.after.Round(time.Millisecond))
-	}
-	return fmt.Sprintf("%s: its request's context ended after %v (%v), so it stopped", s, e.after.Round(time.Millisecond), e.err)
 }
 
 // A fakeBackend stands in for the Google Web Search API: it answers a search
@@ -204,26 +162,31 @@ type fakeBackend struct {
 	report  func(backendEvent)
 }
 
+// A backendEvent is what the fake backend saw of one request, its arrival or
+// its end, told in text.
+type backendEvent struct {
+	query, text string
+	ended       bool
+}
+
 func (b *fakeBackend) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	e := backendEvent{query: r.FormValue("q"), userIP: r.FormValue("userip")}
-	b.report(e)
+	q := r.FormValue("q")
+	seen := fmt.Sprintf("q=%q from userip %s", q, r.FormValue("userip"))
+	b.report(backendEvent{q, seen + " arrived", false})
 	start := time.Now()
 	select {
 	case <-time.After(b.latency):
-		var results []map[string]string
-		for i := range 3 {
-			results = append(results, map[string]string{
-				"titleNoFormatting": fmt.Sprintf("%s, result %d", e.query, i+1),
-				"url":               fmt.Sprintf("https://example.com/%s/%d", url.PathEscape(e.query), i+1),
-			})
+		results := make([]map[string]string, 3)
+		for i := range results {
+			n := strconv.Itoa(i + 1)
+			results[i] = map[string]string{"titleNoFormatting": q + ", result " + n, "url": "https://example.com/" + url.PathEscape(q) + "/" + n}
 		}
-		w.Header().Set("Content-Type", "application/json")
 		json.NewEncoder(w).Encode(map[string]any{"responseData": map[string]any{"results": results}})
+		seen += fmt.Sprintf(" answered after %v", time.Since(start).Round(time.Millisecond))
 	case <-r.Context().Done():
-		e.err = r.Context().Err()
+		seen += fmt.Sprintf(": its request's context ended after %v (%v), so it stopped", time.Since(start).Round(time.Millisecond), r.Context().Err())
 	}
-	e.ended, e.after = true, time.Since(start)
-	b.report(e)
+	b.report(backendEvent{q, seen, true})
 }
 
 // A system is the frontend serving /search and the fake backend it queries,
@@ -236,41 +199,31 @@ type system struct {
 	client          *http.Client       // the frontend's, to the backend
 }
 
-// startSystem serves the fake backend on a loopback port and the frontend on
-// addr.
+// startSystem serves the frontend on addr and the fake backend on a loopback
+// port.
 func startSystem(addr string, fake *fakeBackend, today bool) (*system, error) {
-	base, cancel := context.WithCancel(context.Background())
-	sys := &system{cancel: cancel, client: &http.Client{Transport: &http.Transport{}}}
-	var err error
-	if sys.backendURL, err = sys.serve("127.0.0.1:0", fake, base); err != nil {
-		cancel()
-		return nil, err
-	}
-	mux := http.NewServeMux()
-	mux.HandleFunc("/search", (&searcher{sys.backendURL + "/ajax/services/search/web?v=1.0", sys.client, today}).handleSearch)
-	if sys.URL, err = sys.serve(addr, mux, base); err != nil {
-		sys.Close()
+	front, err := net.Listen("tcp", addr)
+	if err != nil {
 		return nil, fmt.Errorf("-listen: %w", err)
 	}
-	return sys, nil
-}
-
-// serve serves h on addr, with every request's context derived from base,
-// and returns its URL.
-func (sys *system) serve(addr string, h http.Handler, base context.Context) (string, error) {
-	ln, err := net.Listen("tcp", addr)
+	back, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
-		return "", err
+		front.Close()
+		return nil, err
 	}
-	srv := &http.Server{
-		Handler:           h,
-		ReadHeaderTimeout: readHeaderTimeout,
-		IdleTimeout:       idleTimeout,
-		BaseContext:       func(net.Listener) context.Context { return base },
+	base, cancel := context.WithCancel(context.Background())
+	sys := &system{URL: "http://" + front.Addr().String(), backendURL: "http://" + back.Addr().String(),
+		cancel: cancel, client: &http.Client{Transport: &http.Transport{}}}
+	mux := http.NewServeMux()
+	mux.HandleFunc("/search", (&searcher{sys.backendURL + "/ajax/services/search/web?v=1.0", sys.client, today}).handleSearch)
+	listeners := []net.Listener{front, back}
+	for i, h := range []http.Handler{mux, fake} {
+		srv := &http.Server{Handler: h, ReadHeaderTimeout: readHeaderTimeout, IdleTimeout: idleTimeout,
+			BaseContext: func(net.Listener) context.Context { return base }}
+		sys.servers = append(sys.servers, srv)
+		sys.serving.Go(func() { srv.Serve(listeners[i]) }) // returns at once on Shutdown
 	}
-	sys.servers = append([]*http.Server{srv}, sys.servers...)
-	sys.serving.Go(func() { srv.Serve(ln) }) // returns at once on Shutdown
-	return "http://" + ln.Addr().String(), nil
+	return sys, nil
 }
 
 // Close stops both servers, within grace plus the time to close what is
@@ -291,39 +244,65 @@ func (sys *system) Close() {
 	sys.client.CloseIdleConnections()
 }
 
-// parseFlags parses args into fs. On -h it prints about and every flag to w;
-// any other problem comes back as an error for main to print in one line.
-func parseFlags(fs *flag.FlagSet, w io.Writer, about string, args []string) error {
+// setup parses args into fs after adding the flags every program shares:
+// -trace, and -seed unless seed is nil. On -h it prints about and the flags to
+// w. Once check (if any) accepts the values, it starts what they ask for and
+// returns end, for run to defer: end stops the trace and, when the seed was
+// picked here, prints the line that replays it. Errors come back for main to
+// print as one line.
+func setup(fs *flag.FlagSet, w io.Writer, args []string, seed *uint64, check func() error) (end func(*error), err error) {
+	file := fs.String("trace", "", "write a runtime/trace execution trace to `file` (view: go tool trace file)")
+	if seed != nil {
+		fs.Uint64Var(seed, "seed", 0, "seed for the random draws (0: pick one and print it)")
+	}
 	fs.SetOutput(io.Discard) // the flag package would print errors and usage itself
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			fmt.Fprintln(w, about)
-			fs.SetOutput(w)
-			fs.PrintDefaults()
-		}
-		return err
+	if err := fs.Parse(args); errors.Is(err, flag.ErrHelp) {
+		fmt.Fprintln(w, about)
+		fs.SetOutput(w)
+		fs.PrintDefaults()
+		return nil, err
+	} else if err != nil {
+		return nil, err
 	}
 	if fs.NArg() > 0 {
-		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
+		return nil, fmt.Errorf("unexpected argument %q", fs.Arg(0))
 	}
-	return nil
+	if check != nil {
+		if err := check(); err != nil {
+			return nil, err
+		}
+	}
+	picked := seed != nil && *seed == 0
+	if picked {
+		*seed = max(rand.Uint64(), 1) // 0 means "pick one"
+	}
+	stop := func() error { return nil }
+	if *file != "" {
+		f, err := os.Create(*file)
+		if err == nil {
+			if err = trace.Start(f); err != nil {
+				f.Close()
+			}
+		}
+		if err != nil {
+			return nil, fmt.Errorf("-trace: %w", err)
+		}
+		stop = func() error { trace.Stop(); return f.Close() }
+	}
+	return func(err *error) {
+		if e := stop(); e != nil && *err == nil {
+			*err = fmt.Errorf("-trace: %w", e)
+		}
+		if picked && *err == nil {
+			fmt.Fprintf(w, "seed %d: run again with -seed %d for the same random draws\n", *seed, *seed)
+		}
+	}, nil
 }
 
-// startTrace writes a runtime/trace execution trace to file until stop is called.
-func startTrace(file string) (stop func() error, err error) {
-	f, err := os.Create(file)
-	if err != nil {
-		return nil, fmt.Errorf("-trace: %w", err)
+// between returns an error naming the flag f unless lo <= v <= hi.
+func between[T int | time.Duration](f string, v, lo, hi T) error {
+	if v < lo || v > hi {
+		return fmt.Errorf("%s must be between %v and %v, got %v", f, lo, hi, v)
 	}
-	if err := trace.Start(f); err != nil {
-		f.Close()
-		return nil, fmt.Errorf("-trace: %w", err)
-	}
-	return func() error {
-		trace.Stop()
-		if err := f.Close(); err != nil {
-			return fmt.Errorf("-trace: %w", err)
-		}
-		return nil
-	}, nil
+	return nil
 }
