@@ -12,6 +12,7 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+	"time"
 )
 
 // The tests in this file use real connections on 127.0.0.1, outside synctest
@@ -116,6 +117,10 @@ func TestRealPollCountsConnectionErrorsOnly(t *testing.T) {
 		if s := r.Poll(context.Background(), head, l); !strings.Contains(s, tc.status) || r.errCount != tc.errs {
 			t.Errorf("Poll %s = %q, errCount %d; want %q, %d", tc.url, s, r.errCount, tc.status, tc.errs)
 		}
+	}
+	start := time.Now()
+	if (&Resource{url: urls[1]}).Poll(context.Background(), head, l); time.Since(start) < slowLatency {
+		t.Errorf("the slow URL answered after %v, want at least %v", time.Since(start), slowLatency)
 	}
 	if n := strings.Count(logged.String(), "\n"); !strings.HasPrefix(logged.String(), "Error "+refused+" ") || n != 2 {
 		t.Errorf("logged %q, want an Error line for %s and one for the reset", logged.String(), refused)
