@@ -123,8 +123,9 @@ func cp(w io.Writer, r io.Reader, errc chan<- error) {
 	errc <- err
 }
 
-// Bot returns an io.ReadWriteCloser that responds to each incoming write
-// with a generated sentence.
+// Bot returns an io.ReadWriteCloser that answers what is written to it with
+// a generated sentence: one answer, a delay after the first write it has not
+// answered yet.
 func (s *server) Bot() io.ReadWriteCloser {
 	r, out := io.Pipe() // for outgoing data
 	b := bot{r, out, s, make(chan struct{}, 1), make(chan struct{})}
@@ -145,9 +146,9 @@ type bot struct {
 	closed  chan struct{}
 }
 
-// Write answers writes, a delay after the first one not yet answered. (What
-// the human types has already fed the chain, on its way here through the
-// human's socket.)
+// Write tells the bot's speaker that there is something to answer. (What the
+// human types has already fed the chain, on its way here through the human's
+// socket.)
 func (b bot) Write(buf []byte) (int, error) {
 	select { // Changed: a signal to the speaker instead of go b.speak().
 	case b.written <- struct{}{}:
@@ -193,8 +194,9 @@ func (b bot) Close() error {
 }
 
 // socket is a connection as match sees it: what is read from it also feeds
-// the chain (the talk's "Feeding the chain", where an io.Pipe does what
-// io.TeeReader does here), and closing it lets the server forget it.
+// the chain (the talk's "Feeding the chain", where an io.Copy into an
+// io.MultiWriter and an io.Pipe do what io.TeeReader does here), and closing
+// it lets the server forget it.
 type socket struct {
 	io.Reader
 	io.Writer

@@ -41,8 +41,8 @@ const (
 	maxDelay  = time.Minute
 	demoWait  = 300 * time.Millisecond
 	demoDelay = 100 * time.Millisecond
-	// safety is how long the demo's clients wait for any one thing before
-	// giving up: a net under a hang, not a timing.
+	// safety is how long a client of the demo may stay connected before its
+	// reads and writes fail: a net under a hang, not a timing.
 	safety = 5 * time.Second
 )
 
@@ -62,7 +62,7 @@ func run(w io.Writer, args []string) (err error) {
 	var c config
 	fs.StringVar(&c.listen, "listen", "", "serve chat roulette on this loopback `address` (e.g. localhost:4000) until Ctrl-C; empty: a scripted demo on an ephemeral port")
 	fs.DurationVar(&c.wait, "wait", 5*time.Second, fmt.Sprintf("how long a connection waits alone before the bot joins (1ms to %v; the demo uses %v unless set)", maxWait, demoWait))
-	fs.DurationVar(&c.delay, "delay", time.Second, fmt.Sprintf("how long the bot takes to answer (0 to %v; the demo uses %v unless set)", maxDelay, demoDelay))
+	fs.DurationVar(&c.delay, "delay", time.Second, fmt.Sprintf("how long after a write the bot answers (0 to %v; the demo uses %v unless set)", maxDelay, demoDelay))
 	fs.DurationVar(&c.writeTimeout, "writetimeout", 10*time.Second, fmt.Sprintf("how long a write to a client may take before its chat ends (1ms to %v)", maxWait))
 	fs.DurationVar(&c.idle, "idle", 0, fmt.Sprintf("how long a client may stay silent before its chat ends (0 to %v; 0: no limit, as in the talk)", maxWait))
 	seed := fs.Uint64("seed", 0, "seed for the bot's word choices (0: pick one and print it)")
@@ -352,7 +352,7 @@ type client struct {
 	r    *bufio.Reader
 }
 
-// dial connects to addr. Each client waits at most safety for anything.
+// dial connects to addr, for at most safety.
 func dial(addr, name string) (*client, error) {
 	conn, err := net.Dial("tcp", addr)
 	if err != nil {

@@ -12,15 +12,16 @@ import (
 	"unicode/utf8"
 )
 
-// Prefix is a Markov chain prefix of one or more words.
+// A Prefix holds the last few words read or generated: the context in which
+// a chain looks up which word may come next.
 type Prefix []string
 
-// String returns the Prefix as a string (for use as a map key).
+// String joins the words with spaces: the chain's key for this context.
 func (p Prefix) String() string {
 	return strings.Join(p, " ")
 }
 
-// Shift removes the first word from the Prefix and appends the given word.
+// Shift moves the context on by one word: the oldest drops out, word comes in.
 func (p Prefix) Shift(word string) {
 	copy(p, p[1:])
 	p[len(p)-1] = word
@@ -36,9 +37,10 @@ const (
 	maxWordLen  = 64
 )
 
-// Chain contains a map ("chain") of prefixes to a list of suffixes. A prefix
-// is a string of prefixLen words joined with spaces. A suffix is a single
-// word. A prefix can have multiple suffixes. mu guards everything below it.
+// A Chain maps each context of prefixLen words it has seen (as
+// Prefix.String gives it) to every word that followed it, once per time it
+// did, so a word is chosen as often as it came after that context. mu guards
+// everything below it.
 type Chain struct {
 	chain     map[string][]string
 	prefixLen int
@@ -49,8 +51,9 @@ type Chain struct {
 	rand           *rand.Rand // Changed: the chain's own seeded source, so -seed replays the bot.
 }
 
-// NewChain returns a new Chain with prefixes of prefixLen words, choosing
-// among suffixes with a random source of the given seed (Changed: the seed).
+// NewChain returns an empty Chain whose contexts are prefixLen words long and
+// whose choices come from a random source of the given seed (Changed: the
+// seed).
 func NewChain(prefixLen int, seed uint64) *Chain {
 	return &Chain{
 		chain:     make(map[string][]string),
@@ -59,9 +62,9 @@ func NewChain(prefixLen int, seed uint64) *Chain {
 	}
 }
 
-// Write parses the bytes into prefixes and suffixes that are stored in Chain.
-// Each call starts from an empty prefix, so the first words of each write are
-// where generated text starts.
+// Write learns the words in b, each as the one that follows the words before
+// it. Each call starts from an empty context, so the first words of each
+// write are where generated text starts.
 func (c *Chain) Write(b []byte) (int, error) {
 	c.mu.Lock() // Changed: once per write, not once per word.
 	defer c.mu.Unlock()
@@ -103,7 +106,9 @@ func cut(word []byte) []byte {
 	return word[:n]
 }
 
-// Generate returns a string of at most n words generated from Chain.
+// Generate starts from the empty context and chooses up to n words, each at
+// random among those that followed the context so far; it stops early where
+// nothing ever followed.
 func (c *Chain) Generate(n int) string {
 	c.mu.Lock()
 	defer c.mu.Unlock()
