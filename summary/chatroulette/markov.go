@@ -39,8 +39,8 @@ const (
 
 // A Chain maps each context of prefixLen words it has seen (as
 // Prefix.String gives it) to every word that followed it, once per time it
-// did, so a word is chosen as often as it came after that context. mu guards
-// everything below it.
+// did: a word is chosen in proportion to how often it came after that
+// context. mu guards everything below it.
 type Chain struct {
 	chain     map[string][]string
 	prefixLen int
