@@ -40,28 +40,15 @@ usage: go run ./02_channels [flags]`
 func run(w io.Writer, args []string) (err error) {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	n := fs.Int("n", 5, fmt.Sprintf("messages main receives from boring (0 to %d)", maxN))
-	seed := fs.Uint64("seed", 0, "seed for the random pauses (0: pick one and print it)")
-	traceFile := fs.String("trace", "", "write a runtime/trace execution trace to `file` (view: go tool trace file)")
-	if err := parseFlags(fs, w, about, args); err != nil {
+	var seed uint64
+	end, err := setup(fs, w, args, &seed, func() error { return between("-n", *n, 0, maxN) })
+	if err != nil {
 		return err
 	}
-	if *n < 0 || *n > maxN {
-		return fmt.Errorf("-n must be between 0 and %d, got %d", maxN, *n)
-	}
-	picked := *seed == 0
-	if picked {
-		*seed = pickSeed()
-	}
-	if *traceFile != "" {
-		stop, err := startTrace(*traceFile)
-		if err != nil {
-			return err
-		}
-		defer func() { err = errors.Join(err, stop()) }()
-	}
+	defer end(&err)
 
 	fmt.Fprintf(w, "main receives %d messages from boring on an unbuffered channel, then leaves:\n", *n)
-	usingChannels(newStampWriter(w), *n, randomPauses(*seed, 1, 100*time.Millisecond)) // the talk's 1s over ten
+	usingChannels(newStampWriter(w), *n, randomPauses(seed, 1, 100*time.Millisecond)) // the talk's 1s over ten
 
 	// boring is still in its last pause, under 100ms; the aside takes three
 	// times 90ms, so boring has returned before run does.
@@ -75,9 +62,6 @@ func run(w io.Writer, args []string) (err error) {
 		fmt.Fprintf(w, "  %-11s sends completed at %s\n", label, millis(handOff(capacity, handOffValues, handOffGap)))
 	}
 	fmt.Fprintln(w, "Unbuffered, each send waits for its receive; a buffer of k lets k sends go ahead.")
-	if picked {
-		printSeed(w, *seed)
-	}
 	return nil
 }
 
@@ -90,36 +74,67 @@ func millis(ds []time.Duration) string {
 	return strings.Join(s, " ")
 }
 
-// parseFlags parses args into fs. On -h it prints about and every flag to w;
-// any other problem comes back as an error for main to print in one line.
-func parseFlags(fs *flag.FlagSet, w io.Writer, about string, args []string) error {
+// setup parses args into fs after adding the flags every program shares:
+// -trace, and -seed unless seed is nil. On -h it prints about and the flags to
+// w. Once check (if any) accepts the values, it starts what they ask for and
+// returns end, for run to defer: end stops the trace and, when the seed was
+// picked here, prints the line that replays it. Errors come back for main to
+// print as one line.
+func setup(fs *flag.FlagSet, w io.Writer, args []string, seed *uint64, check func() error) (end func(*error), err error) {
+	file := fs.String("trace", "", "write a runtime/trace execution trace to `file` (view: go tool trace file)")
+	if seed != nil {
+		fs.Uint64Var(seed, "seed", 0, "seed for the random draws (0: pick one and print it)")
+	}
 	fs.SetOutput(io.Discard) // the flag package would print errors and usage itself
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			fmt.Fprintln(w, about)
-			fs.SetOutput(w)
-			fs.PrintDefaults()
-		}
-		return err
+	if err := fs.Parse(args); errors.Is(err, flag.ErrHelp) {
+		fmt.Fprintln(w, about)
+		fs.SetOutput(w)
+		fs.PrintDefaults()
+		return nil, err
+	} else if err != nil {
+		return nil, err
 	}
 	if fs.NArg() > 0 {
-		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
+		return nil, fmt.Errorf("unexpected argument %q", fs.Arg(0))
 	}
-	return nil
-}
-
-// pickSeed returns a random seed other than 0, which means "pick one".
-func pickSeed() uint64 {
-	for {
-		if s := rand.Uint64(); s != 0 {
-			return s
+	if check != nil {
+		if err := check(); err != nil {
+			return nil, err
 		}
 	}
+	picked := seed != nil && *seed == 0
+	if picked {
+		*seed = max(rand.Uint64(), 1) // 0 means "pick one"
+	}
+	stop := func() error { return nil }
+	if *file != "" {
+		f, err := os.Create(*file)
+		if err == nil {
+			if err = trace.Start(f); err != nil {
+				f.Close()
+			}
+		}
+		if err != nil {
+			return nil, fmt.Errorf("-trace: %w", err)
+		}
+		stop = func() error { trace.Stop(); return f.Close() }
+	}
+	return func(err *error) {
+		if e := stop(); e != nil && *err == nil {
+			*err = fmt.Errorf("-trace: %w", e)
+		}
+		if picked && *err == nil {
+			fmt.Fprintf(w, "seed %d: run again with -seed %d for the same random draws\n", *seed, *seed)
+		}
+	}, nil
 }
 
-// printSeed ends a run that picked its own seed with the line that replays it.
-func printSeed(w io.Writer, seed uint64) {
-	fmt.Fprintf(w, "seed %d: run again with -seed %d for the same random draws\n", seed, seed)
+// between returns an error naming the flag f unless lo <= v <= hi.
+func between[T int | time.Duration](f string, v, lo, hi T) error {
+	if v < lo || v > hi {
+		return fmt.Errorf("%s must be between %v and %v, got %v", f, lo, hi, v)
+	}
+	return nil
 }
 
 // randomPauses returns a source of pauses in whole milliseconds in [0, max),
@@ -128,25 +143,6 @@ func printSeed(w io.Writer, seed uint64) {
 func randomPauses(seed, stream uint64, max time.Duration) func() time.Duration {
 	r := rand.New(rand.NewPCG(seed, stream))
 	return func() time.Duration { return time.Duration(r.Int64N(max.Milliseconds())) * time.Millisecond }
-}
-
-// startTrace writes a runtime/trace execution trace to file until stop is called.
-func startTrace(file string) (stop func() error, err error) {
-	f, err := os.Create(file)
-	if err != nil {
-		return nil, fmt.Errorf("-trace: %w", err)
-	}
-	if err := trace.Start(f); err != nil {
-		f.Close()
-		return nil, fmt.Errorf("-trace: %w", err)
-	}
-	return func() error {
-		trace.Stop()
-		if err := f.Close(); err != nil {
-			return fmt.Errorf("-trace: %w", err)
-		}
-		return nil
-	}, nil
 }
 
 // stampWriter puts the time since its creation, in milliseconds, before each

@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"os"
 	"runtime"
 	"runtime/trace"
@@ -36,60 +37,77 @@ func main() {
 func run(w io.Writer, args []string) (err error) {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	n := fs.Int("n", 10_000, fmt.Sprintf("gophers in the chain (0 to %d: about 2.8 KB each)", maxN))
-	traceFile := fs.String("trace", "", "write a runtime/trace execution trace to `file` (view: go tool trace file)")
-	if err := parseFlags(fs, w, about, args); err != nil {
+	end, err := setup(fs, w, args, nil, func() error { return between("-n", *n, 0, maxN) })
+	if err != nil {
 		return err
 	}
-	if *n < 0 || *n > maxN {
-		return fmt.Errorf("-n must be between 0 and %d (a million gophers take about 2.7 GiB), got %d", maxN, *n)
-	}
-	if *traceFile != "" {
-		stop, err := startTrace(*traceFile)
-		if err != nil {
-			return err
-		}
-		defer func() { err = errors.Join(err, stop()) }()
-	}
+	defer end(&err)
 	fmt.Fprintf(w, "A chain of %d gophers, each adding one: 0 goes in at the right, out at the left comes\n", *n)
 	fmt.Fprint(w, measureChain(w, *n).report())
 	return nil
 }
 
-// parseFlags parses args into fs. On -h it prints about and every flag to w;
-// any other problem comes back as an error for main to print in one line.
-func parseFlags(fs *flag.FlagSet, w io.Writer, about string, args []string) error {
+// setup parses args into fs after adding the flags every program shares:
+// -trace, and -seed unless seed is nil. On -h it prints about and the flags to
+// w. Once check (if any) accepts the values, it starts what they ask for and
+// returns end, for run to defer: end stops the trace and, when the seed was
+// picked here, prints the line that replays it. Errors come back for main to
+// print as one line.
+func setup(fs *flag.FlagSet, w io.Writer, args []string, seed *uint64, check func() error) (end func(*error), err error) {
+	file := fs.String("trace", "", "write a runtime/trace execution trace to `file` (view: go tool trace file)")
+	if seed != nil {
+		fs.Uint64Var(seed, "seed", 0, "seed for the random draws (0: pick one and print it)")
+	}
 	fs.SetOutput(io.Discard) // the flag package would print errors and usage itself
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			fmt.Fprintln(w, about)
-			fs.SetOutput(w)
-			fs.PrintDefaults()
-		}
-		return err
+	if err := fs.Parse(args); errors.Is(err, flag.ErrHelp) {
+		fmt.Fprintln(w, about)
+		fs.SetOutput(w)
+		fs.PrintDefaults()
+		return nil, err
+	} else if err != nil {
+		return nil, err
 	}
 	if fs.NArg() > 0 {
-		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
+		return nil, fmt.Errorf("unexpected argument %q", fs.Arg(0))
 	}
-	return nil
+	if check != nil {
+		if err := check(); err != nil {
+			return nil, err
+		}
+	}
+	picked := seed != nil && *seed == 0
+	if picked {
+		*seed = max(rand.Uint64(), 1) // 0 means "pick one"
+	}
+	stop := func() error { return nil }
+	if *file != "" {
+		f, err := os.Create(*file)
+		if err == nil {
+			if err = trace.Start(f); err != nil {
+				f.Close()
+			}
+		}
+		if err != nil {
+			return nil, fmt.Errorf("-trace: %w", err)
+		}
+		stop = func() error { trace.Stop(); return f.Close() }
+	}
+	return func(err *error) {
+		if e := stop(); e != nil && *err == nil {
+			*err = fmt.Errorf("-trace: %w", e)
+		}
+		if picked && *err == nil {
+			fmt.Fprintf(w, "seed %d: run again with -seed %d for the same random draws\n", *seed, *seed)
+		}
+	}, nil
 }
 
-// startTrace writes a runtime/trace execution trace to file until stop is called.
-func startTrace(file string) (stop func() error, err error) {
-	f, err := os.Create(file)
-	if err != nil {
-		return nil, fmt.Errorf("-trace: %w", err)
+// between returns an error naming the flag f unless lo <= v <= hi.
+func between[T int | time.Duration](f string, v, lo, hi T) error {
+	if v < lo || v > hi {
+		return fmt.Errorf("%s must be between %v and %v, got %v", f, lo, hi, v)
 	}
-	if err := trace.Start(f); err != nil {
-		f.Close()
-		return nil, fmt.Errorf("-trace: %w", err)
-	}
-	return func() error {
-		trace.Stop()
-		if err := f.Close(); err != nil {
-			return fmt.Errorf("-trace: %w", err)
-		}
-		return nil
-	}, nil
+	return nil
 }
 
 // chainCost is what measureChain saw of one run of daisyChain.
