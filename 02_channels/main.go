@@ -29,11 +29,6 @@ const (
 usage: go run ./02_channels [flags]`
 
 	maxN = 1000 // upper bound of -n
-
-	// The aside: a sender sends handOffValues values as fast as it can while a
-	// receiver takes one every handOffGap.
-	handOffValues = 3
-	handOffGap    = 30 * time.Millisecond
 )
 
 // run parses args and shows the pattern, writing what a reader sees to w.
@@ -52,14 +47,14 @@ func run(w io.Writer, args []string) (err error) {
 
 	// boring is still in its last pause, under 100ms; the aside takes three
 	// times 90ms, so boring has returned before run does.
-	fmt.Fprintf(w, "\nAn aside about buffered channels: a sender sends %d values as fast as it can;\n", handOffValues)
-	fmt.Fprintf(w, "a receiver takes one every %v.\n", handOffGap)
-	for _, capacity := range []int{0, 1, handOffValues} {
+	fmt.Fprintln(w, "\nAn aside about buffered channels: a sender sends 3 values as fast as it can;")
+	fmt.Fprintln(w, "a receiver takes one every 30ms.")
+	for _, capacity := range []int{0, 1, 3} {
 		label := fmt.Sprintf("buffer %d:", capacity)
 		if capacity == 0 {
 			label = "unbuffered:"
 		}
-		fmt.Fprintf(w, "  %-11s sends completed at %s\n", label, millis(handOff(capacity, handOffValues, handOffGap)))
+		fmt.Fprintf(w, "  %-11s sends completed at %s\n", label, millis(handOff(capacity, 3, 30*time.Millisecond)))
 	}
 	fmt.Fprintln(w, "Unbuffered, each send waits for its receive; a buffer of k lets k sends go ahead.")
 	return nil

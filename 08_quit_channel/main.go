@@ -13,7 +13,7 @@ import (
 
 const (
 	name  = "quit_channel"
-	about = `quit_channel: main tells Joe to stop: a quit channel, a round trip on it, a context, Close() error
+	about = `quit_channel: main tells Joe to stop: a quit channel and a round trip on it (each after 1 to 10 messages, a random draw), a context, Close() error
 usage: go run ./08_quit_channel [flags]`
 	maxPause = 100 * time.Millisecond // the talk's rand.Intn(1e3) milliseconds, divided by ten
 )
