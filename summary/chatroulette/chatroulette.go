@@ -129,9 +129,7 @@ func cp(w io.Writer, r io.Reader, errc chan<- error) {
 func (s *server) Bot() io.ReadWriteCloser {
 	r, out := io.Pipe() // for outgoing data
 	b := bot{r, out, s, make(chan struct{}, 1), make(chan struct{})}
-	// Changed: one goroutine per bot speaks, however often it is written to;
-	// the talk started one for every Write, each sleeping a second.
-	s.wg.Go(b.speaker)
+	s.wg.Go(b.speaker) // the bot's one goroutine, however often it is written to
 	return b
 }
 
@@ -139,18 +137,18 @@ type bot struct {
 	io.ReadCloser
 	out io.Writer
 
-	// Changed: the bot's server (chain, delay, WaitGroup); written, with
-	// room for one signal: a write not answered yet; closed, closed by Close.
-	s       *server
-	written chan struct{}
-	closed  chan struct{}
+	s       *server       // the chain, the delay and the WaitGroup
+	written chan struct{} // room for one signal: a write not answered yet
+	closed  chan struct{} // closed by Close
 }
 
 // Write tells the bot's speaker that there is something to answer. (What the
 // human types has already fed the chain, on its way here through the human's
 // socket.)
 func (b bot) Write(buf []byte) (int, error) {
-	select { // Changed: a signal to the speaker instead of go b.speak().
+	// Changed: a signal to the bot's one speaker instead of the talk's
+	// go b.speak(), which started a goroutine, sleeping a second, per write.
+	select {
 	case b.written <- struct{}{}:
 	default: // a signal is already waiting: its answer will do for this write too
 	}

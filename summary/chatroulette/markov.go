@@ -52,8 +52,7 @@ type Chain struct {
 }
 
 // NewChain returns an empty Chain whose contexts are prefixLen words long and
-// whose choices come from a random source of the given seed (Changed: the
-// seed).
+// whose choices come from a random source of the given seed.
 func NewChain(prefixLen int, seed uint64) *Chain {
 	return &Chain{
 		chain:     make(map[string][]string),
