@@ -11,11 +11,12 @@ import (
 	"time"
 )
 
-// inTurn returns a pause source that gives ds in turn, then 0.
+// inTurn returns a pause source that gives ds in turn, then the last for ever.
 func inTurn(ds ...time.Duration) func() time.Duration {
-	return func() (d time.Duration) {
-		if len(ds) > 0 {
-			d, ds = ds[0], ds[1:]
+	return func() time.Duration {
+		d := ds[0]
+		if len(ds) > 1 {
+			ds = ds[1:]
 		}
 		return d
 	}
