@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"cmp"
 	"context"
 	"errors"
 	"flag"
@@ -18,6 +19,16 @@ import (
 	"time"
 )
 
+const (
+	name  = "chatroulette"
+	about = `chatroulette: a TCP server that pairs strangers through one channel, with a Markov bot for the lonely (the seed draws its words)
+usage: go run ./summary/chatroulette [flags]   (then, with -listen localhost:4000: nc localhost 4000, twice)`
+	maxWait   = time.Hour
+	maxDelay  = time.Minute
+	demoWait  = 300 * time.Millisecond
+	demoDelay = 100 * time.Millisecond
+)
+
 func main() {
 	err := run(os.Stdout, os.Args[1:])
 	if errors.Is(err, flag.ErrHelp) {
@@ -29,30 +40,10 @@ func main() {
 	}
 }
 
-const (
-	name  = "chatroulette"
-	about = `chatroulette: a TCP server that pairs strangers through one channel, with a Markov bot for the lonely
-usage: go run ./summary/chatroulette [flags]   (then, with -listen localhost:4000: nc localhost 4000, twice)`
-)
-
-// Bounds and the demo's short durations.
-const (
-	maxWait   = time.Hour
-	maxDelay  = time.Minute
-	demoWait  = 300 * time.Millisecond
-	demoDelay = 100 * time.Millisecond
-	// safety is how long a client of the demo may stay connected before its
-	// reads and writes fail: a net under a hang, not a timing.
-	safety = 5 * time.Second
-)
-
 // config is what the flags choose.
 type config struct {
-	listen       string
-	wait         time.Duration
-	delay        time.Duration
-	writeTimeout time.Duration
-	idle         time.Duration
+	listen                          string
+	wait, delay, writeTimeout, idle time.Duration
 }
 
 // run parses args and runs the demo or, with -listen, the server, writing
@@ -65,140 +56,105 @@ func run(w io.Writer, args []string) (err error) {
 	fs.DurationVar(&c.delay, "delay", time.Second, fmt.Sprintf("how long after a write the bot answers (0 to %v; the demo uses %v unless set)", maxDelay, demoDelay))
 	fs.DurationVar(&c.writeTimeout, "writetimeout", 10*time.Second, fmt.Sprintf("how long a write to a client may take before its chat ends (1ms to %v)", maxWait))
 	fs.DurationVar(&c.idle, "idle", 0, fmt.Sprintf("how long a client may stay silent before its chat ends (0 to %v; 0: no limit, as in the talk)", maxWait))
-	seed := fs.Uint64("seed", 0, "seed for the bot's word choices (0: pick one and print it)")
-	traceFile := fs.String("trace", "", "write a runtime/trace execution trace to `file` (view: go tool trace file)")
-	if err := parseFlags(fs, w, about, args); err != nil {
+	var seed uint64
+	end, err := setup(fs, w, args, &seed, c.validate)
+	if err != nil {
 		return err
 	}
-	if err := c.validate(); err != nil {
-		return err
+	defer end(&err)
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	if c.listen == "" && !set["wait"] { // the demo's own durations, unless a flag set them
+		c.wait = demoWait
 	}
-	if c.listen == "" { // the demo's own durations, unless a flag set them
-		set := map[string]bool{}
-		fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
-		if !set["wait"] {
-			c.wait = demoWait
-		}
-		if !set["delay"] {
-			c.delay = demoDelay
-		}
+	if c.listen == "" && !set["delay"] {
+		c.delay = demoDelay
 	}
-	picked := *seed == 0
-	if picked {
-		*seed = pickSeed()
-	}
-	if *traceFile != "" {
-		stop, err := startTrace(*traceFile)
-		if err != nil {
-			return err
-		}
-		defer func() { err = errors.Join(err, stop()) }()
-	}
-
 	// Every line goes through out: a log.Logger writes each line whole, so
 	// the demo and the server's error log never interleave on w. The bot's
 	// chain starts from a few lines of built-in text (seedText) and learns
 	// from everything typed.
 	out := log.New(w, "", 0)
-	s := newServer(newSeededChain(*seed), c, out)
+	s := newServer(newSeededChain(seed), c, out)
 	if c.listen == "" {
-		err = scriptedDemo(out, s)
-	} else {
-		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-		defer stop()
-		err = listen(ctx, out, s, c.listen)
+		return scriptedDemo(out, s)
 	}
-	if err != nil {
-		return err
-	}
-	if picked { // the server has stopped: nothing else writes to w
-		printSeed(w, *seed)
-	}
-	return nil
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	return listen(ctx, out, s, c.listen)
 }
 
-// validate names the first flag whose value is out of bounds.
-func (c config) validate() error {
-	if c.listen != "" && !loopbackOnly(c.listen) {
+// validate names the first flag whose value is out of bounds. -listen takes
+// only a loopback host:port: this toy has no authentication.
+func (c *config) validate() error {
+	if host, _, err := net.SplitHostPort(c.listen); c.listen != "" && (err != nil || host != "localhost" && !net.ParseIP(host).IsLoopback()) {
 		return fmt.Errorf("-listen must be a loopback host:port such as localhost:4000, 127.0.0.1:4000 or [::1]:4000 (this toy has no authentication), got %q", c.listen)
 	}
-	if c.wait < time.Millisecond || c.wait > maxWait {
-		return fmt.Errorf("-wait must be between 1ms and %v, got %v", maxWait, c.wait)
-	}
-	if c.delay < 0 || c.delay > maxDelay {
-		return fmt.Errorf("-delay must be between 0s and %v, got %v", maxDelay, c.delay)
-	}
-	if c.writeTimeout < time.Millisecond || c.writeTimeout > maxWait {
-		return fmt.Errorf("-writetimeout must be between 1ms and %v, got %v", maxWait, c.writeTimeout)
-	}
-	if c.idle < 0 || c.idle > maxWait {
-		return fmt.Errorf("-idle must be between 0s and %v, got %v", maxWait, c.idle)
-	}
-	return nil
+	return cmp.Or(between("-wait", c.wait, time.Millisecond, maxWait), between("-delay", c.delay, 0, maxDelay),
+		between("-writetimeout", c.writeTimeout, time.Millisecond, maxWait), between("-idle", c.idle, 0, maxWait))
 }
 
-// loopbackOnly reports whether addr is host:port with a loopback host.
-func loopbackOnly(addr string) bool {
-	host, _, err := net.SplitHostPort(addr)
-	if err != nil {
-		return false
+// setup parses args into fs after adding the flags every program shares:
+// -trace, and -seed unless seed is nil. On -h it prints about and the flags to
+// w. Once check (if any) accepts the values, it starts what they ask for and
+// returns end, for run to defer: end stops the trace and, when the seed was
+// picked here, prints the line that replays it. Errors come back for main to
+// print as one line.
+func setup(fs *flag.FlagSet, w io.Writer, args []string, seed *uint64, check func() error) (end func(*error), err error) {
+	file := fs.String("trace", "", "write a runtime/trace execution trace to `file` (view: go tool trace file)")
+	if seed != nil {
+		fs.Uint64Var(seed, "seed", 0, "seed for the random draws (0: pick one and print it)")
 	}
-	if host == "localhost" {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
-}
-
-// parseFlags parses args into fs. On -h it prints about and every flag to w;
-// any other problem comes back as an error for main to print in one line.
-func parseFlags(fs *flag.FlagSet, w io.Writer, about string, args []string) error {
 	fs.SetOutput(io.Discard) // the flag package would print errors and usage itself
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			fmt.Fprintln(w, about)
-			fs.SetOutput(w)
-			fs.PrintDefaults()
-		}
-		return err
+	if err := fs.Parse(args); errors.Is(err, flag.ErrHelp) {
+		fmt.Fprintln(w, about)
+		fs.SetOutput(w)
+		fs.PrintDefaults()
+		return nil, err
+	} else if err != nil {
+		return nil, err
 	}
 	if fs.NArg() > 0 {
-		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
+		return nil, fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	if check != nil {
+		if err := check(); err != nil {
+			return nil, err
+		}
+	}
+	picked := seed != nil && *seed == 0
+	if picked {
+		*seed = max(rand.Uint64(), 1) // 0 means "pick one"
+	}
+	stop := func() error { return nil }
+	if *file != "" {
+		f, err := os.Create(*file)
+		if err == nil {
+			if err = trace.Start(f); err != nil {
+				f.Close()
+			}
+		}
+		if err != nil {
+			return nil, fmt.Errorf("-trace: %w", err)
+		}
+		stop = func() error { trace.Stop(); return f.Close() }
+	}
+	return func(err *error) {
+		if e := stop(); e != nil && *err == nil {
+			*err = fmt.Errorf("-trace: %w", e)
+		}
+		if picked && *err == nil {
+			fmt.Fprintf(w, "seed %d: run again with -seed %d for the same random draws\n", *seed, *seed)
+		}
+	}, nil
+}
+
+// between returns an error naming the flag f unless lo <= v <= hi.
+func between[T int | time.Duration](f string, v, lo, hi T) error {
+	if v < lo || v > hi {
+		return fmt.Errorf("%s must be between %v and %v, got %v", f, lo, hi, v)
 	}
 	return nil
-}
-
-// pickSeed returns a random seed other than 0, which means "pick one".
-func pickSeed() uint64 {
-	for {
-		if s := rand.Uint64(); s != 0 {
-			return s
-		}
-	}
-}
-
-// printSeed ends a run that picked its own seed with the line that replays it.
-func printSeed(w io.Writer, seed uint64) {
-	fmt.Fprintf(w, "seed %d: run again with -seed %d for the same random draws\n", seed, seed)
-}
-
-// startTrace writes a runtime/trace execution trace to file until stop is called.
-func startTrace(file string) (stop func() error, err error) {
-	f, err := os.Create(file)
-	if err != nil {
-		return nil, fmt.Errorf("-trace: %w", err)
-	}
-	if err := trace.Start(f); err != nil {
-		f.Close()
-		return nil, fmt.Errorf("-trace: %w", err)
-	}
-	return func() error {
-		trace.Stop()
-		if err := f.Close(); err != nil {
-			return fmt.Errorf("-trace: %w", err)
-		}
-		return nil
-	}, nil
 }
 
 // listen serves on addr until ctx is done, then shuts the server down.
@@ -218,7 +174,7 @@ func listen(ctx context.Context, out *log.Logger, s *server, addr string) error 
 	return nil
 }
 
-// scriptedDemo runs a server on an ephemeral loopback port and three scripted
+// scriptedDemo runs s on an ephemeral loopback port with three scripted
 // clients: alice and bob meet and talk, then carol waits alone and meets the
 // bot. Each step waits for what the step before it caused.
 func scriptedDemo(out *log.Logger, s *server) error {
@@ -228,7 +184,13 @@ func scriptedDemo(out *log.Logger, s *server) error {
 	}
 	out.Printf("chatroulette: a scripted demo on a loopback server; -wait %v and bot -delay %v, short for the demo (the talk's: 5s and 1s)", s.wait, s.delay)
 	sc := &script{out: out, addr: l.Addr().String()}
-	defer sc.closeAll()
+	defer func() { // in case a step failed
+		for _, c := range sc.clients {
+			if c != nil {
+				c.conn.Close()
+			}
+		}
+	}()
 	// alice and bob dial before the server accepts anyone: the listener
 	// queues both, so the server accepts them back to back and their
 	// matchers meet at once. (One after the other, bob would have to arrive
@@ -241,8 +203,7 @@ func scriptedDemo(out *log.Logger, s *server) error {
 	sc.hear(bob, "Found one! Say hi.\n", `bob hears "Found one! Say hi."`)
 	sc.talk(alice, bob, "Hi! Is anybody there?")
 	sc.talk(bob, alice, "Yes, a gopher. Hello alice!")
-	sc.leave(alice)
-	sc.hearEOF(bob, "bob's connection closes: when one leaves, the server ends the chat")
+	sc.leave(alice, bob)
 
 	carol := sc.dial("carol")
 	sc.hear(carol, "Waiting for a partner...", `carol connects and hears "Waiting for a partner..."`)
@@ -252,14 +213,14 @@ func scriptedDemo(out *log.Logger, s *server) error {
 	sc.hearBot(carol)
 	sc.talk(carol, nil, "Hello? Do gophers like to chat?")
 	sc.hearBot(carol)
-	sc.leave(carol)
+	sc.leave(carol, nil)
 	s.shutdown(l)
 	sc.print("the server stops: listener closed, every chat ended, every goroutine done")
 	return sc.err
 }
 
-// A script is the demo's clients and what they say and hear, step by step.
-// After a step fails, the steps that follow do nothing, and err says why.
+// A script is the demo's clients and where they print, step by step. Once a
+// step fails, the steps that follow do nothing, and err says why.
 type script struct {
 	out     *log.Logger
 	addr    string
@@ -267,19 +228,16 @@ type script struct {
 	err     error
 }
 
+// print prints a line unless a step has failed.
 func (sc *script) print(format string, args ...any) {
 	if sc.err == nil {
 		sc.out.Printf(format, args...)
 	}
 }
 
-func (sc *script) dial(name string) *client {
-	if sc.err != nil {
-		return nil
-	}
-	c, err := dial(sc.addr, name)
-	sc.err = err
-	if c != nil {
+func (sc *script) dial(name string) (c *client) {
+	if sc.err == nil {
+		c, sc.err = dial(sc.addr, name)
 		sc.clients = append(sc.clients, c)
 	}
 	return c
@@ -293,33 +251,13 @@ func (sc *script) hear(c *client, want, line string) {
 	sc.print("%s", line)
 }
 
-// hearEOF waits for c's connection to close, then prints line.
-func (sc *script) hearEOF(c *client, line string) {
-	if sc.err != nil {
-		return
-	}
-	if _, err := c.r.ReadByte(); err != io.EOF {
-		sc.err = fmt.Errorf("%s: read %v, want the connection closed", c.name, err)
-	}
-	sc.print("%s", line)
-}
-
-// hearBot waits for a line from c's bot and prints it.
-func (sc *script) hearBot(c *client) {
-	if sc.err != nil {
-		return
-	}
-	line, err := c.readLine()
-	sc.err = err
-	sc.print("%s hears, a bot -delay later: %s", c.name, line)
-}
-
 // talk has from say line and, unless to is nil, to hear it.
 func (sc *script) talk(from, to *client, line string) {
-	sc.print("%s: %s", from.name, line)
-	if sc.err == nil {
-		_, sc.err = fmt.Fprintln(from.conn, line)
+	if sc.err != nil {
+		return
 	}
+	sc.print("%s: %s", from.name, line)
+	_, sc.err = fmt.Fprintln(from.conn, line)
 	if to == nil || sc.err != nil {
 		return
 	}
@@ -331,34 +269,47 @@ func (sc *script) talk(from, to *client, line string) {
 	sc.print("%s hears: %s", to.name, got)
 }
 
-func (sc *script) leave(c *client) {
+// hearBot waits for a line from c's bot and prints it.
+func (sc *script) hearBot(c *client) {
 	if sc.err == nil {
-		c.conn.Close()
+		var line string
+		line, sc.err = c.readLine()
+		sc.print("%s hears, a bot -delay later: %s", c.name, line)
 	}
+}
+
+// leave closes c's connection. Unless partner is nil (the bot), the partner's
+// connection must then close too: when one leaves, the server ends the chat.
+func (sc *script) leave(c, partner *client) {
+	if sc.err != nil {
+		return
+	}
+	c.conn.Close()
 	sc.print("%s leaves", c.name)
-}
-
-// closeAll closes every client's connection, in case a step failed.
-func (sc *script) closeAll() {
-	for _, c := range sc.clients {
-		c.conn.Close()
+	if partner == nil {
+		return
 	}
+	if _, err := partner.r.ReadByte(); err != io.EOF {
+		sc.err = fmt.Errorf("%s: read %v, want the connection closed", partner.name, err)
+	}
+	sc.print("%s's connection closes: when one leaves, the server ends the chat", partner.name)
 }
 
-// A client is one of the demo's people.
+// A client is one person at a connection.
 type client struct {
 	name string
 	conn net.Conn
 	r    *bufio.Reader
 }
 
-// dial connects to addr, for at most safety.
+// dial connects name to addr. The connection's reads and writes fail after
+// 5s: a net under a hang, not a timing.
 func dial(addr, name string) (*client, error) {
 	conn, err := net.Dial("tcp", addr)
 	if err != nil {
 		return nil, err
 	}
-	conn.SetDeadline(time.Now().Add(safety))
+	conn.SetDeadline(time.Now().Add(5 * time.Second))
 	return &client{name, conn, bufio.NewReader(conn)}, nil
 }
 

@@ -53,7 +53,7 @@ func TestListenTakesOnlyALoopbackAddress(t *testing.T) {
 		"localhost:4000": true, "127.3.2.1:4000": true, "[::1]:4000": true,
 		":4000": false, "0.0.0.0:4000": false, "192.168.1.1:4000": false, "example.com:4000": false, "4000": false,
 	} {
-		err := config{listen: addr, wait: time.Second, writeTimeout: time.Second}.validate()
+		err := (&config{listen: addr, wait: time.Second, writeTimeout: time.Second}).validate()
 		if (err == nil) != ok {
 			t.Errorf("-listen %s: %v", addr, err)
 		}
