@@ -5,8 +5,8 @@
 // "Ignoring it", "Ignoring it a little less", "Goroutines" (Go Concurrency
 // Patterns, 2012).
 //
-// Watch the time column: main's lines and boring's interleave, so both run at
-// once. By default boring never stops, and main returns with it still
+// Watch the order: boring talks while main listens, before main says "You're
+// boring; I'm leaving.", so both run at once. By default boring never stops, and main returns with it still
 // talking: the program's exit takes it down, which is the lesson. In every
 // other program of the collection, no goroutine is left sleeping or blocked
 // when main returns; 08_quit_channel shows how to tell one to stop. With

@@ -9,7 +9,6 @@ import (
 	"math/rand/v2"
 	"os"
 	"runtime/trace"
-	"sync"
 	"time"
 )
 
@@ -31,6 +30,10 @@ usage: go run ./01_goroutines [flags]`
 )
 
 // run parses args and shows the pattern, writing what a reader sees to w.
+// main and boring both write to w, a line at a time, and boring goes on after
+// run returns, as the talk's does after main returns: w must take writes from
+// two goroutines at once, as os.Stdout does. In a real run the process exit
+// then ends boring, and whatever it would still say is lost.
 func run(w io.Writer, args []string) (err error) {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	listen := fs.Duration("listen", 200*time.Millisecond,
@@ -45,53 +48,15 @@ func run(w io.Writer, args []string) (err error) {
 	}
 	defer end(&err)
 
-	out := newExitWriter(w)
 	pause := randomPauses(seed, 1, 100*time.Millisecond) // the talk's 1s over ten
 	if *listen == 0 {
 		fmt.Fprintln(w, `main runs go boring("boring!") and returns at once ("Ignoring it"):`)
-		ignoringIt(out, *n, pause)
+		ignoringIt(w, *n, pause)
 	} else {
 		fmt.Fprintf(w, "main runs go boring(\"boring!\"), listens for %v, then leaves:\n", *listen)
-		ignoringItALittleLess(out, *listen, *n, pause)
+		ignoringItALittleLess(w, *listen, *n, pause)
 	}
-	// The talk's main returns here and the program exits: whatever boring
-	// says from now on is lost.
-	out.exit()
 	return nil
-}
-
-// An exitWriter stands for the terminal of a process that is about to exit:
-// it puts the time since its creation, in milliseconds, before each line until
-// exit is called, and drops every line after that. main and boring both write
-// to it, so a mutex keeps their lines whole and their writes to w apart. Each
-// Write must be one whole line, as fmt.Fprintln writes it.
-type exitWriter struct {
-	mu     sync.Mutex
-	w      io.Writer
-	start  time.Time
-	exited bool
-}
-
-func newExitWriter(w io.Writer) *exitWriter { return &exitWriter{w: w, start: time.Now()} }
-
-func (e *exitWriter) Write(p []byte) (int, error) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	if e.exited {
-		return len(p), nil // nobody is there to see it
-	}
-	if _, err := fmt.Fprintf(e.w, "%4dms %s", time.Since(e.start).Milliseconds(), p); err != nil {
-		return 0, err
-	}
-	return len(p), nil
-}
-
-// exit stops e passing lines on, as the end of the process would. Once it
-// returns, nothing writes to the underlying writer through e.
-func (e *exitWriter) exit() {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	e.exited = true
 }
 
 // setup parses args into fs after adding the flags every program shares:
