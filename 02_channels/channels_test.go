@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"fmt"
+	"slices"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -17,12 +18,12 @@ func sendMoments(n int, d time.Duration) (func() time.Duration, <-chan time.Dura
 }
 
 // received lists the n moments of sendMoments.
-func received(n int, at <-chan time.Duration) string {
+func received(n int, at <-chan time.Duration) []time.Duration {
 	ds := make([]time.Duration, n)
 	for i := range ds {
 		ds[i] = <-at
 	}
-	return millis(ds)
+	return ds
 }
 
 // "Synchronization", one way: main's <-c waits for boring's send, so main
@@ -41,8 +42,8 @@ func TestMainHearsEachMessageTheMomentItIsSent(t *testing.T) {
 		if out.String() != want {
 			t.Errorf("output:\n%s\nwant:\n%s", out.String(), want)
 		}
-		if got := received(3, at); got != "0ms 10ms 20ms" {
-			t.Errorf("boring's sends completed at %s, want 0ms 10ms 20ms", got)
+		if got := received(3, at); !slices.Equal(got, []time.Duration{0, ms(10), ms(20)}) {
+			t.Errorf("boring's sends completed at %v, want 0s, 10ms, 20ms", got)
 		}
 		time.Sleep(ms(10)) // boring's last pause, after which it returns
 	})
@@ -64,8 +65,8 @@ func TestEachSendWaitsForMainToReceive(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		pause, at := sendMoments(4, ms(10))
 		usingChannels(&slowWriter{}, 4, pause)
-		if got := received(4, at); got != "0ms 50ms 100ms 150ms" {
-			t.Errorf("boring's sends completed at %s, want 0ms 50ms 100ms 150ms", got)
+		if got := received(4, at); !slices.Equal(got, []time.Duration{0, ms(50), ms(100), ms(150)}) {
+			t.Errorf("boring's sends completed at %v, want 0s, 50ms, 100ms, 150ms", got)
 		}
 	})
 }
@@ -75,17 +76,17 @@ func TestEachSendWaitsForMainToReceive(t *testing.T) {
 // before anyone receives. handOff returns when the last value is received.
 func TestHandOffBufferingRemovesSynchronisation(t *testing.T) {
 	t.Parallel()
-	for capacity, want := range []string{
-		"30ms 60ms 90ms", // each send completes at its receive
-		"0ms 30ms 60ms",  // one slot: the sender runs one value ahead
-		"0ms 0ms 30ms",
-		"0ms 0ms 0ms", // room for every value: nobody waits
+	for capacity, want := range [][]time.Duration{
+		{ms(30), ms(60), ms(90)}, // each send completes at its receive
+		{0, ms(30), ms(60)},      // one slot: the sender runs one value ahead
+		{0, 0, ms(30)},
+		{0, 0, 0}, // room for every value: nobody waits
 	} {
 		t.Run(fmt.Sprint("capacity ", capacity), func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
 				start := time.Now()
-				if got := millis(handOff(capacity, 3, ms(30))); got != want {
-					t.Errorf("sends completed at %s, want %s", got, want)
+				if got := handOff(capacity, 3, ms(30)); !slices.Equal(got, want) {
+					t.Errorf("sends completed at %v, want %v", got, want)
 				}
 				if d := time.Since(start); d != ms(90) {
 					t.Errorf("handOff returned at %v, want 90ms, when the last value is received", d)

@@ -9,7 +9,6 @@ import (
 	"math/rand/v2"
 	"os"
 	"runtime/trace"
-	"strings"
 	"time"
 )
 
@@ -48,23 +47,14 @@ func run(w io.Writer, args []string) (err error) {
 	fmt.Fprintln(w, "\nAn aside about buffered channels: a sender sends 3 values as fast as it can;")
 	fmt.Fprintln(w, "a receiver takes one every 30ms.")
 	for _, capacity := range []int{0, 1, 3} {
-		label := fmt.Sprintf("buffer %d:", capacity)
-		if capacity == 0 {
-			label = "unbuffered:"
+		fmt.Fprintf(w, "  buffer %d: sends completed at", capacity)
+		for _, d := range handOff(capacity, 3, 30*time.Millisecond) {
+			fmt.Fprintf(w, " %dms", d.Milliseconds())
 		}
-		fmt.Fprintf(w, "  %-11s sends completed at %s\n", label, millis(handOff(capacity, 3, 30*time.Millisecond)))
+		fmt.Fprintln(w)
 	}
 	fmt.Fprintln(w, "Unbuffered, each send waits for its receive; a buffer of k lets k sends go ahead.")
 	return nil
-}
-
-// millis formats durations as whole milliseconds: "0ms 30ms 60ms".
-func millis(ds []time.Duration) string {
-	s := make([]string, len(ds))
-	for i, d := range ds {
-		s[i] = fmt.Sprintf("%dms", d.Milliseconds())
-	}
-	return strings.Join(s, " ")
 }
 
 // setup parses args into fs after adding the flags every program shares:

@@ -66,9 +66,9 @@ func TestRunWithFixedSeed(t *testing.T) {
 
 An aside about buffered channels: a sender sends 3 values as fast as it can;
 a receiver takes one every 30ms.
-  unbuffered: sends completed at 30ms 60ms 90ms
-  buffer 1:   sends completed at 0ms 30ms 60ms
-  buffer 3:   sends completed at 0ms 0ms 0ms
+  buffer 0: sends completed at 30ms 60ms 90ms
+  buffer 1: sends completed at 0ms 30ms 60ms
+  buffer 3: sends completed at 0ms 0ms 0ms
 Unbuffered, each send waits for its receive; a buffer of k lets k sends go ahead.
 `
 		if got := runOK(t, "-seed", "1"); got != want {
