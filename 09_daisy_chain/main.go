@@ -41,7 +41,7 @@ func run(w io.Writer, args []string) (err error) {
 	}
 	defer end(&err)
 	fmt.Fprintf(w, "A chain of %d gophers, each adding one: 0 goes in at the right, out at the left comes\n", *n)
-	fmt.Fprint(w, measureChain(w, *n).report())
+	measureChain(w, *n)
 	return nil
 }
 
@@ -103,46 +103,33 @@ func between[T int | time.Duration](f string, v, lo, hi T) error {
 	return nil
 }
 
-// chainCost is what measureChain saw of one run of daisyChain.
-type chainCost struct {
-	n           int
-	build, trip time.Duration
-	stack, heap int64 // bytes the chain held while all its gophers existed
-}
-
-// measureChain runs daisyChain(w, n), timing the build and the whisper's
-// trip and reading how much stack and heap the chain took while all its
-// gophers were waiting. The chain is built first thing in the program, so these are the
-// costs of new goroutines; a program that has run goroutines before reuses
-// their stacks and records and allocates less (see BenchmarkDaisyChain).
-func measureChain(w io.Writer, n int) chainCost {
-	m := chainCost{n: n}
+// measureChain runs daisyChain(w, n) and prints what the chain cost while
+// all its gophers waited: the time to build it, the whisper's trip, and the
+// stack and heap of each gopher. The chain is built first thing in the
+// program, so these are the costs of new goroutines; a program that has run
+// goroutines before reuses their stacks and records and allocates less (see
+// BenchmarkDaisyChain). With no gophers there is nothing to divide by, and it
+// prints no costs.
+func measureChain(w io.Writer, n int) {
 	var before, built runtime.MemStats
 	runtime.ReadMemStats(&before)
 	start := time.Now()
+	var build time.Duration
 	var tripStart time.Time
 	daisyChain(w, n, func() {
-		m.build = time.Since(start)
+		build = time.Since(start)
 		runtime.ReadMemStats(&built) // stops the world for a moment: not part of the trip
 		tripStart = time.Now()
 	})
-	m.trip = time.Since(tripStart) // includes printing the result
+	trip := time.Since(tripStart) // includes printing the result
+	if n == 0 {
+		return
+	}
 	// TotalAlloc only grows, so a collection during the build does not hide
 	// what the chain allocated; the chain makes no garbage.
-	m.heap = int64(built.TotalAlloc - before.TotalAlloc)
-	m.stack = int64(built.StackInuse) - int64(before.StackInuse)
-	return m
-}
-
-// report says what the chain cost, in total and per gopher. With no gophers
-// there is nothing to divide by, and it says nothing.
-func (m chainCost) report() string {
-	if m.n == 0 {
-		return ""
-	}
-	per := func(x int64) float64 { return float64(x) / float64(m.n) }
-	return fmt.Sprintf("  building the chain: %v (%.0fns a gopher)\n", m.build.Round(time.Millisecond/10), per(m.build.Nanoseconds())) +
-		fmt.Sprintf("  the whisper's trip: %v (%.0fns a hop)\n", m.trip.Round(time.Millisecond/10), per(m.trip.Nanoseconds())) +
-		fmt.Sprintf("  memory: %.0f bytes a gopher (%.0f of stack, %.0f of heap for the goroutine and its channel)\n",
-			per(m.stack+m.heap), per(m.stack), per(m.heap))
+	heap := float64(built.TotalAlloc-before.TotalAlloc) / float64(n)
+	stack := float64(int64(built.StackInuse)-int64(before.StackInuse)) / float64(n)
+	fmt.Fprintf(w, "  building the chain: %v (%.0fns a gopher)\n", build.Round(time.Millisecond/10), float64(build)/float64(n))
+	fmt.Fprintf(w, "  the whisper's trip: %v (%.0fns a hop)\n", trip.Round(time.Millisecond/10), float64(trip)/float64(n))
+	fmt.Fprintf(w, "  memory: %.0f bytes a gopher (%.0f of stack, %.0f of heap for the goroutine and its channel)\n", stack+heap, stack, heap)
 }
