@@ -30,10 +30,7 @@ usage: go run ./10_system_interactions [flags]`
 
 func main() {
 	err := run(os.Stdout, os.Args[1:])
-	if errors.Is(err, flag.ErrHelp) {
-		return // -h: usage printed to stdout, exit status 0
-	}
-	if err != nil {
+	if err != nil && !errors.Is(err, flag.ErrHelp) { // -h has printed the usage: exit status 0
 		fmt.Fprintf(os.Stderr, "%s: %v (see -h)\n", name, err) // exactly one line
 		os.Exit(2)
 	}
@@ -54,22 +51,19 @@ func run(w io.Writer, args []string) (err error) {
 	}
 	defer end(&err)
 	s := newServices(w, *replicas, latencies(seed))
-	// Every search reports its end on ended, which has room for all that one
-	// step starts (the table's are the most): none waits to report.
-	ended := make(chan time.Time, max(3**replicas, *queries*(3+3+3+3**replicas)))
-	track(s, ended)
+	c := s.withContext()
+	var searching sync.WaitGroup // the searches started and not yet ended
+	track(&searching, s, c)
 	// step shows one slide's program, which starts the given number of
-	// searches, then waits for every one of them and says when the last ended.
+	// searches, then waits for every one of them and says how much later than
+	// the program's return the last ended.
 	step := func(title string, searches int, show func()) {
 		fmt.Fprintf(w, "\n%s\n", title)
+		searching.Add(searches)
 		show()
-		returned, last := time.Now(), time.Time{}
-		for range searches {
-			if t := <-ended; t.After(last) { // two searches ending together may report in either order
-				last = t
-			}
-		}
-		fmt.Fprintf(w, "  %d searches started; the last ended %v later, and run waited for it\n", searches, max(last.Sub(returned), 0).Round(time.Microsecond))
+		returned := time.Now()
+		searching.Wait()
+		fmt.Fprintf(w, "  %d searches started; the last ended %v later, and run waited for it\n", searches, time.Since(returned).Round(time.Microsecond))
 	}
 
 	fmt.Fprintf(w, "The talk's fake Google search, version by version, each asking for \"golang\" (services answer within %v):\n", maxLatency)
@@ -77,19 +71,16 @@ func run(w io.Writer, args []string) (err error) {
 	step("Google Search 2.0: all three at once", 3, func() { search(w, s.Google20) })
 	step("Google Search 2.1: all three at once, waiting at most 80ms", 3, func() { search(w, s.Google21) })
 	step("Using the First function: two replicas, the first answer wins", 2, func() {
-		useFirst(w, tracked(s.fakeSearch("replica 1"), ended), tracked(s.fakeSearch("replica 2"), ended))
+		useFirst(w, tracked(s.fakeSearch("replica 1"), &searching), tracked(s.fakeSearch("replica 2"), &searching))
 	})
 	step(fmt.Sprintf("Google Search 3.0: 2.1 with the first of %d replicas of each service", *replicas), 3**replicas,
 		func() { search(w, s.Google30) })
-	step("Going further: 3.0 through FirstContext; the searches nobody waits for stop at once", 3**replicas, func() {
-		c := s.withContext()
-		trackContext(c, ended)
-		search(w, c.Google30Context)
-	})
+	step("Going further: 3.0 through FirstContext; the searches nobody waits for stop at once", 3**replicas,
+		func() { search(w, c.Google30Context) })
 	if *queries > 0 {
 		title := fmt.Sprintf("%d searches of each version at once (services answer within %v; timeout 80ms; %d replicas in 3.0):",
 			*queries, maxLatency, *replicas)
-		step(title, cap(ended), func() {
+		step(title, *queries*(3+3+3+3**replicas), func() {
 			s.w = io.Discard // a hundred "timed out"s would say nothing
 			table(w, s, *queries)
 		})
@@ -99,12 +90,13 @@ func run(w io.Writer, args []string) (err error) {
 
 // table runs n searches of each version of s at once, one version after
 // another, and prints a line for each: the share complete (all three kinds of
-// result) and the latencies' percentiles, in milliseconds.
+// result) and the latencies' percentiles, in milliseconds. The q-th
+// percentile is the smallest latency that q percent of them are at or below.
 func table(w io.Writer, s *Services, n int) {
 	fmt.Fprintf(w, "  %-7s %9s %8s %8s %8s %8s\n", "version", "complete", "p50", "p95", "p99", "max")
 	for i, google := range []func(string) []Result{s.Google10, s.Google20, s.Google21, s.Google30} {
 		complete, sorted := measure(google, n)
-		p := func(q int) float64 { return float64(nearestRank(sorted, q)) / float64(time.Millisecond) }
+		p := func(q int) float64 { return float64(sorted[(q*n-1)/100]) / float64(time.Millisecond) }
 		fmt.Fprintf(w, "  %-7s %8.1f%% %6.1fms %6.1fms %6.1fms %6.1fms\n", []string{"1.0", "2.0", "2.1", "3.0"}[i], 100*complete, p(50), p(95), p(99), p(100))
 	}
 }
@@ -129,40 +121,26 @@ func measure(google func(query string) []Result, n int) (complete float64, laten
 	return float64(len(slices.DeleteFunc(full, func(ok bool) bool { return !ok }))) / float64(n), latencies
 }
 
-// nearestRank returns the nearest-rank q-th percentile (0 < q <= 100) of
-// sorted: the smallest value at least q percent of the values are at or below.
-func nearestRank(sorted []time.Duration, q int) time.Duration {
-	if len(sorted) == 0 {
-		return 0
-	}
-	rank := (q*len(sorted) + 99) / 100 // ceil(q/100 * len)
-	return sorted[max(rank, 1)-1]
-}
-
-// tracked returns f that also sends the time it ended on ended.
-func tracked(f Search, ended chan<- time.Time) Search {
+// tracked returns f that also tells searching when it ends.
+func tracked(f Search, searching *sync.WaitGroup) Search {
 	return func(query string) Result {
-		defer func() { ended <- time.Now() }()
+		defer searching.Done()
 		return f(query)
 	}
 }
 
-// track makes every service of s report its end on ended.
-func track(s *Services, ended chan<- time.Time) {
-	s.Web, s.Image, s.Video = tracked(s.Web, ended), tracked(s.Image, ended), tracked(s.Video, ended)
+// track makes every search of s and of c tell searching when it ends.
+func track(searching *sync.WaitGroup, s *Services, c *ContextServices) {
+	s.Web, s.Image, s.Video = tracked(s.Web, searching), tracked(s.Image, searching), tracked(s.Video, searching)
 	for _, rs := range [][]Search{s.WebReplicas, s.ImageReplicas, s.VideoReplicas} {
 		for i := range rs {
-			rs[i] = tracked(rs[i], ended)
+			rs[i] = tracked(rs[i], searching)
 		}
 	}
-}
-
-// trackContext makes every replica of c report its end on ended.
-func trackContext(c *ContextServices, ended chan<- time.Time) {
 	for _, rs := range [][]SearchContext{c.Web, c.Image, c.Video} {
 		for i, f := range rs {
 			rs[i] = func(ctx context.Context, query string) Result {
-				defer func() { ended <- time.Now() }()
+				defer searching.Done()
 				return f(ctx, query)
 			}
 		}
@@ -185,8 +163,8 @@ func latencies(seed uint64) func(kind, query string) time.Duration {
 }
 
 // setup parses args into fs after adding the flags every program shares:
-// -trace, and -seed unless seed is nil. On -h it prints about and the flags to
-// w. Once check (if any) accepts the values, it starts what they ask for and
+// -trace, and -seed unless seed is nil. -h prints about and the flags to w.
+// Once check (if any) accepts the values, setup starts what they ask for and
 // returns end, for run to defer: end stops the trace and, when the seed was
 // picked here, prints the line that replays it. Errors come back for main to
 // print as one line.
@@ -196,42 +174,37 @@ func setup(fs *flag.FlagSet, w io.Writer, args []string, seed *uint64, check fun
 		fs.Uint64Var(seed, "seed", 0, "seed for the random draws (0: pick one and print it)")
 	}
 	fs.SetOutput(io.Discard) // the flag package would print errors and usage itself
-	if err := fs.Parse(args); errors.Is(err, flag.ErrHelp) {
+	if err = fs.Parse(args); errors.Is(err, flag.ErrHelp) {
 		fmt.Fprintln(w, about)
 		fs.SetOutput(w)
 		fs.PrintDefaults()
-		return nil, err
-	} else if err != nil {
-		return nil, err
+	} else if err == nil && fs.NArg() > 0 {
+		err = fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	} else if err == nil && check != nil {
+		err = check()
 	}
-	if fs.NArg() > 0 {
-		return nil, fmt.Errorf("unexpected argument %q", fs.Arg(0))
-	}
-	if check != nil {
-		if err := check(); err != nil {
-			return nil, err
-		}
-	}
-	picked := seed != nil && *seed == 0
-	if picked {
-		*seed = max(rand.Uint64(), 1) // 0 means "pick one"
-	}
-	stop := func() error { return nil }
-	if *file != "" {
-		f, err := os.Create(*file)
-		if err == nil {
+	var f *os.File
+	if err == nil && *file != "" {
+		if f, err = os.Create(*file); err == nil {
 			if err = trace.Start(f); err != nil {
 				f.Close()
 			}
 		}
 		if err != nil {
-			return nil, fmt.Errorf("-trace: %w", err)
+			err = fmt.Errorf("-trace: %w", err)
 		}
-		stop = func() error { trace.Stop(); return f.Close() }
+	}
+	if err != nil {
+		return nil, err
+	}
+	picked := seed != nil && *seed == 0
+	if picked {
+		*seed = max(rand.Uint64(), 1) // 0 means "pick one"
 	}
 	return func(err *error) {
-		if e := stop(); e != nil && *err == nil {
-			*err = fmt.Errorf("-trace: %w", e)
+		if f != nil {
+			trace.Stop()
+			*err = cmp.Or(*err, f.Close())
 		}
 		if picked && *err == nil {
 			fmt.Fprintf(w, "seed %d: run again with -seed %d for the same random draws\n", *seed, *seed)

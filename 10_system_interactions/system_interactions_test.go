@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"sync"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -32,22 +33,17 @@ func results(kinds ...string) []Result {
 	return rs
 }
 
-// searchEnds makes every search of s, or of c if it is not nil, report its
-// end, and returns a function that, once n searches have ended, returns when
-// each ended, since start, in the order they ended.
-func searchEnds(s *Services, c *ContextServices, n int, start time.Time) func() []time.Duration {
-	ended := make(chan time.Time, n)
-	if c != nil {
-		trackContext(c, ended)
-	} else {
-		track(s, ended)
-	}
-	return func() []time.Duration {
-		var ds []time.Duration
-		for range n {
-			ds = append(ds, (<-ended).Sub(start))
-		}
-		return ds
+// lastEnd makes every search of s and of c tell a WaitGroup when it ends,
+// and returns a function that waits until n searches have ended and returns
+// how long after lastEnd's call the last one ended.
+func lastEnd(s *Services, c *ContextServices, n int) func() time.Duration {
+	var searching sync.WaitGroup
+	searching.Add(n)
+	track(&searching, s, c)
+	start := time.Now()
+	return func() time.Duration {
+		searching.Wait()
+		return time.Since(start)
 	}
 }
 
@@ -131,18 +127,16 @@ func TestGoogle21WaitsAtMost80msAndEveryLateSearchEndsWhenItsLatencyIsOver(t *te
 			synctest.Test(t, func(t *testing.T) {
 				var out bytes.Buffer
 				s := newServices(&out, 1, fixedLatencies(t, map[string]time.Duration{"web": tc.web, "image": tc.image, "video": tc.video}))
-				ends := searchEnds(s, nil, 3, time.Now())
+				last := lastEnd(s, s.withContext(), 3)
 				got, d := timed(s.Google21)
 				if !slices.Equal(got, tc.want) || d != tc.took || out.String() != tc.out {
 					t.Errorf("results %q after %v, printed %q; want %q after %v, printed %q", got, d, out.String(), tc.want, tc.took, tc.out)
 				}
 				// A late search sends into the buffer and ends at its own
 				// latency. Were the buffer too small, one would block for
-				// ever: ends would wait and synctest.Test report a deadlock.
-				want := []time.Duration{tc.web, tc.image, tc.video}
-				slices.Sort(want)
-				if got := ends(); !slices.Equal(got, want) {
-					t.Errorf("the searches ended at %v, want at their latencies %v", got, want)
+				// ever: last would wait and synctest.Test report a deadlock.
+				if got, want := last(), max(tc.web, tc.image, tc.video); got != want {
+					t.Errorf("the last search ended at %v, want at the largest latency, %v", got, want)
 				}
 			})
 		})
@@ -155,14 +149,12 @@ func TestFirstReturnsTheFastestReplicaAndEveryLoserEnds(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
 				// Replica i answers after (n-i)*10ms + 5ms: the last is fastest.
 				l := map[string]time.Duration{}
-				var want []time.Duration
 				for i := range n {
 					l[fmt.Sprint("web", i+1)] = time.Duration(n-i)*ms(10) - ms(5)
-					want = append(want, time.Duration(i+1)*ms(10)-ms(5))
 				}
 				s := newServices(io.Discard, n, fixedLatencies(t, l))
 				start := time.Now()
-				ends := searchEnds(s, nil, n, start)
+				last := lastEnd(s, s.withContext(), n)
 				got := First("golang", s.WebReplicas...)
 				if want := results(fmt.Sprint("web", n))[0]; got != want {
 					t.Errorf("First = %q, want the fastest replica's %q", got, want)
@@ -170,8 +162,8 @@ func TestFirstReturnsTheFastestReplicaAndEveryLoserEnds(t *testing.T) {
 				if d := time.Since(start); d != ms(5) {
 					t.Errorf("First took %v, want the fastest latency, 5ms", d)
 				}
-				if got := ends(); !slices.Equal(got, want) {
-					t.Errorf("the replicas ended at %v, want at their latencies %v", got, want)
+				if got, want := last(), time.Duration(n)*ms(10)-ms(5); got != want {
+					t.Errorf("the last replica ended at %v, want at the largest latency, %v", got, want)
 				}
 			})
 		})
@@ -182,15 +174,16 @@ func TestUseFirstPrintsTheFasterReplicaAndTheSlowerEnds(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		var out bytes.Buffer
 		s := newServices(io.Discard, 1, fixedLatencies(t, map[string]time.Duration{"replica 1": ms(35), "replica 2": ms(15)}))
-		ended := make(chan time.Time, 2)
+		var searching sync.WaitGroup
+		searching.Add(2)
 		start := time.Now()
-		useFirst(&out, tracked(s.fakeSearch("replica 1"), ended), tracked(s.fakeSearch("replica 2"), ended))
+		useFirst(&out, tracked(s.fakeSearch("replica 1"), &searching), tracked(s.fakeSearch("replica 2"), &searching))
 		if want := "replica 2 result for \"golang\"\n\n15ms\n"; out.String() != want {
 			t.Errorf("useFirst printed %q, want %q", out.String(), want)
 		}
 		// replica 1 answers into First's buffer at 35ms and ends.
-		if a, b := (<-ended).Sub(start), (<-ended).Sub(start); a != ms(15) || b != ms(35) {
-			t.Errorf("the replicas ended at %v and %v, want 15ms and 35ms", a, b)
+		if searching.Wait(); time.Since(start) != ms(35) {
+			t.Errorf("the slower replica ended at %v, want 35ms", time.Since(start))
 		}
 	})
 }
@@ -210,13 +203,13 @@ func TestGoogle30SurvivesOneSlowReplicaOfEachService(t *testing.T) {
 		var out bytes.Buffer
 		l := replicated([3]time.Duration{ms(99), ms(20), ms(95)}, [3]time.Duration{ms(30), ms(90), ms(40)})
 		s := newServices(&out, 2, fixedLatencies(t, l))
-		ends := searchEnds(s, nil, 6, time.Now())
+		last := lastEnd(s, s.withContext(), 6)
 		got, d := timed(s.Google30)
 		if want := results("image1", "web2", "video2"); !slices.Equal(got, want) || d != ms(40) || out.Len() != 0 {
 			t.Errorf("results %q after %v, printed %q; want the fast replicas' %q after 40ms, nothing printed", got, d, out.String(), want)
 		}
-		if got, want := ends(), []time.Duration{ms(20), ms(30), ms(40), ms(90), ms(95), ms(99)}; !slices.Equal(got, want) {
-			t.Errorf("the replicas ended at %v, want at their latencies %v", got, want)
+		if got := last(); got != ms(99) {
+			t.Errorf("the last replica ended at %v, want at the largest latency, 99ms", got)
 		}
 	})
 }
@@ -228,13 +221,13 @@ func TestGoogle30WithEveryServiceLateTimesOutAndLeavesNothingBehind(t *testing.T
 		var out bytes.Buffer
 		l := replicated([3]time.Duration{ms(81), ms(85), ms(90)}, [3]time.Duration{ms(95), ms(96), ms(97)})
 		s := newServices(&out, 2, fixedLatencies(t, l))
-		ends := searchEnds(s, nil, 6, time.Now())
+		last := lastEnd(s, s.withContext(), 6)
 		got, d := timed(s.Google30)
 		if got != nil || d != ms(80) || out.String() != "timed out\n" {
 			t.Errorf("results %q after %v, printed %q; want none after 80ms, \"timed out\"", got, d, out.String())
 		}
-		if got, want := ends(), []time.Duration{ms(81), ms(85), ms(90), ms(95), ms(96), ms(97)}; !slices.Equal(got, want) {
-			t.Errorf("the replicas ended at %v, want at their latencies %v", got, want)
+		if got := last(); got != ms(97) {
+			t.Errorf("the last replica ended at %v, want at the largest latency, 97ms", got)
 		}
 	})
 }
@@ -261,16 +254,16 @@ func TestFakeSearchContextStopsWhenCancelled(t *testing.T) {
 
 func TestFirstContextStopsTheLosersAtOnce(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		c := newServices(io.Discard, 3, fixedLatencies(t, map[string]time.Duration{"web1": ms(60), "web2": ms(10), "web3": ms(90)})).withContext()
-		start := time.Now()
-		ends := searchEnds(nil, c, 3, start)
+		s := newServices(io.Discard, 3, fixedLatencies(t, map[string]time.Duration{"web1": ms(60), "web2": ms(10), "web3": ms(90)}))
+		c := s.withContext()
+		last := lastEnd(s, c, 3)
 		// A context nobody else cancels: only FirstContext's own cancel can
 		// stop the losers.
 		if got, want := FirstContext(context.Background(), "golang", c.Web...), results("web2")[0]; got != want {
 			t.Errorf("FirstContext = %q, want the fastest replica's %q", got, want)
 		}
-		if got, want := ends(), []time.Duration{ms(10), ms(10), ms(10)}; !slices.Equal(got, want) {
-			t.Errorf("the replicas ended at %v, want all at the first answer, %v", got, want)
+		if got := last(); got != ms(10) {
+			t.Errorf("the last replica ended at %v, want at the first answer, 10ms", got)
 		}
 	})
 }
@@ -293,30 +286,27 @@ func TestGoogle30ContextStopsEverySearchNobodyWaitsFor(t *testing.T) {
 		first, second [3]time.Duration
 		want          []Result
 		out           string
-		took          time.Duration
-		ends          []time.Duration
+		took          time.Duration // and when the last search ended
 	}{
-		{"in time: each loser stops at its service's first answer",
+		{"in time: every loser has stopped when 3.0 returns",
 			[3]time.Duration{ms(60), ms(20), ms(95)}, [3]time.Duration{ms(30), ms(90), ms(40)},
-			results("image1", "web2", "video2"), "", ms(40),
-			[]time.Duration{ms(20), ms(20), ms(30), ms(30), ms(40), ms(40)}},
+			results("image1", "web2", "video2"), "", ms(40)},
 		{"all late: every search stops at the timeout",
 			[3]time.Duration{ms(81), ms(85), ms(90)}, [3]time.Duration{ms(95), ms(96), ms(97)},
-			nil, "timed out\n", ms(80),
-			[]time.Duration{ms(80), ms(80), ms(80), ms(80), ms(80), ms(80)}},
+			nil, "timed out\n", ms(80)},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
 				var out bytes.Buffer
 				s := newServices(&out, 2, fixedLatencies(t, replicated(tc.first, tc.second)))
 				c := s.withContext()
-				ends := searchEnds(nil, c, 6, time.Now())
+				last := lastEnd(s, c, 6)
 				got, d := timed(c.Google30Context)
 				if !slices.Equal(got, tc.want) || d != tc.took || out.String() != tc.out {
 					t.Errorf("results %q after %v, printed %q; want %q after %v, printed %q", got, d, out.String(), tc.want, tc.took, tc.out)
 				}
-				if got := ends(); !slices.Equal(got, tc.ends) {
-					t.Errorf("the replicas ended at %v, want %v", got, tc.ends)
+				if got := last(); got != tc.took {
+					t.Errorf("the last replica ended at %v, want %v, when 3.0 returned", got, tc.took)
 				}
 			})
 		})
