@@ -2,11 +2,13 @@ package main
 
 import (
 	"bytes"
+	"cmp"
 	"fmt"
 	"runtime"
 	"strings"
 	"testing"
 	"testing/synctest"
+	"time"
 )
 
 // runOK runs the program with args and returns what it printed; an error fails the test.
@@ -81,26 +83,32 @@ func TestRunLeavesNoGoroutineBehind(t *testing.T) {
 	})
 }
 
-func TestMeasureSeesTheChainsStackAndHeap(t *testing.T) {
+func TestMeasureChainPrintsWhatEachGopherCost(t *testing.T) {
 	// Not parallel, so no other test's gophers come or go meanwhile. Ended
 	// goroutines' stacks stay cached for reuse until a collection frees their
 	// spans: collect first, so that the new gophers need new stacks.
 	runtime.GC()
-	synctest.Test(t, func(t *testing.T) {
-		var out bytes.Buffer
-		measureChain(&out, 1000)
-		// Nothing sleeps, so no virtual time passes.
-		want := "1000\n  building the chain: 0s (0ns a gopher)\n  the whisper's trip: 0s (0ns a hop)\n  memory: "
-		var total, stack, heap int
-		_, err := fmt.Sscanf(strings.TrimPrefix(out.String(), want), "%d bytes a gopher (%d of stack, %d of heap", &total, &stack, &heap)
-		if !strings.HasPrefix(out.String(), want) || err != nil {
-			t.Fatalf("measureChain(1000) printed:\n%s\nwant it to start:\n%s (%v)", out.String(), want, err)
-		}
-		// Each gopher has a stack of 2 KB (4 KB under the race detector) and
-		// a channel on the heap. Some still reuse stacks and goroutine
-		// records left in caches, so only loose bounds hold.
-		if stack < 512 || heap < 64 || total < stack+heap-1 || total > stack+heap+1 {
-			t.Fatalf("a gopher took %d bytes: %d of stack and %d of heap; want at least 512 and 64, adding up", total, stack, heap)
-		}
-	})
+	const n = 1000
+	var out bytes.Buffer
+	measureChain(&out, n) // in real time: a bubble's clock would read 0s
+	var buildText, tripText string
+	var buildEach, tripEach, total, stack, heap float64
+	_, err := fmt.Sscanf(out.String(), "1000\n  building the chain: %s (%fns a gopher)\n  the whisper's trip: %s (%fns a hop)\n"+
+		"  memory: %f bytes a gopher (%f of stack, %f of heap", &buildText, &buildEach, &tripText, &tripEach, &total, &stack, &heap)
+	build, err1 := time.ParseDuration(buildText)
+	trip, err2 := time.ParseDuration(tripText)
+	if err = cmp.Or(err, err1, err2); err != nil {
+		t.Fatalf("measureChain(%d) printed:\n%s\n%v", n, out.String(), err)
+	}
+	// Each total is rounded to 0.1ms, each figure a gopher to 1ns.
+	near := func(x, y, within float64) bool { return x-y <= within && y-x <= within }
+	if !near(float64(build)/n, buildEach, 1e5/n+1) || !near(float64(trip)/n, tripEach, 1e5/n+1) {
+		t.Errorf("build %v is not %vns a gopher, or trip %v not %vns a hop", build, buildEach, trip, tripEach)
+	}
+	// Each gopher has a stack of 2 KB (4 KB under the race detector) and
+	// a channel on the heap. Some still reuse stacks and goroutine
+	// records left in caches, so only loose bounds hold.
+	if stack < 512 || heap < 64 || stack < heap || !near(total, stack+heap, 1) {
+		t.Errorf("a gopher took %v bytes: %v of stack and %v of heap; want at least 512 and 64, adding up", total, stack, heap)
+	}
 }
