@@ -58,6 +58,9 @@ func TestListenTakesOnlyALoopbackAddress(t *testing.T) {
 			t.Errorf("-listen %s: %v", addr, err)
 		}
 	}
+	if err := run(io.Discard, []string{"-listen", "192.0.2.1:4000"}); err == nil || !strings.HasPrefix(err.Error(), "-listen must be a loopback") {
+		t.Errorf("-listen 192.0.2.1:4000 (not this machine): run returned %v, want the loopback error", err)
+	}
 }
 
 func TestListenShutsTheServerDownWhenItsContextIsDone(t *testing.T) {
