@@ -183,19 +183,17 @@ func setup(fs *flag.FlagSet, w io.Writer, args []string, seed *uint64, check fun
 	} else if err == nil && check != nil {
 		err = check()
 	}
-	var f *os.File
-	if err == nil && *file != "" {
-		if f, err = os.Create(*file); err == nil {
-			if err = trace.Start(f); err != nil {
-				f.Close()
-			}
-		}
-		if err != nil {
-			err = fmt.Errorf("-trace: %w", err)
-		}
-	}
 	if err != nil {
 		return nil, err
+	}
+	var f *os.File
+	if *file != "" {
+		if f, err = os.Create(*file); err == nil {
+			err = trace.Start(f) // fails only while another trace runs; the collector then closes f
+		}
+		if err != nil {
+			return nil, fmt.Errorf("-trace: %w", err)
+		}
 	}
 	picked := seed != nil && *seed == 0
 	if picked {

@@ -31,10 +31,7 @@ usage: go run ./summary/chatroulette [flags]   (then, with -listen localhost:400
 
 func main() {
 	err := run(os.Stdout, os.Args[1:])
-	if errors.Is(err, flag.ErrHelp) {
-		return // -h: usage printed to stdout, exit status 0
-	}
-	if err != nil {
+	if err != nil && !errors.Is(err, flag.ErrHelp) { // -h has printed the usage: exit status 0
 		fmt.Fprintf(os.Stderr, "%s: %v (see -h)\n", name, err) // exactly one line
 		os.Exit(2)
 	}
@@ -95,8 +92,8 @@ func (c *config) validate() error {
 }
 
 // setup parses args into fs after adding the flags every program shares:
-// -trace, and -seed unless seed is nil. On -h it prints about and the flags to
-// w. Once check (if any) accepts the values, it starts what they ask for and
+// -trace, and -seed unless seed is nil. -h prints about and the flags to w.
+// Once check (if any) accepts the values, setup starts what they ask for and
 // returns end, for run to defer: end stops the trace and, when the seed was
 // picked here, prints the line that replays it. Errors come back for main to
 // print as one line.
@@ -106,42 +103,35 @@ func setup(fs *flag.FlagSet, w io.Writer, args []string, seed *uint64, check fun
 		fs.Uint64Var(seed, "seed", 0, "seed for the random draws (0: pick one and print it)")
 	}
 	fs.SetOutput(io.Discard) // the flag package would print errors and usage itself
-	if err := fs.Parse(args); errors.Is(err, flag.ErrHelp) {
+	if err = fs.Parse(args); errors.Is(err, flag.ErrHelp) {
 		fmt.Fprintln(w, about)
 		fs.SetOutput(w)
 		fs.PrintDefaults()
-		return nil, err
-	} else if err != nil {
+	} else if err == nil && fs.NArg() > 0 {
+		err = fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	} else if err == nil && check != nil {
+		err = check()
+	}
+	if err != nil {
 		return nil, err
 	}
-	if fs.NArg() > 0 {
-		return nil, fmt.Errorf("unexpected argument %q", fs.Arg(0))
-	}
-	if check != nil {
-		if err := check(); err != nil {
-			return nil, err
+	var f *os.File
+	if *file != "" {
+		if f, err = os.Create(*file); err == nil {
+			err = trace.Start(f) // fails only while another trace runs; the collector then closes f
+		}
+		if err != nil {
+			return nil, fmt.Errorf("-trace: %w", err)
 		}
 	}
 	picked := seed != nil && *seed == 0
 	if picked {
 		*seed = max(rand.Uint64(), 1) // 0 means "pick one"
 	}
-	stop := func() error { return nil }
-	if *file != "" {
-		f, err := os.Create(*file)
-		if err == nil {
-			if err = trace.Start(f); err != nil {
-				f.Close()
-			}
-		}
-		if err != nil {
-			return nil, fmt.Errorf("-trace: %w", err)
-		}
-		stop = func() error { trace.Stop(); return f.Close() }
-	}
 	return func(err *error) {
-		if e := stop(); e != nil && *err == nil {
-			*err = fmt.Errorf("-trace: %w", e)
+		if f != nil {
+			trace.Stop()
+			*err = cmp.Or(*err, f.Close())
 		}
 		if picked && *err == nil {
 			fmt.Fprintf(w, "seed %d: run again with -seed %d for the same random draws\n", *seed, *seed)
