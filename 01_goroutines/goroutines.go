@@ -6,12 +6,12 @@
 // Patterns, 2012).
 //
 // Watch the order: boring talks while main listens, before main says "You're
-// boring; I'm leaving.", so both run at once. By default boring never stops, and main returns with it still
-// talking: the program's exit takes it down, which is the lesson. In every
-// other program of the collection, no goroutine is left sleeping or blocked
-// when main returns; 08_quit_channel shows how to tell one to stop. With
-// -listen 0 ("Ignoring it") main returns at once and boring hardly ever gets
-// a word in.
+// boring; I'm leaving.", so both run at once. By default boring never stops,
+// and main returns with it still talking: the program's exit takes it down,
+// which is the lesson. In every other program of the collection, no goroutine
+// is left sleeping or blocked when main returns; 08_quit_channel shows how to
+// tell one to stop. With -listen 0 ("Ignoring it") main returns at once and
+// boring hardly ever gets a word in.
 package main
 
 import (
