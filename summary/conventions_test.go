@@ -213,6 +213,7 @@ func TestEveryProgramKeepsTheHouseRules(t *testing.T) {
 			t.Run(p.dir, func(t *testing.T) {
 				exe := filepath.Join(bin, filepath.Base(p.dir))
 				name, flags := helpText(t, exe, p.dir)
+				bad := filepath.Join(t.TempDir(), "no such dir", "run.trace")
 
 				rejects(t, exe, name, []string{"-nope"}, "flag provided but not defined: -nope", false)
 				rejects(t, exe, name, append(slices.Clone(p.quick), "extra"), `unexpected argument "extra"`, false)
@@ -224,6 +225,12 @@ func TestEveryProgramKeepsTheHouseRules(t *testing.T) {
 					rejects(t, exe, name, []string{"-" + f, "x"}, `invalid value "x" for flag -`+f+": parse error", false)
 					for _, v := range outOfRange(t, m[1], m[2]) {
 						rejects(t, exe, name, []string{"-" + f, v}, "-"+f+" ", true)
+					}
+					// The bounds themselves are accepted: the values pass their
+					// check, and the run stops at the next step, a trace file
+					// that cannot be created, before it does anything.
+					for _, v := range m[1:] {
+						rejects(t, exe, name, []string{"-" + f, v, "-trace", bad}, "-trace: ", true)
 					}
 				}
 
@@ -240,7 +247,6 @@ func TestEveryProgramKeepsTheHouseRules(t *testing.T) {
 					// holds little more than its header.
 					t.Errorf("-trace wrote %d bytes starting %.16q (%v), want a whole Go execution trace", len(data), data, err)
 				}
-				bad := filepath.Join(t.TempDir(), "no such dir", "run.trace")
 				rejects(t, exe, name, append(slices.Clone(p.quick), "-trace", bad), "-trace: ", true)
 
 				if _, ok := flags["seed"]; ok {
