@@ -48,6 +48,28 @@ func TestGeneratorPausesThenSendsThenCloses(t *testing.T) {
 	}
 }
 
+// Each generator's send waits for its receiver: one that nobody is receiving
+// from stops at its first message, and its next pause starts only when that
+// message is taken. (With a buffer it would pause ahead, and the second
+// message would come at once.)
+func TestGeneratorWaitsForItsReceiver(t *testing.T) {
+	t.Parallel()
+	for _, gen := range []func(string, int, func() time.Duration) <-chan string{boring, boring2} {
+		synctest.Test(t, func(t *testing.T) {
+			c := gen("Joe", 2, pausesOf(10, 10))
+			time.Sleep(100 * time.Millisecond) // main is busy; Joe is ready at 10ms
+			start := time.Now()
+			<-c
+			<-c
+			if d := time.Since(start); d != 10*time.Millisecond {
+				t.Errorf("the second message came %v after the first was taken, want 10ms, one pause", d)
+			}
+			for range c {
+			}
+		})
+	}
+}
+
 // Two services, heard in turn: whoever is ready first waits, blocked on its
 // send, until main comes to it, and starts its next pause only then.
 func TestJoeAndAnnSpeakInLockstep(t *testing.T) {
