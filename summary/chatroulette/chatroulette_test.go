@@ -9,7 +9,6 @@ import (
 	"log"
 	"math/rand/v2"
 	"net"
-	"os"
 	"runtime"
 	"strings"
 	"sync"
@@ -60,21 +59,34 @@ func (l tapListener) Accept() (net.Conn, error) {
 	if err != nil {
 		return nil, err
 	}
-	tc := &tap{Conn: c, closed: make(chan struct{}), until: l.readUntil, back: make(chan struct{})}
+	tc := &tap{Conn: c, closed: make(chan struct{}), until: l.readUntil, back: make(chan struct{}), stuck: make(chan struct{})}
 	l.taps <- tc
 	return tc, nil
 }
 
 // A tap is a server-side connection that tells the test what the server does
-// with it: closed is closed when the server closes it, and back when the
-// server comes back to read after having read until bytes (0: never). Until
-// then each Read returns at most one byte.
+// with it: closed is closed when the server closes it, back when the server
+// comes back to read after having read until bytes (0: never), and stuck once
+// one of the server's writes to it has waited stuckAfter. Until back, each
+// Read returns at most one byte.
 type tap struct {
 	net.Conn
 	closeOnce   sync.Once
 	closed      chan struct{}
 	read, until int // only the server's one copy from this connection reads
 	back        chan struct{}
+	stuckOnce   sync.Once
+	stuck       chan struct{}
+}
+
+// stuckAfter is how long a write must wait before a tap calls it stuck: far
+// longer than any write to a socket with room takes, even on a loaded machine.
+const stuckAfter = 500 * time.Millisecond
+
+func (c *tap) Write(p []byte) (int, error) {
+	t := time.AfterFunc(stuckAfter, func() { c.stuckOnce.Do(func() { close(c.stuck) }) })
+	defer t.Stop()
+	return c.Conn.Write(p)
 }
 
 func (c *tap) Read(p []byte) (int, error) {
@@ -309,18 +321,17 @@ func TestAClientThatStopsReadingEndsItsChat(t *testing.T) {
 	_, addr, taps, stop := tcpServer(t, config{wait: time.Hour, delay: time.Hour, writeTimeout: writeTimeout}, 0)
 	alice, _ := pair(t, addr, "alice", "bob")
 	a, b := <-taps, <-taps
-	// The sockets on the way buffer megabytes: alice writes until one of
-	// her own writes has made no progress for 200ms. By then the server has
-	// stopped reading from her, because its write to bob is blocked.
-	chunk := make([]byte, 64<<10)
-	for {
-		alice.conn.SetWriteDeadline(time.Now().Add(200 * time.Millisecond))
-		if _, err := alice.conn.Write(chunk); errors.Is(err, os.ErrDeadlineExceeded) {
-			break
-		} else if err != nil {
-			t.Fatal(err)
+	// The sockets on the way buffer megabytes: alice writes until the
+	// server's write to bob is stuck, so that it no longer reads from her.
+	go func() {
+		chunk := make([]byte, 64<<10)
+		for {
+			if _, err := alice.conn.Write(chunk); err != nil {
+				return // alice has left
+			}
 		}
-	}
+	}()
+	await(t, b.stuck, "the server's write to bob getting stuck")
 	alice.conn.Close()
 	left := time.Now()
 	await(t, a.closed, "the server closing alice")
