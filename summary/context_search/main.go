@@ -41,12 +41,16 @@ usage: go run ./summary/context_search [flags]`
 	// Both servers drop a peer that has not sent a whole request, header
 	// and body, within readTimeout (net/http reads a small unread body
 	// before it answers, so a GET whose declared body never comes would
-	// hold its handler), or that keeps a connection idle for idleTimeout.
-	// readTimeout also ends a request's context then: far beyond maxLatency.
-	// On Close, a connection still open after grace is closed.
-	readTimeout = 5 * time.Second
-	idleTimeout = time.Minute
-	grace       = 500 * time.Millisecond
+	// hold its handler), that has not taken its whole response within
+	// writeTimeout of sending its request (the answer repeats q, so a peer
+	// that never reads could hold a handler too), or that keeps a connection
+	// idle for idleTimeout. readTimeout also ends a request's context then:
+	// far beyond maxLatency. On Close, a connection still open after grace
+	// is closed.
+	readTimeout  = 5 * time.Second
+	writeTimeout = 10 * time.Second
+	idleTimeout  = time.Minute
+	grace        = 500 * time.Millisecond
 )
 
 // run parses args, then runs the demo or, with -listen, both servers until
@@ -218,7 +222,7 @@ func startSystem(addr string, fake *fakeBackend, today bool) (*system, error) {
 	mux.HandleFunc("/search", (&searcher{sys.backendURL + "/ajax/services/search/web?v=1.0", sys.client, today}).handleSearch)
 	listeners := []net.Listener{front, back}
 	for i, h := range []http.Handler{mux, fake} {
-		srv := &http.Server{Handler: h, ReadTimeout: readTimeout, IdleTimeout: idleTimeout,
+		srv := &http.Server{Handler: h, ReadTimeout: readTimeout, WriteTimeout: writeTimeout, IdleTimeout: idleTimeout,
 			BaseContext: func(net.Listener) context.Context { return base }}
 		sys.servers = append(sys.servers, srv)
 		sys.serving.Go(func() { srv.Serve(listeners[i]) }) // returns at once on Shutdown

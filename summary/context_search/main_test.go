@@ -95,7 +95,7 @@ func TestRunShowsTheThreeRequests(t *testing.T) {
 	}
 }
 
-func TestServersHaveReadAndIdleTimeouts(t *testing.T) {
+func TestServersHaveReadWriteAndIdleTimeouts(t *testing.T) {
 	sys, err := startSystem("127.0.0.1:0", &fakeBackend{minLatency, func(backendEvent) {}}, false)
 	if err != nil {
 		t.Fatal(err)
@@ -105,9 +105,9 @@ func TestServersHaveReadAndIdleTimeouts(t *testing.T) {
 		t.Fatalf("%d servers, want the frontend and the backend", len(sys.servers))
 	}
 	for _, srv := range sys.servers {
-		if srv.ReadTimeout != readTimeout || srv.IdleTimeout != idleTimeout {
-			t.Errorf("a server has ReadTimeout %v, IdleTimeout %v; want %v, %v",
-				srv.ReadTimeout, srv.IdleTimeout, readTimeout, idleTimeout)
+		if srv.ReadTimeout != readTimeout || srv.WriteTimeout != writeTimeout || srv.IdleTimeout != idleTimeout {
+			t.Errorf("a server has ReadTimeout %v, WriteTimeout %v, IdleTimeout %v; want %v, %v, %v",
+				srv.ReadTimeout, srv.WriteTimeout, srv.IdleTimeout, readTimeout, writeTimeout, idleTimeout)
 		}
 	}
 }
