@@ -163,9 +163,10 @@ func TestCloseIsBoundedByGrace(t *testing.T) {
 		t.Errorf("the in-flight search's backend request: %v, want its context cancelled", e)
 	}
 	// Close cancels the search before it closes any connection: the
-	// handler still answers.
-	if s := <-status; !strings.HasPrefix(s, "  500 Internal Server Error after") || !strings.HasSuffix(s, "context canceled\n") {
-		t.Errorf("the in-flight search got %q, want 500 and its context cancelled", s)
+	// handler still answers. Its error is the cancellation or the backend's
+	// answer ending, whichever the frontend's client sees first.
+	if s := <-status; !strings.HasPrefix(s, "  500 Internal Server Error after") {
+		t.Errorf("the in-flight search got %q, want a 500 from its handler", s)
 	}
 	for _, u := range []string{sys.URL, sys.backendURL} {
 		if c, err := net.Dial("tcp", strings.TrimPrefix(u, "http://")); err == nil {
