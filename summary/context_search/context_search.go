@@ -64,8 +64,9 @@ func (s *searcher) handleSearch(w http.ResponseWriter, req *http.Request) {
 	case req.FormValue("timeout") == "":
 		ctx, cancel = context.WithCancel(req.Context())
 	default:
-		// Changed: 400; the article falls back to no timeout, so a typo
-		// would remove the caller's deadline.
+		// Changed: 400 for a timeout that does not parse or is not
+		// positive; the article falls back to no timeout, so a typo would
+		// remove the caller's deadline (and "0s" would fail at once).
 		http.Error(w, fmt.Sprintf("bad timeout %q: want a positive duration such as 1s or 250ms", req.FormValue("timeout")), http.StatusBadRequest)
 		return
 	}
