@@ -34,8 +34,12 @@ func TestGeneratorPausesThenSendsThenCloses(t *testing.T) {
 	} {
 		synctest.Test(t, func(t *testing.T) {
 			start := time.Now()
+			c := tc.gen("Joe", 3, pausesOf(10, 20, 30))
+			if d := time.Since(start); d != 0 {
+				t.Errorf("the generator returned its channel after %v, want at once", d)
+			}
 			var got []string
-			for s := range tc.gen("Joe", 3, pausesOf(10, 20, 30)) {
+			for s := range c {
 				got = append(got, fmt.Sprint(time.Since(start), " ", s))
 			}
 			if !slices.Equal(got, tc.want) {

@@ -21,16 +21,14 @@ import (
 )
 
 // boring returns a receive-only channel on which a new goroutine sends n
-// numbered messages; then it closes the channel.
-//
-// Changed: n and pause are arguments, so a caller chooses how many messages
-// and which pauses; the program draws pauses under 200ms.
+// numbered messages, each after a pause; then it closes the channel.
 func boring(msg string, n int, pause func() time.Duration) <-chan string {
 	c := make(chan string)
 	go func() {
-		for i := range n { // Changed: n messages, where the talk's loop never ends.
-			// Changed: the pause comes before the send, not after it, so boring
-			// closes c as soon as main has its last message instead of sleeping on.
+		for i := range n { // Changed: n messages, where the talk's loop never ends, so the goroutine ends.
+			// Changed: the pause comes from pause, so a caller chooses it, and
+			// before the send, not after it, so boring closes c as soon as main
+			// has its last message instead of sleeping on.
 			time.Sleep(pause())
 			c <- fmt.Sprintf("%s: %d", msg, i) // blocks until fanIn's goroutine receives
 		}

@@ -43,18 +43,15 @@ func conversation(w io.Writer, n int, joePause, annPause func() time.Duration) {
 // boring returns a channel on which a new goroutine sends n numbered
 // Messages, each after a pause and each followed by a wait for the go-ahead;
 // then it closes the channel.
-//
-// Changed: n and pause are arguments, so a caller chooses how many messages
-// and which pauses; the program draws pauses under 200ms.
 func boring(msg string, n int, pause func() time.Duration) <-chan Message {
 	c := make(chan Message)
 	waitForIt := make(chan bool) // one per speaker, in every Message it sends
 	go func() {
-		for i := range n { // Changed: n Messages, where the talk's loop never ends.
-			// Changed: the pause comes before the send, where the talk's comes
-			// between the send and the wait. In the talk's order both speakers
-			// are ready at 0ms, and the scheduler, not the seed, picks which
-			// main hears first, which changes the times that follow.
+		for i := range n { // Changed: n Messages, where the talk's loop never ends, so the goroutine ends.
+			// Changed: the pause comes from pause, so a caller chooses it, and
+			// before the send, where the talk's comes between the send and the
+			// wait: in the talk's order both speakers are ready at 0ms, and the
+			// scheduler, not the pauses, picks which main hears first.
 			time.Sleep(pause())
 			c <- Message{fmt.Sprintf("%s: %d", msg, i), waitForIt}
 			<-waitForIt // blocks until main says go on

@@ -27,7 +27,7 @@ const tries = 10000
 
 // slideSelect is the slide's select on c1, c2 and c3.
 func slideSelect(c1, c2, c3 chan int) string {
-	select { // Changed: each case returns the line the slide prints, for the caller to write.
+	select { // each case returns the line the slide prints, for the caller to write to w
 	case v1 := <-c1:
 		return fmt.Sprintf("received %v from c1", v1)
 	case v2 := <-c2:
@@ -111,16 +111,14 @@ func rules(w io.Writer) {
 // Fan-in using select.
 
 // boring returns a receive-only channel on which a new goroutine sends n
-// numbered messages; then it closes the channel.
-//
-// Changed: n and pause are arguments, so a caller chooses how many messages
-// and which pauses; the program draws pauses under 100ms.
+// numbered messages, each after a pause; then it closes the channel.
 func boring(msg string, n int, pause func() time.Duration) <-chan string {
 	c := make(chan string)
 	go func() {
-		for i := range n { // Changed: n messages, where the talk's loop never ends.
-			// Changed: the pause comes before the send, not after it, so boring
-			// closes c as soon as main has its last message instead of sleeping on.
+		for i := range n { // Changed: n messages, where the talk's loop never ends, so the goroutine ends.
+			// Changed: the pause comes from pause, so a caller chooses it, and
+			// before the send, not after it, so boring closes c as soon as main
+			// has its last message instead of sleeping on.
 			time.Sleep(pause())
 			c <- fmt.Sprintf("%s: %d", msg, i) // blocks until fanIn receives
 		}

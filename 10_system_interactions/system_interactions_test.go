@@ -147,7 +147,7 @@ func TestFirstReturnsTheFastestReplicaAndEveryLoserEnds(t *testing.T) {
 	for n := 1; n <= 5; n++ {
 		t.Run(fmt.Sprint(n, " replicas"), func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
-				// Replica i answers after (n-i)*10ms + 5ms: the last is fastest.
+				// Replica i answers after (n-i)*10ms - 5ms: the last is fastest.
 				l := map[string]time.Duration{}
 				for i := range n {
 					l[fmt.Sprint("web", i+1)] = time.Duration(n-i)*ms(10) - ms(5)
