@@ -30,8 +30,7 @@ usage: go run ./summary/chatroulette [flags]   (then, with -listen localhost:400
 )
 
 func main() {
-	err := run(os.Stdout, os.Args[1:])
-	if err != nil && !errors.Is(err, flag.ErrHelp) { // -h has printed the usage: exit status 0
+	if err := run(os.Stdout, os.Args[1:]); err != nil && !errors.Is(err, flag.ErrHelp) { // -h: exit status 0
 		fmt.Fprintf(os.Stderr, "%s: %v (see -h)\n", name, err) // exactly one line
 		os.Exit(2)
 	}
