@@ -33,38 +33,33 @@ usage: go run ./01_goroutines [flags]`
 // run returns, as the talk's does after main returns: w must take writes from
 // two goroutines at once, as os.Stdout does. In a real run the process exit
 // then ends boring, and whatever it would still say is lost.
-func run(w io.Writer, args []string) (err error) {
+func run(w io.Writer, args []string) error {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	listen := fs.Duration("listen", 200*time.Millisecond,
 		fmt.Sprintf("how long main listens before it leaves (0s to %v; 0s: the talk's \"Ignoring it\")", maxListen))
 	n := fs.Int("n", -1, fmt.Sprintf("messages boring says before it stops by itself (-1 to %d; -1: never, like the talk's loop)", maxN))
 	var seed uint64
-	end, err := setup(fs, w, args, &seed, func() error {
+	return command(fs, w, args, &seed, func() error {
 		return cmp.Or(between("-listen", *listen, 0, maxListen), between("-n", *n, -1, maxN))
+	}, func() error {
+		pause := randomPauses(seed, 1, 100*time.Millisecond) // the talk's 1s over ten
+		if *listen == 0 {
+			fmt.Fprintln(w, `main runs go boring("boring!") and returns at once ("Ignoring it"):`)
+			ignoringIt(w, *n, pause)
+		} else {
+			fmt.Fprintf(w, "main runs go boring(\"boring!\"), listens for %v, then leaves:\n", *listen)
+			ignoringItALittleLess(w, *listen, *n, pause)
+		}
+		return nil
 	})
-	if err != nil {
-		return err
-	}
-	defer end(&err)
-
-	pause := randomPauses(seed, 1, 100*time.Millisecond) // the talk's 1s over ten
-	if *listen == 0 {
-		fmt.Fprintln(w, `main runs go boring("boring!") and returns at once ("Ignoring it"):`)
-		ignoringIt(w, *n, pause)
-	} else {
-		fmt.Fprintf(w, "main runs go boring(\"boring!\"), listens for %v, then leaves:\n", *listen)
-		ignoringItALittleLess(w, *listen, *n, pause)
-	}
-	return nil
 }
 
-// setup parses args into fs after adding the flags every program shares:
+// command parses args into fs after adding the flags every program shares:
 // -trace, and -seed unless seed is nil. -h prints about and the flags to w.
-// Once check (if any) accepts the values, setup starts what they ask for and
-// returns end, for run to defer: end stops the trace and, when the seed was
-// picked here, prints the line that replays it. Errors come back for main to
-// print as one line.
-func setup(fs *flag.FlagSet, w io.Writer, args []string, seed *uint64, check func() error) (end func(*error), err error) {
+// Once check (if any) accepts the values, command starts what they ask for,
+// runs show, stops the trace and, when the seed was picked here, ends with
+// the line that replays it. Errors come back for main to print as one line.
+func command(fs *flag.FlagSet, w io.Writer, args []string, seed *uint64, check, show func() error) (err error) {
 	file := fs.String("trace", "", "write a runtime/trace execution trace to `file` (view: go tool trace file)")
 	if seed != nil {
 		fs.Uint64Var(seed, "seed", 0, "seed for the random draws (0: pick one and print it)")
@@ -80,30 +75,29 @@ func setup(fs *flag.FlagSet, w io.Writer, args []string, seed *uint64, check fun
 		err = check()
 	}
 	if err != nil {
-		return nil, err
+		return err
 	}
-	var f *os.File
 	if *file != "" {
-		if f, err = os.Create(*file); err == nil {
+		f, err := os.Create(*file)
+		if err == nil {
 			err = trace.Start(f) // fails only while another trace runs; the collector then closes f
 		}
 		if err != nil {
-			return nil, fmt.Errorf("-trace: %w", err)
+			return fmt.Errorf("-trace: %w", err)
 		}
+		defer func() {
+			trace.Stop()
+			err = cmp.Or(err, f.Close())
+		}()
 	}
 	picked := seed != nil && *seed == 0
 	if picked {
 		*seed = max(rand.Uint64(), 1) // 0 means "pick one"
 	}
-	return func(err *error) {
-		if f != nil {
-			trace.Stop()
-			*err = cmp.Or(*err, f.Close())
-		}
-		if picked && *err == nil {
-			fmt.Fprintf(w, "seed %d: run again with -seed %d for the same random draws\n", *seed, *seed)
-		}
-	}, nil
+	if err = show(); err == nil && picked {
+		fmt.Fprintf(w, "seed %d: run again with -seed %d for the same random draws\n", *seed, *seed)
+	}
+	return err
 }
 
 // between returns an error naming the flag f unless lo <= v <= hi.

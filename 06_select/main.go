@@ -30,31 +30,27 @@ func main() {
 }
 
 // run parses args and shows the pattern, writing what a reader sees to w.
-func run(w io.Writer, args []string) (err error) {
+func run(w io.Writer, args []string) error {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	n := fs.Int("n", 5, fmt.Sprintf("messages each speaker sends (0 to %d)", maxN))
 	var seed uint64
-	end, err := setup(fs, w, args, &seed, func() error { return between("-n", *n, 0, maxN) })
-	if err != nil {
-		return err
-	}
-	defer end(&err)
-	fmt.Fprintln(w, header)
-	rules(w)
-	fmt.Fprintln(w, fanInHeader)
-	// Joe and Ann draw from two streams of one seed: each goroutine needs its own source.
-	conversation(newStampWriter(w), *n, randomPauses(seed, 1, maxPause), randomPauses(seed, 2, maxPause))
-	goingFurther(w)
-	return nil
+	return command(fs, w, args, &seed, func() error { return between("-n", *n, 0, maxN) }, func() error {
+		fmt.Fprintln(w, header)
+		rules(w)
+		fmt.Fprintln(w, fanInHeader)
+		// Joe and Ann draw from two streams of one seed: each goroutine needs its own source.
+		conversation(newStampWriter(w), *n, randomPauses(seed, 1, maxPause), randomPauses(seed, 2, maxPause))
+		goingFurther(w)
+		return nil
+	})
 }
 
-// setup parses args into fs after adding the flags every program shares:
+// command parses args into fs after adding the flags every program shares:
 // -trace, and -seed unless seed is nil. -h prints about and the flags to w.
-// Once check (if any) accepts the values, setup starts what they ask for and
-// returns end, for run to defer: end stops the trace and, when the seed was
-// picked here, prints the line that replays it. Errors come back for main to
-// print as one line.
-func setup(fs *flag.FlagSet, w io.Writer, args []string, seed *uint64, check func() error) (end func(*error), err error) {
+// Once check (if any) accepts the values, command starts what they ask for,
+// runs show, stops the trace and, when the seed was picked here, ends with
+// the line that replays it. Errors come back for main to print as one line.
+func command(fs *flag.FlagSet, w io.Writer, args []string, seed *uint64, check, show func() error) (err error) {
 	file := fs.String("trace", "", "write a runtime/trace execution trace to `file` (view: go tool trace file)")
 	if seed != nil {
 		fs.Uint64Var(seed, "seed", 0, "seed for the random draws (0: pick one and print it)")
@@ -70,30 +66,29 @@ func setup(fs *flag.FlagSet, w io.Writer, args []string, seed *uint64, check fun
 		err = check()
 	}
 	if err != nil {
-		return nil, err
+		return err
 	}
-	var f *os.File
 	if *file != "" {
-		if f, err = os.Create(*file); err == nil {
+		f, err := os.Create(*file)
+		if err == nil {
 			err = trace.Start(f) // fails only while another trace runs; the collector then closes f
 		}
 		if err != nil {
-			return nil, fmt.Errorf("-trace: %w", err)
+			return fmt.Errorf("-trace: %w", err)
 		}
+		defer func() {
+			trace.Stop()
+			err = cmp.Or(err, f.Close())
+		}()
 	}
 	picked := seed != nil && *seed == 0
 	if picked {
 		*seed = max(rand.Uint64(), 1) // 0 means "pick one"
 	}
-	return func(err *error) {
-		if f != nil {
-			trace.Stop()
-			*err = cmp.Or(*err, f.Close())
-		}
-		if picked && *err == nil {
-			fmt.Fprintf(w, "seed %d: run again with -seed %d for the same random draws\n", *seed, *seed)
-		}
-	}, nil
+	if err = show(); err == nil && picked {
+		fmt.Fprintf(w, "seed %d: run again with -seed %d for the same random draws\n", *seed, *seed)
+	}
+	return err
 }
 
 // between returns an error naming the flag f unless lo <= v <= hi.

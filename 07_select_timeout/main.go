@@ -33,34 +33,30 @@ func main() {
 }
 
 // run parses args and shows the pattern, writing what a reader sees to w.
-func run(w io.Writer, args []string) (err error) {
+func run(w io.Writer, args []string) error {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	n := fs.Int("n", defaultN, fmt.Sprintf("most messages Joe says in each part (0 to %d)", maxN))
 	var seed uint64
-	end, err := setup(fs, w, args, &seed, func() error { return between("-n", *n, 0, maxN) })
-	if err != nil {
-		return err
-	}
-	defer end(&err)
-	fmt.Fprintf(w, "Joe pauses up to 150ms after each of at most %d messages; main stops listening at a timeout.\n", *n)
-	// Each drain runs while main goes on; main waits for them all at the end.
-	var drains sync.WaitGroup
-	fmt.Fprintln(w, "Timeout using select: 100ms for each message.")
-	timeoutEachMessage(newStampWriter(w), *n, randomPauses(seed, 1, maxPause), &drains)
-	fmt.Fprintln(w, "Timeout for whole conversation using select: 500ms in all.")
-	timeoutWholeConversation(newStampWriter(w), *n, randomPauses(seed, 2, maxPause), &drains)
-	drains.Wait()
-	fmt.Fprintln(w, "Every Joe has said his last message; main returns.")
-	return nil
+	return command(fs, w, args, &seed, func() error { return between("-n", *n, 0, maxN) }, func() error {
+		fmt.Fprintf(w, "Joe pauses up to 150ms after each of at most %d messages; main stops listening at a timeout.\n", *n)
+		// Each drain runs while main goes on; main waits for them all at the end.
+		var drains sync.WaitGroup
+		fmt.Fprintln(w, "Timeout using select: 100ms for each message.")
+		timeoutEachMessage(newStampWriter(w), *n, randomPauses(seed, 1, maxPause), &drains)
+		fmt.Fprintln(w, "Timeout for whole conversation using select: 500ms in all.")
+		timeoutWholeConversation(newStampWriter(w), *n, randomPauses(seed, 2, maxPause), &drains)
+		drains.Wait()
+		fmt.Fprintln(w, "Every Joe has said his last message; main returns.")
+		return nil
+	})
 }
 
-// setup parses args into fs after adding the flags every program shares:
+// command parses args into fs after adding the flags every program shares:
 // -trace, and -seed unless seed is nil. -h prints about and the flags to w.
-// Once check (if any) accepts the values, setup starts what they ask for and
-// returns end, for run to defer: end stops the trace and, when the seed was
-// picked here, prints the line that replays it. Errors come back for main to
-// print as one line.
-func setup(fs *flag.FlagSet, w io.Writer, args []string, seed *uint64, check func() error) (end func(*error), err error) {
+// Once check (if any) accepts the values, command starts what they ask for,
+// runs show, stops the trace and, when the seed was picked here, ends with
+// the line that replays it. Errors come back for main to print as one line.
+func command(fs *flag.FlagSet, w io.Writer, args []string, seed *uint64, check, show func() error) (err error) {
 	file := fs.String("trace", "", "write a runtime/trace execution trace to `file` (view: go tool trace file)")
 	if seed != nil {
 		fs.Uint64Var(seed, "seed", 0, "seed for the random draws (0: pick one and print it)")
@@ -76,30 +72,29 @@ func setup(fs *flag.FlagSet, w io.Writer, args []string, seed *uint64, check fun
 		err = check()
 	}
 	if err != nil {
-		return nil, err
+		return err
 	}
-	var f *os.File
 	if *file != "" {
-		if f, err = os.Create(*file); err == nil {
+		f, err := os.Create(*file)
+		if err == nil {
 			err = trace.Start(f) // fails only while another trace runs; the collector then closes f
 		}
 		if err != nil {
-			return nil, fmt.Errorf("-trace: %w", err)
+			return fmt.Errorf("-trace: %w", err)
 		}
+		defer func() {
+			trace.Stop()
+			err = cmp.Or(err, f.Close())
+		}()
 	}
 	picked := seed != nil && *seed == 0
 	if picked {
 		*seed = max(rand.Uint64(), 1) // 0 means "pick one"
 	}
-	return func(err *error) {
-		if f != nil {
-			trace.Stop()
-			*err = cmp.Or(*err, f.Close())
-		}
-		if picked && *err == nil {
-			fmt.Fprintf(w, "seed %d: run again with -seed %d for the same random draws\n", *seed, *seed)
-		}
-	}, nil
+	if err = show(); err == nil && picked {
+		fmt.Fprintf(w, "seed %d: run again with -seed %d for the same random draws\n", *seed, *seed)
+	}
+	return err
 }
 
 // between returns an error naming the flag f unless lo <= v <= hi.

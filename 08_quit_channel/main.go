@@ -27,49 +27,45 @@ func main() {
 }
 
 // run parses args and shows the pattern, writing what a reader sees to w.
-func run(w io.Writer, args []string) (err error) {
+func run(w io.Writer, args []string) error {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	var seed uint64
-	end, err := setup(fs, w, args, &seed, nil)
-	if err != nil {
-		return err
-	}
-	defer end(&err)
-	// Stream 0 is main's, for the counts, like the talk's rand.Intn(10); each
-	// speaker draws his pauses from a stream of his own. The output's text
-	// depends on the counts alone: the pauses decide when each line appears.
-	r := rand.New(rand.NewPCG(seed, 0))
+	return command(fs, w, args, &seed, nil, func() error {
+		// Stream 0 is main's, for the counts, like the talk's rand.Intn(10); each
+		// speaker draws his pauses from a stream of his own. The output's text
+		// depends on the counts alone: the pauses decide when each line appears.
+		r := rand.New(rand.NewPCG(seed, 0))
 
-	fmt.Fprintln(w, "Four ways to tell Joe to stop: a quit channel, a round trip on it, a context, Close() error.")
-	fmt.Fprintln(w, "\nQuit channel: main listens 1 to 10 times, then sends quit <- true.")
-	quitChannel(w, r, randomPauses(seed, 1, maxPause))
-	fmt.Fprintln(w, "main: quit <- true (Joe took it, so he returns).")
+		fmt.Fprintln(w, "Four ways to tell Joe to stop: a quit channel, a round trip on it, a context, Close() error.")
+		fmt.Fprintln(w, "\nQuit channel: main listens 1 to 10 times, then sends quit <- true.")
+		quitChannel(w, r, randomPauses(seed, 1, maxPause))
+		fmt.Fprintln(w, "main: quit <- true (Joe took it, so he returns).")
 
-	fmt.Fprintln(w, "\nReceive on quit channel: main sends \"Bye!\" on quit; Joe cleans up, then answers.")
-	receiveOnQuit(w, r, randomPauses(seed, 2, maxPause), func() {
-		// Runs in Joe's goroutine while main waits for his answer, so only
-		// one goroutine writes to w at a time.
-		fmt.Fprintln(w, "Joe: (cleaning up)")
+		fmt.Fprintln(w, "\nReceive on quit channel: main sends \"Bye!\" on quit; Joe cleans up, then answers.")
+		receiveOnQuit(w, r, randomPauses(seed, 2, maxPause), func() {
+			// Runs in Joe's goroutine while main waits for his answer, so only
+			// one goroutine writes to w at a time.
+			fmt.Fprintln(w, "Joe: (cleaning up)")
+		})
+
+		fmt.Fprintln(w, "\nGoing further, a context: one cancel() stops every speaker sharing it.")
+		cancelStopsEveryone(w, randomPauses(seed, 3, maxPause), randomPauses(seed, 4, maxPause))
+
+		fmt.Fprintln(w, "\nGoing further, Close() error: the cleanup's error comes back to the caller.")
+		closeReturnsTheError(w, randomPauses(seed, 5, maxPause), func() error {
+			return errors.New("could not flush the notes") // a cleanup that fails, to show where its error goes
+		})
+
+		return nil
 	})
-
-	fmt.Fprintln(w, "\nGoing further, a context: one cancel() stops every speaker sharing it.")
-	cancelStopsEveryone(w, randomPauses(seed, 3, maxPause), randomPauses(seed, 4, maxPause))
-
-	fmt.Fprintln(w, "\nGoing further, Close() error: the cleanup's error comes back to the caller.")
-	closeReturnsTheError(w, randomPauses(seed, 5, maxPause), func() error {
-		return errors.New("could not flush the notes") // a cleanup that fails, to show where its error goes
-	})
-
-	return nil
 }
 
-// setup parses args into fs after adding the flags every program shares:
+// command parses args into fs after adding the flags every program shares:
 // -trace, and -seed unless seed is nil. -h prints about and the flags to w.
-// Once check (if any) accepts the values, setup starts what they ask for and
-// returns end, for run to defer: end stops the trace and, when the seed was
-// picked here, prints the line that replays it. Errors come back for main to
-// print as one line.
-func setup(fs *flag.FlagSet, w io.Writer, args []string, seed *uint64, check func() error) (end func(*error), err error) {
+// Once check (if any) accepts the values, command starts what they ask for,
+// runs show, stops the trace and, when the seed was picked here, ends with
+// the line that replays it. Errors come back for main to print as one line.
+func command(fs *flag.FlagSet, w io.Writer, args []string, seed *uint64, check, show func() error) (err error) {
 	file := fs.String("trace", "", "write a runtime/trace execution trace to `file` (view: go tool trace file)")
 	if seed != nil {
 		fs.Uint64Var(seed, "seed", 0, "seed for the random draws (0: pick one and print it)")
@@ -85,30 +81,29 @@ func setup(fs *flag.FlagSet, w io.Writer, args []string, seed *uint64, check fun
 		err = check()
 	}
 	if err != nil {
-		return nil, err
+		return err
 	}
-	var f *os.File
 	if *file != "" {
-		if f, err = os.Create(*file); err == nil {
+		f, err := os.Create(*file)
+		if err == nil {
 			err = trace.Start(f) // fails only while another trace runs; the collector then closes f
 		}
 		if err != nil {
-			return nil, fmt.Errorf("-trace: %w", err)
+			return fmt.Errorf("-trace: %w", err)
 		}
+		defer func() {
+			trace.Stop()
+			err = cmp.Or(err, f.Close())
+		}()
 	}
 	picked := seed != nil && *seed == 0
 	if picked {
 		*seed = max(rand.Uint64(), 1) // 0 means "pick one"
 	}
-	return func(err *error) {
-		if f != nil {
-			trace.Stop()
-			*err = cmp.Or(*err, f.Close())
-		}
-		if picked && *err == nil {
-			fmt.Fprintf(w, "seed %d: run again with -seed %d for the same random draws\n", *seed, *seed)
-		}
-	}, nil
+	if err = show(); err == nil && picked {
+		fmt.Fprintf(w, "seed %d: run again with -seed %d for the same random draws\n", *seed, *seed)
+	}
+	return err
 }
 
 // randomPauses returns a source of pauses in whole milliseconds in [0, max),

@@ -37,54 +37,51 @@ func main() {
 
 // run parses args, shows each version of the search, then the table; it
 // returns only once every search it started has ended, the late ones too.
-func run(w io.Writer, args []string) (err error) {
+func run(w io.Writer, args []string) error {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	queries := fs.Int("queries", 100, fmt.Sprintf("searches of each version run at once for the table (0 to %d; 0: no table)", maxQueries))
 	replicas := fs.Int("replicas", 2, fmt.Sprintf("replicas of each service in 3.0 (1 to %d)", maxReplicas))
 	var seed uint64
-	end, err := setup(fs, w, args, &seed, func() error {
+	return command(fs, w, args, &seed, func() error {
 		return cmp.Or(between("-queries", *queries, 0, maxQueries), between("-replicas", *replicas, 1, maxReplicas))
-	})
-	if err != nil {
-		return err
-	}
-	defer end(&err)
-	s := newServices(w, *replicas, latencies(seed))
-	c := s.withContext()
-	var searching sync.WaitGroup // the searches started and not yet ended
-	track(&searching, s, c)
-	// step shows one slide's program, which starts the given number of
-	// searches, then waits for every one of them and says how much later than
-	// the program's return the last ended.
-	step := func(title string, searches int, show func()) {
-		fmt.Fprintf(w, "\n%s\n", title)
-		searching.Add(searches)
-		show()
-		returned := time.Now()
-		searching.Wait()
-		fmt.Fprintf(w, "  %d searches started; the last ended %v later, and run waited for it\n", searches, time.Since(returned).Round(time.Microsecond))
-	}
+	}, func() error {
+		s := newServices(w, *replicas, latencies(seed))
+		c := s.withContext()
+		var searching sync.WaitGroup // the searches started and not yet ended
+		track(&searching, s, c)
+		// step shows one slide's program, which starts the given number of
+		// searches, then waits for every one of them and says how much later than
+		// the program's return the last ended.
+		step := func(title string, searches int, show func()) {
+			fmt.Fprintf(w, "\n%s\n", title)
+			searching.Add(searches)
+			show()
+			returned := time.Now()
+			searching.Wait()
+			fmt.Fprintf(w, "  %d searches started; the last ended %v later, and run waited for it\n", searches, time.Since(returned).Round(time.Microsecond))
+		}
 
-	fmt.Fprintf(w, "The talk's fake Google search, version by version, each asking for \"golang\" (services answer within %v):\n", maxLatency)
-	step("Google Search 1.0: Web, Image and Video, one after another", 3, func() { search(w, s.Google10) })
-	step("Google Search 2.0: all three at once", 3, func() { search(w, s.Google20) })
-	step("Google Search 2.1: all three at once, waiting at most 80ms", 3, func() { search(w, s.Google21) })
-	step("Using the First function: two replicas, the first answer wins", 2, func() {
-		useFirst(w, tracked(s.fakeSearch("replica 1"), &searching), tracked(s.fakeSearch("replica 2"), &searching))
-	})
-	step(fmt.Sprintf("Google Search 3.0: 2.1 with the first of %d replicas of each service", *replicas), 3**replicas,
-		func() { search(w, s.Google30) })
-	step("Going further: 3.0 through FirstContext; the searches nobody waits for stop at once", 3**replicas,
-		func() { search(w, c.Google30Context) })
-	if *queries > 0 {
-		title := fmt.Sprintf("%d searches of each version at once (services answer within %v; timeout 80ms; %d replicas in 3.0):",
-			*queries, maxLatency, *replicas)
-		step(title, *queries*(3+3+3+3**replicas), func() {
-			s.w = io.Discard // a hundred "timed out"s would say nothing
-			table(w, s, *queries)
+		fmt.Fprintf(w, "The talk's fake Google search, version by version, each asking for \"golang\" (services answer within %v):\n", maxLatency)
+		step("Google Search 1.0: Web, Image and Video, one after another", 3, func() { search(w, s.Google10) })
+		step("Google Search 2.0: all three at once", 3, func() { search(w, s.Google20) })
+		step("Google Search 2.1: all three at once, waiting at most 80ms", 3, func() { search(w, s.Google21) })
+		step("Using the First function: two replicas, the first answer wins", 2, func() {
+			useFirst(w, tracked(s.fakeSearch("replica 1"), &searching), tracked(s.fakeSearch("replica 2"), &searching))
 		})
-	}
-	return nil
+		step(fmt.Sprintf("Google Search 3.0: 2.1 with the first of %d replicas of each service", *replicas), 3**replicas,
+			func() { search(w, s.Google30) })
+		step("Going further: 3.0 through FirstContext; the searches nobody waits for stop at once", 3**replicas,
+			func() { search(w, c.Google30Context) })
+		if *queries > 0 {
+			title := fmt.Sprintf("%d searches of each version at once (services answer within %v; timeout 80ms; %d replicas in 3.0):",
+				*queries, maxLatency, *replicas)
+			step(title, *queries*(3+3+3+3**replicas), func() {
+				s.w = io.Discard // a hundred "timed out"s would say nothing
+				table(w, s, *queries)
+			})
+		}
+		return nil
+	})
 }
 
 // table runs n searches of each version of s at once, one version after
@@ -161,13 +158,12 @@ func latencies(seed uint64) func(kind, query string) time.Duration {
 	}
 }
 
-// setup parses args into fs after adding the flags every program shares:
+// command parses args into fs after adding the flags every program shares:
 // -trace, and -seed unless seed is nil. -h prints about and the flags to w.
-// Once check (if any) accepts the values, setup starts what they ask for and
-// returns end, for run to defer: end stops the trace and, when the seed was
-// picked here, prints the line that replays it. Errors come back for main to
-// print as one line.
-func setup(fs *flag.FlagSet, w io.Writer, args []string, seed *uint64, check func() error) (end func(*error), err error) {
+// Once check (if any) accepts the values, command starts what they ask for,
+// runs show, stops the trace and, when the seed was picked here, ends with
+// the line that replays it. Errors come back for main to print as one line.
+func command(fs *flag.FlagSet, w io.Writer, args []string, seed *uint64, check, show func() error) (err error) {
 	file := fs.String("trace", "", "write a runtime/trace execution trace to `file` (view: go tool trace file)")
 	if seed != nil {
 		fs.Uint64Var(seed, "seed", 0, "seed for the random draws (0: pick one and print it)")
@@ -183,30 +179,29 @@ func setup(fs *flag.FlagSet, w io.Writer, args []string, seed *uint64, check fun
 		err = check()
 	}
 	if err != nil {
-		return nil, err
+		return err
 	}
-	var f *os.File
 	if *file != "" {
-		if f, err = os.Create(*file); err == nil {
+		f, err := os.Create(*file)
+		if err == nil {
 			err = trace.Start(f) // fails only while another trace runs; the collector then closes f
 		}
 		if err != nil {
-			return nil, fmt.Errorf("-trace: %w", err)
+			return fmt.Errorf("-trace: %w", err)
 		}
+		defer func() {
+			trace.Stop()
+			err = cmp.Or(err, f.Close())
+		}()
 	}
 	picked := seed != nil && *seed == 0
 	if picked {
 		*seed = max(rand.Uint64(), 1) // 0 means "pick one"
 	}
-	return func(err *error) {
-		if f != nil {
-			trace.Stop()
-			*err = cmp.Or(*err, f.Close())
-		}
-		if picked && *err == nil {
-			fmt.Fprintf(w, "seed %d: run again with -seed %d for the same random draws\n", *seed, *seed)
-		}
-	}, nil
+	if err = show(); err == nil && picked {
+		fmt.Fprintf(w, "seed %d: run again with -seed %d for the same random draws\n", *seed, *seed)
+	}
+	return err
 }
 
 // between returns an error naming the flag f unless lo <= v <= hi.

@@ -37,43 +37,40 @@ func main() {
 }
 
 // run parses args, measures the three counters, then runs squares.
-func run(w io.Writer, args []string) (err error) {
+func run(w io.Writer, args []string) error {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	goroutines := fs.Int("goroutines", 4, fmt.Sprintf("goroutines incrementing each counter (1 to %d)", maxGoroutines))
 	increments := fs.Int("increments", 100_000, fmt.Sprintf("increments by each goroutine (1 to %d)", maxIncrements))
 	jobs := fs.Int("jobs", 1000, fmt.Sprintf("numbers to square in the working-together example (0 to %d)", maxJobs))
 	workers := fs.Int("workers", 4, fmt.Sprintf("workers in the working-together example (1 to %d)", maxWorkers))
-	end, err := setup(fs, w, args, nil, func() error {
+	return command(fs, w, args, nil, func() error {
 		return cmp.Or(between("-goroutines", *goroutines, 1, maxGoroutines), between("-increments", *increments, 1, maxIncrements),
 			between("-jobs", *jobs, 0, maxJobs), between("-workers", *workers, 1, maxWorkers))
-	})
-	if err != nil {
-		return err
-	}
-	defer end(&err)
-	fmt.Fprintln(w, "Don't overdo it: a reference counter three ways, what an increment cost, then channels and sync together.")
-	total := *goroutines * *increments
-	fmt.Fprintf(w, "\nA reference counter, %d goroutines × %d increments = %d:\n", *goroutines, *increments, total)
-	ch := newChanCounter()
-	names := []string{"channels (one goroutine owns it)", "sync.Mutex", "sync/atomic (atomic.Int64)"}
-	costs := make([]float64, len(names)) // ns an increment
-	for i, c := range []counter{ch, &mutexCounter{}, &atomicCounter{}} {
-		costs[i] = perIncrement(hammer(c, *goroutines, *increments), total)
-		fmt.Fprintf(w, "  %-34s counted %d  %8.1fns an increment\n", names[i], c.Value(), costs[i])
-	}
-	ch.Close() // its goroutine ends
-	fmt.Fprintln(w, advice(names, costs))
+	}, func() error {
+		fmt.Fprintln(w, "Don't overdo it: a reference counter three ways, what an increment cost, then channels and sync together.")
+		total := *goroutines * *increments
+		fmt.Fprintf(w, "\nA reference counter, %d goroutines × %d increments = %d:\n", *goroutines, *increments, total)
+		ch := newChanCounter()
+		names := []string{"channels (one goroutine owns it)", "sync.Mutex", "sync/atomic (atomic.Int64)"}
+		costs := make([]float64, len(names)) // ns an increment
+		for i, c := range []counter{ch, &mutexCounter{}, &atomicCounter{}} {
+			costs[i] = perIncrement(hammer(c, *goroutines, *increments), total)
+			fmt.Fprintf(w, "  %-34s counted %d  %8.1fns an increment\n", names[i], c.Value(), costs[i])
+		}
+		ch.Close() // its goroutine ends
+		fmt.Fprintln(w, advice(names, costs))
 
-	var processed atomic.Int64
-	sum := 0
-	for sq := range squares(*jobs, *workers, &processed) {
-		sum += sq
-	}
-	fmt.Fprintf(w, "\nWorking together: %d workers squared the numbers 1 to %d; the squares sum to %d (n(n+1)(2n+1)/6 = %d).\n",
-		*workers, *jobs, sum, sumOfSquares(*jobs))
-	// results is closed, so every worker has returned: the count is now *jobs.
-	fmt.Fprintf(w, "Channels carried the work, a WaitGroup closed the results, an atomic counted %d squares handed over.\n", processed.Load())
-	return nil
+		var processed atomic.Int64
+		sum := 0
+		for sq := range squares(*jobs, *workers, &processed) {
+			sum += sq
+		}
+		fmt.Fprintf(w, "\nWorking together: %d workers squared the numbers 1 to %d; the squares sum to %d (n(n+1)(2n+1)/6 = %d).\n",
+			*workers, *jobs, sum, sumOfSquares(*jobs))
+		// results is closed, so every worker has returned: the count is now *jobs.
+		fmt.Fprintf(w, "Channels carried the work, a WaitGroup closed the results, an atomic counted %d squares handed over.\n", processed.Load())
+		return nil
+	})
 }
 
 // sumOfSquares is 1² + 2² + ... + n², in closed form. n must be at most
@@ -116,13 +113,12 @@ func perIncrement(d time.Duration, total int) float64 {
 	return float64(d.Nanoseconds()) / float64(total)
 }
 
-// setup parses args into fs after adding the flags every program shares:
+// command parses args into fs after adding the flags every program shares:
 // -trace, and -seed unless seed is nil. -h prints about and the flags to w.
-// Once check (if any) accepts the values, setup starts what they ask for and
-// returns end, for run to defer: end stops the trace and, when the seed was
-// picked here, prints the line that replays it. Errors come back for main to
-// print as one line.
-func setup(fs *flag.FlagSet, w io.Writer, args []string, seed *uint64, check func() error) (end func(*error), err error) {
+// Once check (if any) accepts the values, command starts what they ask for,
+// runs show, stops the trace and, when the seed was picked here, ends with
+// the line that replays it. Errors come back for main to print as one line.
+func command(fs *flag.FlagSet, w io.Writer, args []string, seed *uint64, check, show func() error) (err error) {
 	file := fs.String("trace", "", "write a runtime/trace execution trace to `file` (view: go tool trace file)")
 	if seed != nil {
 		fs.Uint64Var(seed, "seed", 0, "seed for the random draws (0: pick one and print it)")
@@ -138,30 +134,29 @@ func setup(fs *flag.FlagSet, w io.Writer, args []string, seed *uint64, check fun
 		err = check()
 	}
 	if err != nil {
-		return nil, err
+		return err
 	}
-	var f *os.File
 	if *file != "" {
-		if f, err = os.Create(*file); err == nil {
+		f, err := os.Create(*file)
+		if err == nil {
 			err = trace.Start(f) // fails only while another trace runs; the collector then closes f
 		}
 		if err != nil {
-			return nil, fmt.Errorf("-trace: %w", err)
+			return fmt.Errorf("-trace: %w", err)
 		}
+		defer func() {
+			trace.Stop()
+			err = cmp.Or(err, f.Close())
+		}()
 	}
 	picked := seed != nil && *seed == 0
 	if picked {
 		*seed = max(rand.Uint64(), 1) // 0 means "pick one"
 	}
-	return func(err *error) {
-		if f != nil {
-			trace.Stop()
-			*err = cmp.Or(*err, f.Close())
-		}
-		if picked && *err == nil {
-			fmt.Fprintf(w, "seed %d: run again with -seed %d for the same random draws\n", *seed, *seed)
-		}
-	}, nil
+	if err = show(); err == nil && picked {
+		fmt.Fprintf(w, "seed %d: run again with -seed %d for the same random draws\n", *seed, *seed)
+	}
+	return err
 }
 
 // between returns an error naming the flag f unless lo <= v <= hi.

@@ -44,7 +44,7 @@ type config struct {
 
 // run parses args and runs the demo or, with -listen, the server, writing
 // what a reader sees to w.
-func run(w io.Writer, args []string) (err error) {
+func run(w io.Writer, args []string) error {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	var c config
 	fs.StringVar(&c.listen, "listen", "", "serve chat roulette on this loopback `address` (e.g. localhost:4000) until Ctrl-C; empty: a scripted demo on an ephemeral port")
@@ -53,31 +53,28 @@ func run(w io.Writer, args []string) (err error) {
 	fs.DurationVar(&c.writeTimeout, "writetimeout", 10*time.Second, fmt.Sprintf("how long a write to a client may take before its chat ends (1ms to %v)", maxWait))
 	fs.DurationVar(&c.idle, "idle", 0, fmt.Sprintf("how long a client may stay silent before its chat ends (0 to %v; 0: no limit, as in the talk)", maxWait))
 	var seed uint64
-	end, err := setup(fs, w, args, &seed, c.validate)
-	if err != nil {
-		return err
-	}
-	defer end(&err)
-	set := map[string]bool{}
-	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
-	if c.listen == "" && !set["wait"] { // the demo's own durations, unless a flag set them
-		c.wait = demoWait
-	}
-	if c.listen == "" && !set["delay"] {
-		c.delay = demoDelay
-	}
-	// Every line goes through out: a log.Logger writes each line whole, so
-	// the demo and the server's error log never interleave on w. The bot's
-	// chain starts from a few lines of built-in text (seedText) and learns
-	// from everything typed.
-	out := log.New(w, "", 0)
-	s := newServer(newSeededChain(seed), c, out)
-	if c.listen == "" {
-		return scriptedDemo(out, s)
-	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	return listen(ctx, out, s, c.listen)
+	return command(fs, w, args, &seed, c.validate, func() error {
+		set := map[string]bool{}
+		fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+		if c.listen == "" && !set["wait"] { // the demo's own durations, unless a flag set them
+			c.wait = demoWait
+		}
+		if c.listen == "" && !set["delay"] {
+			c.delay = demoDelay
+		}
+		// Every line goes through out: a log.Logger writes each line whole, so
+		// the demo and the server's error log never interleave on w. The bot's
+		// chain starts from a few lines of built-in text (seedText) and learns
+		// from everything typed.
+		out := log.New(w, "", 0)
+		s := newServer(newSeededChain(seed), c, out)
+		if c.listen == "" {
+			return scriptedDemo(out, s)
+		}
+		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+		defer stop()
+		return listen(ctx, out, s, c.listen)
+	})
 }
 
 // validate names the first flag whose value is out of bounds. -listen takes
@@ -90,13 +87,12 @@ func (c *config) validate() error {
 		between("-writetimeout", c.writeTimeout, time.Millisecond, maxWait), between("-idle", c.idle, 0, maxWait))
 }
 
-// setup parses args into fs after adding the flags every program shares:
+// command parses args into fs after adding the flags every program shares:
 // -trace, and -seed unless seed is nil. -h prints about and the flags to w.
-// Once check (if any) accepts the values, setup starts what they ask for and
-// returns end, for run to defer: end stops the trace and, when the seed was
-// picked here, prints the line that replays it. Errors come back for main to
-// print as one line.
-func setup(fs *flag.FlagSet, w io.Writer, args []string, seed *uint64, check func() error) (end func(*error), err error) {
+// Once check (if any) accepts the values, command starts what they ask for,
+// runs show, stops the trace and, when the seed was picked here, ends with
+// the line that replays it. Errors come back for main to print as one line.
+func command(fs *flag.FlagSet, w io.Writer, args []string, seed *uint64, check, show func() error) (err error) {
 	file := fs.String("trace", "", "write a runtime/trace execution trace to `file` (view: go tool trace file)")
 	if seed != nil {
 		fs.Uint64Var(seed, "seed", 0, "seed for the random draws (0: pick one and print it)")
@@ -112,30 +108,29 @@ func setup(fs *flag.FlagSet, w io.Writer, args []string, seed *uint64, check fun
 		err = check()
 	}
 	if err != nil {
-		return nil, err
+		return err
 	}
-	var f *os.File
 	if *file != "" {
-		if f, err = os.Create(*file); err == nil {
+		f, err := os.Create(*file)
+		if err == nil {
 			err = trace.Start(f) // fails only while another trace runs; the collector then closes f
 		}
 		if err != nil {
-			return nil, fmt.Errorf("-trace: %w", err)
+			return fmt.Errorf("-trace: %w", err)
 		}
+		defer func() {
+			trace.Stop()
+			err = cmp.Or(err, f.Close())
+		}()
 	}
 	picked := seed != nil && *seed == 0
 	if picked {
 		*seed = max(rand.Uint64(), 1) // 0 means "pick one"
 	}
-	return func(err *error) {
-		if f != nil {
-			trace.Stop()
-			*err = cmp.Or(*err, f.Close())
-		}
-		if picked && *err == nil {
-			fmt.Fprintf(w, "seed %d: run again with -seed %d for the same random draws\n", *seed, *seed)
-		}
-	}, nil
+	if err = show(); err == nil && picked {
+		fmt.Fprintf(w, "seed %d: run again with -seed %d for the same random draws\n", *seed, *seed)
+	}
+	return err
 }
 
 // between returns an error naming the flag f unless lo <= v <= hi.

@@ -54,41 +54,38 @@ usage: go run ./summary/context_search [flags]`
 
 // run parses args, then runs the demo or, with -listen, both servers until
 // Ctrl-C, writing what a reader sees to w.
-func run(w io.Writer, args []string) (err error) {
+func run(w io.Writer, args []string) error {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	latency := fs.Duration("latency", 100*time.Millisecond, fmt.Sprintf("how long the fake backend takes to answer (%v to %v)", minLatency, maxLatency))
 	today := fs.Bool("today", false, "search with http.NewRequestWithContext instead of the article's httpDo")
 	listen := fs.String("listen", "", "serve /search on this `address` (e.g. localhost:8080) until Ctrl-C instead of the demo")
-	end, err := setup(fs, w, args, nil, func() error { return between("-latency", *latency, minLatency, maxLatency) })
-	if err != nil {
-		return err
-	}
-	defer end(&err)
-	// With -listen the backend's handlers print as requests come; a Logger
-	// takes one line at a time. The demo reads events instead, which has room
-	// for an arrival and an end of each of its requests.
-	l := log.New(w, "", 0)
-	events := make(chan backendEvent, 6)
-	report := func(e backendEvent) { events <- e }
-	if *listen != "" {
-		report = func(e backendEvent) { l.Print("backend: ", e.text) }
-	}
-	sys, err := startSystem(cmp.Or(*listen, "127.0.0.1:0"), &fakeBackend{*latency, report}, *today)
-	if err != nil {
-		return err
-	}
-	if *listen == "" {
-		demo(w, sys, events, *latency, *today)
-	} else {
-		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-		defer stop()
-		l.Printf("frontend %s, fake backend %s answering after %v; Ctrl-C stops both", sys.URL, sys.backendURL, *latency)
-		l.Printf("try: curl '%s/search?q=golang&timeout=80ms'", sys.URL)
-		<-ctx.Done()
-	}
-	sys.Close()
-	l.Print("both servers stopped")
-	return nil
+	return command(fs, w, args, nil, func() error { return between("-latency", *latency, minLatency, maxLatency) }, func() error {
+		// With -listen the backend's handlers print as requests come; a Logger
+		// takes one line at a time. The demo reads events instead, which has room
+		// for an arrival and an end of each of its requests.
+		l := log.New(w, "", 0)
+		events := make(chan backendEvent, 6)
+		report := func(e backendEvent) { events <- e }
+		if *listen != "" {
+			report = func(e backendEvent) { l.Print("backend: ", e.text) }
+		}
+		sys, err := startSystem(cmp.Or(*listen, "127.0.0.1:0"), &fakeBackend{*latency, report}, *today)
+		if err != nil {
+			return err
+		}
+		if *listen == "" {
+			demo(w, sys, events, *latency, *today)
+		} else {
+			ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+			defer stop()
+			l.Printf("frontend %s, fake backend %s answering after %v; Ctrl-C stops both", sys.URL, sys.backendURL, *latency)
+			l.Printf("try: curl '%s/search?q=golang&timeout=80ms'", sys.URL)
+			<-ctx.Done()
+		}
+		sys.Close()
+		l.Print("both servers stopped")
+		return nil
+	})
 }
 
 // demo makes three requests of the frontend: a fast one, one that times out,
@@ -247,13 +244,12 @@ func (sys *system) Close() {
 	sys.client.CloseIdleConnections()
 }
 
-// setup parses args into fs after adding the flags every program shares:
+// command parses args into fs after adding the flags every program shares:
 // -trace, and -seed unless seed is nil. -h prints about and the flags to w.
-// Once check (if any) accepts the values, setup starts what they ask for and
-// returns end, for run to defer: end stops the trace and, when the seed was
-// picked here, prints the line that replays it. Errors come back for main to
-// print as one line.
-func setup(fs *flag.FlagSet, w io.Writer, args []string, seed *uint64, check func() error) (end func(*error), err error) {
+// Once check (if any) accepts the values, command starts what they ask for,
+// runs show, stops the trace and, when the seed was picked here, ends with
+// the line that replays it. Errors come back for main to print as one line.
+func command(fs *flag.FlagSet, w io.Writer, args []string, seed *uint64, check, show func() error) (err error) {
 	file := fs.String("trace", "", "write a runtime/trace execution trace to `file` (view: go tool trace file)")
 	if seed != nil {
 		fs.Uint64Var(seed, "seed", 0, "seed for the random draws (0: pick one and print it)")
@@ -269,30 +265,29 @@ func setup(fs *flag.FlagSet, w io.Writer, args []string, seed *uint64, check fun
 		err = check()
 	}
 	if err != nil {
-		return nil, err
+		return err
 	}
-	var f *os.File
 	if *file != "" {
-		if f, err = os.Create(*file); err == nil {
+		f, err := os.Create(*file)
+		if err == nil {
 			err = trace.Start(f) // fails only while another trace runs; the collector then closes f
 		}
 		if err != nil {
-			return nil, fmt.Errorf("-trace: %w", err)
+			return fmt.Errorf("-trace: %w", err)
 		}
+		defer func() {
+			trace.Stop()
+			err = cmp.Or(err, f.Close())
+		}()
 	}
 	picked := seed != nil && *seed == 0
 	if picked {
 		*seed = max(rand.Uint64(), 1) // 0 means "pick one"
 	}
-	return func(err *error) {
-		if f != nil {
-			trace.Stop()
-			*err = cmp.Or(*err, f.Close())
-		}
-		if picked && *err == nil {
-			fmt.Fprintf(w, "seed %d: run again with -seed %d for the same random draws\n", *seed, *seed)
-		}
-	}, nil
+	if err = show(); err == nil && picked {
+		fmt.Fprintf(w, "seed %d: run again with -seed %d for the same random draws\n", *seed, *seed)
+	}
+	return err
 }
 
 // between returns an error naming the flag f unless lo <= v <= hi.

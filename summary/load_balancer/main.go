@@ -36,7 +36,7 @@ func main() {
 }
 
 // run parses args and measures the balancer, writing what a reader sees to w.
-func run(w io.Writer, args []string) (err error) {
+func run(w io.Writer, args []string) error {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	policy := fs.String("policy", "both", "how the balancer picks a worker: heap (least loaded), roundrobin, or both on the same workload")
 	nRequester := fs.Int("requesters", 100, fmt.Sprintf("requesters, each with one request out at a time (1 to %d)", maxRequesters))
@@ -44,39 +44,35 @@ func run(w io.Writer, args []string) (err error) {
 	n := fs.Int("n", 10, fmt.Sprintf("requests each requester sends (0 to %d)", maxRequests))
 	var seed uint64
 	var policies []bool // roundRobin for each policy to run
-	end, err := setup(fs, w, args, &seed, func() error {
+	return command(fs, w, args, &seed, func() error {
 		if policies = map[string][]bool{"heap": {false}, "roundrobin": {true}, "both": {false, true}}[*policy]; policies == nil {
 			return fmt.Errorf("-policy must be heap, roundrobin or both, got %q", *policy)
 		}
 		return cmp.Or(between("-requesters", *nRequester, 1, maxRequesters), between("-workers", *nWorker, 1, maxWorkers),
 			between("-n", *n, 0, maxRequests))
-	})
-	if err != nil {
-		return err
-	}
-	defer end(&err)
-
-	fmt.Fprintf(w, "load_balancer: %d requesters send %d requests each to %d workers (work up to %v, pauses up to %v)\n",
-		*nRequester, *n, *nWorker, time.Duration(*nWorker)*unit, time.Duration(*nWorker)*2*unit)
-	// The policies run side by side, each on its own copy of the same
-	// workload (fresh random sources of the same seed): they share nothing.
-	results := make([]measurement, len(policies))
-	var wg sync.WaitGroup
-	for i, roundRobin := range policies {
-		wg.Go(func() {
-			results[i] = measurePolicy(roundRobin, *nRequester, *nWorker, *n, talkWorkload(seed, *nWorker))
-		})
-	}
-	wg.Wait()
-	writePolicyTable(w, results)
-	if len(results) == 2 {
-		if h, rr := results[0].meanVariance, results[1].meanVariance; h < rr {
-			fmt.Fprintf(w, "least loaded first: the heap keeps pending work more even than round robin (variance %.3f < %.3f)\n", h, rr)
-		} else {
-			fmt.Fprintf(w, "on this run the heap is no more even than round robin (variance %.3f >= %.3f)\n", h, rr)
+	}, func() error {
+		fmt.Fprintf(w, "load_balancer: %d requesters send %d requests each to %d workers (work up to %v, pauses up to %v)\n",
+			*nRequester, *n, *nWorker, time.Duration(*nWorker)*unit, time.Duration(*nWorker)*2*unit)
+		// The policies run side by side, each on its own copy of the same
+		// workload (fresh random sources of the same seed): they share nothing.
+		results := make([]measurement, len(policies))
+		var wg sync.WaitGroup
+		for i, roundRobin := range policies {
+			wg.Go(func() {
+				results[i] = measurePolicy(roundRobin, *nRequester, *nWorker, *n, talkWorkload(seed, *nWorker))
+			})
 		}
-	}
-	return nil
+		wg.Wait()
+		writePolicyTable(w, results)
+		if len(results) == 2 {
+			if h, rr := results[0].meanVariance, results[1].meanVariance; h < rr {
+				fmt.Fprintf(w, "least loaded first: the heap keeps pending work more even than round robin (variance %.3f < %.3f)\n", h, rr)
+			} else {
+				fmt.Fprintf(w, "on this run the heap is no more even than round robin (variance %.3f >= %.3f)\n", h, rr)
+			}
+		}
+		return nil
+	})
 }
 
 // A workload gives requester i its pauses and its work.
@@ -103,13 +99,12 @@ func talkWorkload(seed uint64, nWorker int) workload {
 	}
 }
 
-// setup parses args into fs after adding the flags every program shares:
+// command parses args into fs after adding the flags every program shares:
 // -trace, and -seed unless seed is nil. -h prints about and the flags to w.
-// Once check (if any) accepts the values, setup starts what they ask for and
-// returns end, for run to defer: end stops the trace and, when the seed was
-// picked here, prints the line that replays it. Errors come back for main to
-// print as one line.
-func setup(fs *flag.FlagSet, w io.Writer, args []string, seed *uint64, check func() error) (end func(*error), err error) {
+// Once check (if any) accepts the values, command starts what they ask for,
+// runs show, stops the trace and, when the seed was picked here, ends with
+// the line that replays it. Errors come back for main to print as one line.
+func command(fs *flag.FlagSet, w io.Writer, args []string, seed *uint64, check, show func() error) (err error) {
 	file := fs.String("trace", "", "write a runtime/trace execution trace to `file` (view: go tool trace file)")
 	if seed != nil {
 		fs.Uint64Var(seed, "seed", 0, "seed for the random draws (0: pick one and print it)")
@@ -125,30 +120,29 @@ func setup(fs *flag.FlagSet, w io.Writer, args []string, seed *uint64, check fun
 		err = check()
 	}
 	if err != nil {
-		return nil, err
+		return err
 	}
-	var f *os.File
 	if *file != "" {
-		if f, err = os.Create(*file); err == nil {
+		f, err := os.Create(*file)
+		if err == nil {
 			err = trace.Start(f) // fails only while another trace runs; the collector then closes f
 		}
 		if err != nil {
-			return nil, fmt.Errorf("-trace: %w", err)
+			return fmt.Errorf("-trace: %w", err)
 		}
+		defer func() {
+			trace.Stop()
+			err = cmp.Or(err, f.Close())
+		}()
 	}
 	picked := seed != nil && *seed == 0
 	if picked {
 		*seed = max(rand.Uint64(), 1) // 0 means "pick one"
 	}
-	return func(err *error) {
-		if f != nil {
-			trace.Stop()
-			*err = cmp.Or(*err, f.Close())
-		}
-		if picked && *err == nil {
-			fmt.Fprintf(w, "seed %d: run again with -seed %d for the same random draws\n", *seed, *seed)
-		}
-	}, nil
+	if err = show(); err == nil && picked {
+		fmt.Fprintf(w, "seed %d: run again with -seed %d for the same random draws\n", *seed, *seed)
+	}
+	return err
 }
 
 // between returns an error naming the flag f unless lo <= v <= hi.

@@ -48,7 +48,7 @@ func run(w io.Writer, args []string) (err error) {
 	dir := fs.String("dir", ".", fmt.Sprintf("the file tree MD5All digests (.git directories are left out; at most %d files)", maxFiles))
 	digesters := fs.Int("digesters", 20, fmt.Sprintf("goroutines the bounded MD5All reads files with (1 to %d)", maxDigesters))
 	all := fs.Bool("all", false, fmt.Sprintf("print every sum, not just the first %d", shownSums))
-	end, err := setup(fs, w, args, nil, func() error {
+	return command(fs, w, args, nil, func() error {
 		if err := between("-digesters", *digesters, 1, maxDigesters); err != nil {
 			return err
 		}
@@ -58,24 +58,20 @@ func run(w io.Writer, args []string) (err error) {
 			return fmt.Errorf("-dir %q is not a directory", *dir)
 		}
 		return checkSize(*dir, maxFiles)
+	}, func() error {
+		fmt.Fprintln(w, "pipelines: squares through gen, sq and merge, stopped early with done; then MD5All three ways")
+		fmt.Fprintf(w, "square: %s\n", printed(square))
+		fmt.Fprintf(w, "fan-out, fan-in: %s (two sq stages: either order)\n", printed(fanOut))
+
+		var got strings.Builder
+		out := stopShort(&got)
+		held := <-out // the value a goroutine was still blocked trying to send
+		fmt.Fprintf(w, "stopping short: took %s; a sender was still blocked holding %d (a leak, had we not drained it here)\n",
+			strings.TrimSpace(got.String()), held)
+		fmt.Fprintf(w, "explicit cancellation: took %s; close(done) let every stage return\n", printed(cancellation))
+
+		return digest(w, *dir, *all, threeWays(files{readFile: os.ReadFile, skip: ".git"}, *digesters))
 	})
-	if err != nil {
-		return err
-	}
-	defer end(&err)
-
-	fmt.Fprintln(w, "pipelines: squares through gen, sq and merge, stopped early with done; then MD5All three ways")
-	fmt.Fprintf(w, "square: %s\n", printed(square))
-	fmt.Fprintf(w, "fan-out, fan-in: %s (two sq stages: either order)\n", printed(fanOut))
-
-	var got strings.Builder
-	out := stopShort(&got)
-	held := <-out // the value a goroutine was still blocked trying to send
-	fmt.Fprintf(w, "stopping short: took %s; a sender was still blocked holding %d (a leak, had we not drained it here)\n",
-		strings.TrimSpace(got.String()), held)
-	fmt.Fprintf(w, "explicit cancellation: took %s; close(done) let every stage return\n", printed(cancellation))
-
-	return digest(w, *dir, *all, threeWays(files{readFile: os.ReadFile, skip: ".git"}, *digesters))
 }
 
 // threeWays returns the three MD5Alls reading with f, the bounded one with
@@ -167,13 +163,12 @@ func printed(f func(w io.Writer)) string {
 	return strings.Join(strings.Fields(b.String()), " ")
 }
 
-// setup parses args into fs after adding the flags every program shares:
+// command parses args into fs after adding the flags every program shares:
 // -trace, and -seed unless seed is nil. -h prints about and the flags to w.
-// Once check (if any) accepts the values, setup starts what they ask for and
-// returns end, for run to defer: end stops the trace and, when the seed was
-// picked here, prints the line that replays it. Errors come back for main to
-// print as one line.
-func setup(fs *flag.FlagSet, w io.Writer, args []string, seed *uint64, check func() error) (end func(*error), err error) {
+// Once check (if any) accepts the values, command starts what they ask for,
+// runs show, stops the trace and, when the seed was picked here, ends with
+// the line that replays it. Errors come back for main to print as one line.
+func command(fs *flag.FlagSet, w io.Writer, args []string, seed *uint64, check, show func() error) (err error) {
 	file := fs.String("trace", "", "write a runtime/trace execution trace to `file` (view: go tool trace file)")
 	if seed != nil {
 		fs.Uint64Var(seed, "seed", 0, "seed for the random draws (0: pick one and print it)")
@@ -189,30 +184,29 @@ func setup(fs *flag.FlagSet, w io.Writer, args []string, seed *uint64, check fun
 		err = check()
 	}
 	if err != nil {
-		return nil, err
+		return err
 	}
-	var f *os.File
 	if *file != "" {
-		if f, err = os.Create(*file); err == nil {
+		f, err := os.Create(*file)
+		if err == nil {
 			err = trace.Start(f) // fails only while another trace runs; the collector then closes f
 		}
 		if err != nil {
-			return nil, fmt.Errorf("-trace: %w", err)
+			return fmt.Errorf("-trace: %w", err)
 		}
+		defer func() {
+			trace.Stop()
+			err = cmp.Or(err, f.Close())
+		}()
 	}
 	picked := seed != nil && *seed == 0
 	if picked {
 		*seed = max(rand.Uint64(), 1) // 0 means "pick one"
 	}
-	return func(err *error) {
-		if f != nil {
-			trace.Stop()
-			*err = cmp.Or(*err, f.Close())
-		}
-		if picked && *err == nil {
-			fmt.Fprintf(w, "seed %d: run again with -seed %d for the same random draws\n", *seed, *seed)
-		}
-	}, nil
+	if err = show(); err == nil && picked {
+		fmt.Fprintf(w, "seed %d: run again with -seed %d for the same random draws\n", *seed, *seed)
+	}
+	return err
 }
 
 // between returns an error naming the flag f unless lo <= v <= hi.

@@ -38,35 +38,31 @@ const maxClose = 10 * time.Second
 const deadlockEnv = "SUBSCRIPTION_DEADLOCK_DEMO"
 
 // run parses args and shows the patterns, writing what a reader sees to w.
-func run(w io.Writer, args []string) (err error) {
+func run(w io.Writer, args []string) error {
 	if os.Getenv(deadlockEnv) == "1" {
 		pingPongDeadlock(w) // never returns: the runtime ends the process with exit status 2
 	}
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	closeAfter := fs.Duration("close", 300*time.Millisecond, "close the merged subscription after `d` (0 to 10s)")
 	var seed uint64
-	end, err := setup(fs, w, args, &seed, func() error { return between("-close", *closeAfter, 0, maxClose) })
-	if err != nil {
-		return err
-	}
-	defer end(&err)
+	return command(fs, w, args, &seed, func() error { return between("-close", *closeAfter, 0, maxClose) }, func() error {
+		fmt.Fprintln(w, "Advanced Go Concurrency Patterns: ping-pong, a deadlock, then three fake feeds merged until Close.")
 
-	fmt.Fprintln(w, "Advanced Go Concurrency Patterns: ping-pong, a deadlock, then three fake feeds merged until Close.")
+		fmt.Fprintln(w, "\nExample: ping-pong. Each player holds the ball 10ms; main wakes at 95ms, queues behind the waiting player and gets the ball one hit later.")
+		game := newStampWriter(w)
+		pingPong(game)
+		fmt.Fprintln(game, "main has the ball")
 
-	fmt.Fprintln(w, "\nExample: ping-pong. Each player holds the ball 10ms; main wakes at 95ms, queues behind the waiting player and gets the ball one hit later.")
-	game := newStampWriter(w)
-	pingPong(game)
-	fmt.Fprintln(game, "main has the ball")
+		fmt.Fprintln(w, "\nDeadlock detection: the same game, but nobody tosses the ball (a child process runs it).")
+		if err := showDeadlock(w); err != nil {
+			return err
+		}
 
-	fmt.Fprintln(w, "\nDeadlock detection: the same game, but nobody tosses the ball (a child process runs it).")
-	if err := showDeadlock(w); err != nil {
-		return err
-	}
+		fmt.Fprintf(w, "\nExample: three fake feeds merged into one stream; Close after %v.\n", *closeAfter)
+		feedReader(newStampWriter(w), *closeAfter, seed)
 
-	fmt.Fprintf(w, "\nExample: three fake feeds merged into one stream; Close after %v.\n", *closeAfter)
-	feedReader(newStampWriter(w), *closeAfter, seed)
-
-	return nil
+		return nil
+	})
 }
 
 // showDeadlock runs pingPongDeadlock in a child process (this program, started
@@ -167,13 +163,12 @@ func (s *stampWriter) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
-// setup parses args into fs after adding the flags every program shares:
+// command parses args into fs after adding the flags every program shares:
 // -trace, and -seed unless seed is nil. -h prints about and the flags to w.
-// Once check (if any) accepts the values, setup starts what they ask for and
-// returns end, for run to defer: end stops the trace and, when the seed was
-// picked here, prints the line that replays it. Errors come back for main to
-// print as one line.
-func setup(fs *flag.FlagSet, w io.Writer, args []string, seed *uint64, check func() error) (end func(*error), err error) {
+// Once check (if any) accepts the values, command starts what they ask for,
+// runs show, stops the trace and, when the seed was picked here, ends with
+// the line that replays it. Errors come back for main to print as one line.
+func command(fs *flag.FlagSet, w io.Writer, args []string, seed *uint64, check, show func() error) (err error) {
 	file := fs.String("trace", "", "write a runtime/trace execution trace to `file` (view: go tool trace file)")
 	if seed != nil {
 		fs.Uint64Var(seed, "seed", 0, "seed for the random draws (0: pick one and print it)")
@@ -189,30 +184,29 @@ func setup(fs *flag.FlagSet, w io.Writer, args []string, seed *uint64, check fun
 		err = check()
 	}
 	if err != nil {
-		return nil, err
+		return err
 	}
-	var f *os.File
 	if *file != "" {
-		if f, err = os.Create(*file); err == nil {
+		f, err := os.Create(*file)
+		if err == nil {
 			err = trace.Start(f) // fails only while another trace runs; the collector then closes f
 		}
 		if err != nil {
-			return nil, fmt.Errorf("-trace: %w", err)
+			return fmt.Errorf("-trace: %w", err)
 		}
+		defer func() {
+			trace.Stop()
+			err = cmp.Or(err, f.Close())
+		}()
 	}
 	picked := seed != nil && *seed == 0
 	if picked {
 		*seed = max(rand.Uint64(), 1) // 0 means "pick one"
 	}
-	return func(err *error) {
-		if f != nil {
-			trace.Stop()
-			*err = cmp.Or(*err, f.Close())
-		}
-		if picked && *err == nil {
-			fmt.Fprintf(w, "seed %d: run again with -seed %d for the same random draws\n", *seed, *seed)
-		}
-	}, nil
+	if err = show(); err == nil && picked {
+		fmt.Fprintf(w, "seed %d: run again with -seed %d for the same random draws\n", *seed, *seed)
+	}
+	return err
 }
 
 // between returns an error naming the flag f unless lo <= v <= hi.

@@ -36,7 +36,7 @@ usage: go run ./summary/url_poller [flags]`
 )
 
 // run parses args and polls, writing what a reader sees to w.
-func run(w io.Writer, args []string) (err error) {
+func run(w io.Writer, args []string) error {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	dur := fs.Duration("for", time.Second, fmt.Sprintf("poll for `d`, then stop every goroutine (0s to %v)", maxFor))
 	var urls []string
@@ -50,35 +50,31 @@ func run(w io.Writer, args []string) (err error) {
 		urls = append(urls, s)
 		return nil
 	})
-	end, err := setup(fs, w, args, nil, func() error { return between("-for", *dur, 0, maxFor) })
-	if err != nil {
-		return err
-	}
-	defer end(&err)
+	return command(fs, w, args, nil, func() error { return between("-for", *dur, 0, maxFor) }, func() error {
+		which := "the URLs given:"
+		if len(urls) == 0 {
+			which = fmt.Sprintf("a local server (fast, slow: %v, 404, 500) and a closed port, which refuses connections:", slowLatency)
+			var closeAll func()
+			urls, closeAll = startServers()
+			defer closeAll() // waits for every request the server is handling
+		}
+		fmt.Fprintf(w, "Share Memory by Communicating: %d pollers HEAD each URL every %v (+%v for each connection error in a row);\n",
+			numPollers, pollInterval, errTimeout)
+		fmt.Fprintf(w, "a monitor goroutine owns the last status of each and reports every %v. Stop after %v.\n", statusInterval, *dur)
+		fmt.Fprintln(w, "Polling "+which)
+		for _, u := range urls {
+			fmt.Fprintln(w, "  "+u)
+		}
 
-	which := "the URLs given:"
-	if len(urls) == 0 {
-		which = fmt.Sprintf("a local server (fast, slow: %v, 404, 500) and a closed port, which refuses connections:", slowLatency)
-		var closeAll func()
-		urls, closeAll = startServers()
-		defer closeAll() // waits for every request the server is handling
-	}
-	fmt.Fprintf(w, "Share Memory by Communicating: %d pollers HEAD each URL every %v (+%v for each connection error in a row);\n",
-		numPollers, pollInterval, errTimeout)
-	fmt.Fprintf(w, "a monitor goroutine owns the last status of each and reports every %v. Stop after %v.\n", statusInterval, *dur)
-	fmt.Fprintln(w, "Polling "+which)
-	for _, u := range urls {
-		fmt.Fprintln(w, "  "+u)
-	}
-
-	transport := &http.Transport{}
-	defer transport.CloseIdleConnections() // ends the client's connection goroutines
-	sw := newStampWriter(w)
-	ctx, cancel := context.WithTimeout(context.Background(), *dur)
-	defer cancel()
-	poll(ctx, log.New(sw, "", 0), urls, httpHead(transport)) // the Logger lets one goroutine write at a time
-	fmt.Fprintln(sw, "stopped: the pollers, the sleepers, the feeder and the monitor have all returned")
-	return nil
+		transport := &http.Transport{}
+		defer transport.CloseIdleConnections() // ends the client's connection goroutines
+		sw := newStampWriter(w)
+		ctx, cancel := context.WithTimeout(context.Background(), *dur)
+		defer cancel()
+		poll(ctx, log.New(sw, "", 0), urls, httpHead(transport)) // the Logger lets one goroutine write at a time
+		fmt.Fprintln(sw, "stopped: the pollers, the sleepers, the feeder and the monitor have all returned")
+		return nil
+	})
 }
 
 // httpHead returns a Head that sends real HEAD requests through transport,
@@ -118,13 +114,12 @@ func startServers() (urls []string, closeAll func()) {
 	return append(urls, closed.URL+"/"), srv.Close
 }
 
-// setup parses args into fs after adding the flags every program shares:
+// command parses args into fs after adding the flags every program shares:
 // -trace, and -seed unless seed is nil. -h prints about and the flags to w.
-// Once check (if any) accepts the values, setup starts what they ask for and
-// returns end, for run to defer: end stops the trace and, when the seed was
-// picked here, prints the line that replays it. Errors come back for main to
-// print as one line.
-func setup(fs *flag.FlagSet, w io.Writer, args []string, seed *uint64, check func() error) (end func(*error), err error) {
+// Once check (if any) accepts the values, command starts what they ask for,
+// runs show, stops the trace and, when the seed was picked here, ends with
+// the line that replays it. Errors come back for main to print as one line.
+func command(fs *flag.FlagSet, w io.Writer, args []string, seed *uint64, check, show func() error) (err error) {
 	file := fs.String("trace", "", "write a runtime/trace execution trace to `file` (view: go tool trace file)")
 	if seed != nil {
 		fs.Uint64Var(seed, "seed", 0, "seed for the random draws (0: pick one and print it)")
@@ -140,30 +135,29 @@ func setup(fs *flag.FlagSet, w io.Writer, args []string, seed *uint64, check fun
 		err = check()
 	}
 	if err != nil {
-		return nil, err
+		return err
 	}
-	var f *os.File
 	if *file != "" {
-		if f, err = os.Create(*file); err == nil {
+		f, err := os.Create(*file)
+		if err == nil {
 			err = trace.Start(f) // fails only while another trace runs; the collector then closes f
 		}
 		if err != nil {
-			return nil, fmt.Errorf("-trace: %w", err)
+			return fmt.Errorf("-trace: %w", err)
 		}
+		defer func() {
+			trace.Stop()
+			err = cmp.Or(err, f.Close())
+		}()
 	}
 	picked := seed != nil && *seed == 0
 	if picked {
 		*seed = max(rand.Uint64(), 1) // 0 means "pick one"
 	}
-	return func(err *error) {
-		if f != nil {
-			trace.Stop()
-			*err = cmp.Or(*err, f.Close())
-		}
-		if picked && *err == nil {
-			fmt.Fprintf(w, "seed %d: run again with -seed %d for the same random draws\n", *seed, *seed)
-		}
-	}, nil
+	if err = show(); err == nil && picked {
+		fmt.Fprintf(w, "seed %d: run again with -seed %d for the same random draws\n", *seed, *seed)
+	}
+	return err
 }
 
 // between returns an error naming the flag f unless lo <= v <= hi.
