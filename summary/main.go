@@ -54,7 +54,7 @@ func run(w io.Writer, args []string) error {
 		names := []string{"channels (one goroutine owns it)", "sync.Mutex", "sync/atomic (atomic.Int64)"}
 		costs := make([]float64, len(names)) // ns an increment
 		for i, c := range []counter{ch, &mutexCounter{}, &atomicCounter{}} {
-			costs[i] = perIncrement(hammer(c, *goroutines, *increments), total)
+			costs[i] = hammer(c, *goroutines, *increments)
 			fmt.Fprintf(w, "  %-34s counted %d  %8.1fns an increment\n", names[i], c.Value(), costs[i])
 		}
 		ch.Close() // its goroutine ends
@@ -93,8 +93,9 @@ func advice(names []string, costs []float64) string {
 }
 
 // hammer increments c from the given number of goroutines, increments times
-// each, and returns how long that took.
-func hammer(c counter, goroutines, increments int) time.Duration {
+// each, and returns what one increment cost: the time that took, in ns,
+// divided by the number of increments.
+func hammer(c counter, goroutines, increments int) float64 {
 	start := time.Now()
 	var wg sync.WaitGroup
 	for range goroutines {
@@ -105,12 +106,7 @@ func hammer(c counter, goroutines, increments int) time.Duration {
 		})
 	}
 	wg.Wait()
-	return time.Since(start)
-}
-
-// perIncrement is the cost of one of total increments that took d, in ns.
-func perIncrement(d time.Duration, total int) float64 {
-	return float64(d.Nanoseconds()) / float64(total)
+	return float64(time.Since(start).Nanoseconds()) / float64(goroutines*increments)
 }
 
 // command parses args into fs after adding the flags every program shares:
