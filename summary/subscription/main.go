@@ -1,8 +1,6 @@
 package main
 
 import (
-	"bufio"
-	"bytes"
 	"cmp"
 	"errors"
 	"flag"
@@ -11,7 +9,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"os/exec"
-	"runtime/debug"
+	"regexp"
 	"runtime/trace"
 	"strings"
 	"time"
@@ -74,7 +72,7 @@ func run(w io.Writer, args []string) error {
 // (golang/go#20588: the child would wait forever), so a binary built with
 // -race says so instead of starting the child.
 func showDeadlock(w io.Writer) error {
-	if raceDetectorOn() {
+	if raceDetector {
 		fmt.Fprintln(w, "  not run: under the race detector the runtime cannot see this deadlock (golang/go#20588).")
 		fmt.Fprintln(w, "  Without -race the runtime says \"fatal error: all goroutines are asleep - deadlock!\",")
 		fmt.Fprintln(w, "  dumps the stack of each goroutine (main and both players, all [chan receive]), exit status 2.")
@@ -88,62 +86,32 @@ func showDeadlock(w io.Writer) error {
 	// GOTRACEBACK=all: whatever the caller's setting, the runtime dumps every
 	// goroutine's stack and exits with status 2.
 	cmd.Env = append(os.Environ(), deadlockEnv+"=1", "GORACE=atexit_sleep_ms=0", "GOTRACEBACK=all")
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	err = cmd.Run()
 	var exit *exec.ExitError
-	if !errors.As(err, &exit) {
+	if _, err := cmd.Output(); !errors.As(err, &exit) { // Output keeps the child's stderr in exit.Stderr
 		return fmt.Errorf("the deadlock child should have failed, got %v", err)
 	}
-	for _, line := range deadlockReport(stderr.String()) {
+	for _, line := range deadlockReport(string(exit.Stderr)) {
 		fmt.Fprintln(w, "  "+line)
 	}
 	fmt.Fprintf(w, "  exit status %d\n", exit.ExitCode())
 	return nil
 }
 
-// raceDetectorOn reports whether this program was built with -race.
-func raceDetectorOn() bool {
-	bi, ok := debug.ReadBuildInfo()
-	if !ok {
-		return false
-	}
-	for _, s := range bi.Settings {
-		if s.Key == "-race" {
-			return s.Value == "true"
-		}
-	}
-	return false
-}
+// A goroutine's dump starts with a header such as "goroutine 7 [chan
+// receive]:" and, on the next line, its function, such as
+// "main.player({0x4c4a04, 0x4}, ...)" or "example.com/pkg.player(...)":
+// dumpHead captures the state and the function's name ("player").
+var dumpHead = regexp.MustCompile(`(?m)^goroutine \d+ (\[.*\]):\n(?:.*/)?[^./]*\.([^(]*)\(`)
 
 // deadlockReport picks from the runtime's crash output its first line and,
-// for each goroutine dump ("goroutine 7 [chan receive]:" and the function on
-// the next line), the goroutine's state and function.
+// for each goroutine dump, the goroutine's state and function.
 func deadlockReport(out string) []string {
-	var lines []string
-	sc := bufio.NewScanner(strings.NewReader(out))
-	if sc.Scan() {
-		lines = append(lines, "the runtime says: "+sc.Text())
-	}
-	for sc.Scan() {
-		head := sc.Text()
-		if !strings.HasPrefix(head, "goroutine ") || !strings.HasSuffix(head, "]:") || !sc.Scan() {
-			continue
-		}
-		state := head[strings.Index(head, "["):strings.LastIndex(head, ":")]
-		lines = append(lines, fmt.Sprintf("and dumps a goroutine %s in %s", state, funcName(sc.Text())))
+	first, _, _ := strings.Cut(out, "\n")
+	lines := []string{"the runtime says: " + first}
+	for _, m := range dumpHead.FindAllStringSubmatch(out, -1) {
+		lines = append(lines, fmt.Sprintf("and dumps a goroutine %s in %s", m[1], m[2]))
 	}
 	return lines
-}
-
-// funcName turns a stack line such as "main.player({0x4c4a04, 0x4}, ...)" or
-// "example.com/pkg.player(...)" into "player".
-func funcName(frame string) string {
-	if i := strings.Index(frame, "("); i >= 0 {
-		frame = frame[:i]
-	}
-	frame = frame[strings.LastIndex(frame, "/")+1:]
-	return frame[strings.Index(frame, ".")+1:]
 }
 
 // stampWriter puts the time since its creation, in milliseconds, before each

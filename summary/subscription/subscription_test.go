@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"sync"
@@ -79,11 +80,23 @@ created by main.pingPongDeadlock in goroutine 1
 	}
 }
 
+// TestRaceDetectorIsTheBuilds: raceDetector, from race_on.go or race_off.go,
+// says what the build info does.
+func TestRaceDetectorIsTheBuilds(t *testing.T) {
+	bi, _ := debug.ReadBuildInfo()
+	race := false
+	for _, s := range bi.Settings {
+		race = race || s.Key == "-race" && s.Value == "true"
+	}
+	if raceDetector != race {
+		t.Errorf("raceDetector is %v in a build whose -race is %v", raceDetector, race)
+	}
+}
+
 // wantDeadlock is what showDeadlock prints: the child's report, or under the
-// race detector (raceTest, from a file built with or without -race) why there
-// is none.
+// race detector (raceDetector) why there is none.
 func wantDeadlock() string {
-	if raceTest {
+	if raceDetector {
 		return `  not run: under the race detector the runtime cannot see this deadlock (golang/go#20588).
   Without -race the runtime says "fatal error: all goroutines are asleep - deadlock!",
   dumps the stack of each goroutine (main and both players, all [chan receive]), exit status 2.
