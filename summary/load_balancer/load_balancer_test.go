@@ -375,7 +375,6 @@ func TestVariance(t *testing.T) {
 		p    Pool
 		want float64
 	}{
-		{pool(), 0},
 		{pool(3), 0},
 		{pool(2, 2, 2), 0},
 		{pool(0, 2), 1},
@@ -388,23 +387,24 @@ func TestVariance(t *testing.T) {
 	}
 }
 
-func TestNearestRank(t *testing.T) {
+func TestPercentile(t *testing.T) {
 	var ds []time.Duration
 	for i := 1; i <= 200; i++ {
-		ds = append(ds, time.Duration(i))
+		ds = append(ds, time.Duration(i)*time.Millisecond)
 	}
 	for _, tc := range []struct {
 		ds   []time.Duration
 		q    int
-		want time.Duration
+		want string
 	}{
-		{ds, 50, 100}, {ds, 99, 198}, {ds, 100, 200}, {ds, 1, 2},
-		{ds[:1], 50, 1}, {ds[:1], 99, 1},
-		{ds[:10], 50, 5}, {ds[:10], 99, 10},
-		{nil, 50, 0},
+		{ds, 50, "100.000ms"}, {ds, 99, "198.000ms"}, {ds, 100, "200.000ms"}, {ds, 1, "2.000ms"},
+		{ds[:1], 50, "1.000ms"}, {ds[:1], 99, "1.000ms"},
+		{ds[:10], 50, "5.000ms"}, {ds[:10], 99, "10.000ms"},
+		{[]time.Duration{1234567}, 50, "1.235ms"},
+		{nil, 50, "-"},
 	} {
-		if got := nearestRank(tc.ds, tc.q); got != tc.want {
-			t.Errorf("p%d of %d values = %d, want %d", tc.q, len(tc.ds), got, tc.want)
+		if got := percentile(tc.ds, tc.q); got != tc.want {
+			t.Errorf("p%d of %d values = %s, want %s", tc.q, len(tc.ds), got, tc.want)
 		}
 	}
 }

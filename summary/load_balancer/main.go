@@ -165,7 +165,6 @@ type measurement struct {
 func measurePolicy(roundRobin bool, nRequester, nWorker, n int, wl workload) measurement {
 	b := NewBalancer(nWorker, nRequester)
 	b.roundRobin = roundRobin
-	r := measurement{roundRobin: roundRobin}
 	sum, events := 0.0, 0    // events: dispatches and completions
 	b.after = func(p Pool) { // runs in the balancer's goroutine only
 		events++
@@ -181,20 +180,15 @@ func measurePolicy(roundRobin bool, nRequester, nWorker, n int, wl workload) mea
 		}}
 	}
 	loadBalance(b, n, requesters) // returns after every requester, the balancer and every worker are done
-	if events > 0 {
-		r.meanVariance = sum / float64(events)
-	}
-	r.latencies = slices.Concat(latencies...)
-	slices.Sort(r.latencies)
-	return r
+	all := slices.Concat(latencies...)
+	slices.Sort(all)
+	return measurement{roundRobin, sum / float64(max(events, 1)), all} // no events (no requests): variance 0
 }
 
 // variance is the population variance of the workers' pending counts, as the
-// talk's code prints it after each event.
+// talk's code prints it after each event. p must not be empty (-workers is at
+// least 1).
 func variance(p Pool) float64 {
-	if len(p) == 0 {
-		return 0
-	}
 	sum, sumsq := 0, 0
 	for _, w := range p {
 		sum += w.pending
@@ -205,14 +199,15 @@ func variance(p Pool) float64 {
 	return float64(n*sumsq-sum*sum) / float64(n*n)
 }
 
-// nearestRank returns the nearest-rank q-th percentile (0 < q <= 100) of
-// sorted: the smallest value at least q percent of the values are at or below.
-func nearestRank(sorted []time.Duration, q int) time.Duration {
+// percentile returns, in milliseconds with three decimals, the nearest-rank
+// q-th percentile (0 < q <= 100) of sorted: the smallest value at least q
+// percent of the values are at or below. With no values it returns "-".
+func percentile(sorted []time.Duration, q int) string {
 	if len(sorted) == 0 {
-		return 0
+		return "-" // no requests, no latency
 	}
-	rank := (q*len(sorted) + 99) / 100 // ceil(q/100 * len)
-	return sorted[max(rank, 1)-1]
+	d := sorted[(q*len(sorted)+99)/100-1] // the ceil(q/100 * len)-th value
+	return fmt.Sprintf("%.3fms", float64(d)/float64(time.Millisecond))
 }
 
 // writePolicyTable prints one line per policy: the mean variance of pending work
@@ -222,15 +217,7 @@ func writePolicyTable(w io.Writer, results []measurement) {
 	fmt.Fprintln(w, "latency: from a requester's send to its answer")
 	fmt.Fprintf(w, "%-10s %8s %8s %10s %10s\n", "policy", "requests", "variance", "p50", "p99")
 	for _, r := range results {
-		p50, p99 := "-", "-" // no requests, no latency
-		if len(r.latencies) > 0 {
-			p50, p99 = fmtMillis(nearestRank(r.latencies, 50)), fmtMillis(nearestRank(r.latencies, 99))
-		}
-		fmt.Fprintf(w, "%-10s %8d %8.3f %10s %10s\n", map[bool]string{false: "heap", true: "roundrobin"}[r.roundRobin], len(r.latencies), r.meanVariance, p50, p99)
+		fmt.Fprintf(w, "%-10s %8d %8.3f %10s %10s\n", map[bool]string{false: "heap", true: "roundrobin"}[r.roundRobin],
+			len(r.latencies), r.meanVariance, percentile(r.latencies, 50), percentile(r.latencies, 99))
 	}
-}
-
-// fmtMillis formats d in milliseconds with three decimals.
-func fmtMillis(d time.Duration) string {
-	return fmt.Sprintf("%.3fms", float64(d)/float64(time.Millisecond))
 }
