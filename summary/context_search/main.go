@@ -16,7 +16,6 @@ import (
 	"os"
 	"os/signal"
 	"runtime/trace"
-	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -178,8 +177,7 @@ func (b *fakeBackend) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case <-time.After(b.latency):
 		results := make([]map[string]string, 3)
 		for i := range results {
-			n := strconv.Itoa(i + 1)
-			results[i] = map[string]string{"titleNoFormatting": q + ", result " + n, "url": "https://example.com/" + url.PathEscape(q) + "/" + n}
+			results[i] = map[string]string{"titleNoFormatting": fmt.Sprintf("%s, result %d", q, i+1), "url": fmt.Sprintf("https://example.com/%s/%d", url.PathEscape(q), i+1)}
 		}
 		json.NewEncoder(w).Encode(map[string]any{"responseData": map[string]any{"results": results}})
 		seen += fmt.Sprintf(" answered after %v", time.Since(start).Round(time.Millisecond))
@@ -196,7 +194,6 @@ type system struct {
 	servers         []*http.Server     // the frontend first: it stops before the backend it queries
 	serving         sync.WaitGroup     // their Serve goroutines
 	cancel          context.CancelFunc // ends every request's context on both servers
-	client          *http.Client       // the frontend's, to the backend
 }
 
 // startSystem serves the frontend on addr and the fake backend on a loopback
@@ -212,10 +209,12 @@ func startSystem(addr string, fake *fakeBackend, today bool) (*system, error) {
 		return nil, err
 	}
 	base, cancel := context.WithCancel(context.Background())
-	sys := &system{URL: "http://" + front.Addr().String(), backendURL: "http://" + back.Addr().String(),
-		cancel: cancel, client: &http.Client{Transport: &http.Transport{}}}
+	sys := &system{URL: "http://" + front.Addr().String(), backendURL: "http://" + back.Addr().String(), cancel: cancel}
+	// The frontend's client opens a connection for each search, so none is
+	// left idle to close when the servers stop.
+	client := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}}
 	mux := http.NewServeMux()
-	mux.HandleFunc("/search", (&searcher{sys.backendURL + "/ajax/services/search/web?v=1.0", sys.client, today}).handleSearch)
+	mux.HandleFunc("/search", (&searcher{sys.backendURL + "/ajax/services/search/web?v=1.0", client, today}).handleSearch)
 	listeners := []net.Listener{front, back}
 	for i, h := range []http.Handler{mux, fake} {
 		srv := &http.Server{Handler: h, ReadTimeout: readTimeout, WriteTimeout: writeTimeout, IdleTimeout: idleTimeout,
@@ -241,7 +240,6 @@ func (sys *system) Close() {
 		}
 	}
 	sys.serving.Wait()
-	sys.client.CloseIdleConnections()
 }
 
 // command parses args into fs after adding the flags every program shares:
