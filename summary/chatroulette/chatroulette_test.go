@@ -153,6 +153,18 @@ func greet(t *testing.T, people ...*client) {
 	}
 }
 
+// expect reads exactly len(want) bytes and fails unless they are want.
+func (c *client) expect(want string) error {
+	buf := make([]byte, len(want))
+	if _, err := io.ReadFull(c.r, buf); err != nil {
+		return fmt.Errorf("%s: waiting for %q: %v", c.name, want, err)
+	}
+	if string(buf) != want {
+		return fmt.Errorf("%s: heard %q, want %q", c.name, buf, want)
+	}
+	return nil
+}
+
 func hear(t *testing.T, c *client, want string) {
 	t.Helper()
 	if err := c.expect(want); err != nil {

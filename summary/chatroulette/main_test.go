@@ -13,21 +13,18 @@ import (
 )
 
 const wantDemo = `chatroulette: a scripted demo on a loopback server; -wait 300ms and bot -delay 100ms, short for the demo (the talk's: 5s and 1s)
-alice connects and hears "Waiting for a partner..."
-bob connects and hears "Waiting for a partner..."
-alice hears "Found one! Say hi."
-bob hears "Found one! Say hi."
+alice hears: Waiting for a partner...Found one! Say hi.
+bob hears: Waiting for a partner...Found one! Say hi.
 alice: Hi! Is anybody there?
 bob hears: Hi! Is anybody there?
 bob: Yes, a gopher. Hello alice!
 alice hears: Yes, a gopher. Hello alice!
 alice leaves
 bob's connection closes: when one leaves, the server ends the chat
-carol connects and hears "Waiting for a partner..."
-carol hears "Found one! Say hi." after -wait alone: nobody came, so her partner is the bot
-carol hears, a bot -delay later: I am not a bot, I am not a bot,
+carol hears, after -wait alone (nobody came, so her partner is the bot): Waiting for a partner...Found one! Say hi.
+carol hears the bot, a -delay later: I am not a bot, I am not a bot,
 carol: Hello? Do gophers like to chat?
-carol hears, a bot -delay later: Two gophers meet, talk for a while, and go home.
+carol hears the bot, a -delay later: Two gophers meet, talk for a while, and go home.
 carol leaves
 the server stops: listener closed, every chat ended, every goroutine done
 `
@@ -45,6 +42,17 @@ func TestRunDemoWithSeedIsExactAndLeavesNoGoroutineBehind(t *testing.T) {
 	}
 	if out.String() != wantDemo {
 		t.Errorf("got\n%s\nwant\n%s", out.String(), wantDemo)
+	}
+}
+
+// The demo uses its own short -wait and -delay unless a flag sets them.
+func TestDemoKeepsTheDurationsTheFlagsSet(t *testing.T) {
+	var out bytes.Buffer
+	if err := run(&out, []string{"-seed", "1", "-wait", "200ms"}); err != nil {
+		t.Fatal(err)
+	}
+	if first, _, _ := strings.Cut(out.String(), "\n"); !strings.Contains(first, "-wait 200ms and bot -delay 100ms,") {
+		t.Errorf("run -wait 200ms began %q, want -wait 200ms and the demo's -delay 100ms", first)
 	}
 }
 
@@ -69,11 +77,15 @@ func TestListenShutsTheServerDownWhenItsContextIsDone(t *testing.T) {
 	out := log.New(pw, "", 0)
 	s := newServer(newSeededChain(1), config{wait: time.Hour, delay: time.Hour, writeTimeout: time.Hour}, out)
 	ctx, cancel := context.WithCancel(context.Background())
-	returned := make(chan error, 1)
+	returned := make(chan struct{})
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
 	go func() {
-		err := listen(ctx, out, s, "127.0.0.1:0")
+		listen(ctx, out, s, l)
 		pw.Close() // ends the test's ReadAll
-		returned <- err
+		close(returned)
 	}()
 	r := bufio.NewReader(pr)
 	first, err := r.ReadString('\n')
@@ -89,9 +101,7 @@ func TestListenShutsTheServerDownWhenItsContextIsDone(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := <-returned; err != nil {
-		t.Fatal(err)
-	}
+	<-returned
 	if want := "stopping: the listener closes and every chat ends\nstopped: every goroutine the server started is done\n"; string(rest) != want {
 		t.Errorf("printed %q, want %q", rest, want)
 	}

@@ -14,6 +14,7 @@ import (
 	"net/url"
 	"os"
 	"runtime/trace"
+	"strings"
 	"time"
 )
 
@@ -58,14 +59,9 @@ func run(w io.Writer, args []string) error {
 			urls, closeAll = startServers()
 			defer closeAll() // waits for every request the server is handling
 		}
-		fmt.Fprintf(w, "Share Memory by Communicating: %d pollers HEAD each URL every %v (+%v for each connection error in a row);\n",
-			numPollers, pollInterval, errTimeout)
-		fmt.Fprintf(w, "a monitor goroutine owns the last status of each and reports every %v. Stop after %v.\n", statusInterval, *dur)
-		fmt.Fprintln(w, "Polling "+which)
-		for _, u := range urls {
-			fmt.Fprintln(w, "  "+u)
-		}
-
+		fmt.Fprintf(w, "Share Memory by Communicating: %d pollers HEAD each URL every %v (+%v for each connection error in a row);\n"+
+			"a monitor goroutine owns the last status of each and reports every %v. Stop after %v.\nPolling %s\n  %s\n",
+			numPollers, pollInterval, errTimeout, statusInterval, *dur, which, strings.Join(urls, "\n  "))
 		transport := &http.Transport{}
 		defer transport.CloseIdleConnections() // ends the client's connection goroutines
 		sw := newStampWriter(w)
