@@ -29,9 +29,7 @@ const (
 	name  = "pipelines"
 	about = `pipelines: gen, sq and merge stopped early with done, then MD5All serial, parallel and bounded
 usage: go run ./summary/pipelines [flags]`
-)
 
-const (
 	maxDigesters = 1000
 	maxFiles     = 20_000 // the parallel MD5All starts a goroutine per file, each holding its file's contents
 	shownSums    = 5      // sums printed without -all
@@ -52,12 +50,7 @@ func run(w io.Writer, args []string) (err error) {
 		if err := between("-digesters", *digesters, 1, maxDigesters); err != nil {
 			return err
 		}
-		if info, err := os.Stat(*dir); err != nil {
-			return fmt.Errorf("-dir: %w", err)
-		} else if !info.IsDir() {
-			return fmt.Errorf("-dir %q is not a directory", *dir)
-		}
-		return checkSize(*dir, maxFiles)
+		return checkSize(*dir, maxFiles) // walks the tree: only once the flags are good
 	}, func() error {
 		fmt.Fprintln(w, "pipelines: squares through gen, sq and merge, stopped early with done; then MD5All three ways")
 		fmt.Fprintf(w, "square: %s\n", printed(square))
@@ -90,49 +83,40 @@ type way struct {
 	md5All    func(root string) (map[string][md5.Size]byte, error)
 }
 
-// digest runs each way on dir, timing it, checks that they agree, and prints
-// the sums sorted by path like md5sum (the first few, or all).
+// digest runs each way on dir, timing it, checks that each agrees with the
+// first, and prints the sums sorted by path like md5sum (the first few, or all).
 func digest(w io.Writer, dir string, all bool, ways []way) error {
 	fmt.Fprintf(w, "MD5All(%q), leaving out .git:\n", dir)
-	var sums []map[string][md5.Size]byte
-	for _, way := range ways {
+	var sums map[string][md5.Size]byte // the first way's
+	for i, way := range ways {
 		start := time.Now()
 		m, err := way.md5All(dir)
-		elapsed := time.Since(start)
 		if err != nil {
 			return fmt.Errorf("%s MD5All: %w", way.name, err)
 		}
-		fmt.Fprintf(w, "  %-8s %10v  %d files, %s\n", way.name, elapsed.Round(time.Microsecond), len(m), way.how)
-		sums = append(sums, m)
-	}
-	for i, m := range sums[1:] {
-		if !maps.Equal(sums[0], m) {
-			// A bug, or the tree changed while we read it.
-			return fmt.Errorf("the %s and %s MD5Alls disagree", ways[0].name, ways[i+1].name)
+		fmt.Fprintf(w, "  %-8s %10v  %d files, %s\n", way.name, time.Since(start).Round(time.Microsecond), len(m), way.how)
+		if i == 0 {
+			sums = m
+		} else if !maps.Equal(sums, m) { // a bug, or the tree changed while we read it
+			return fmt.Errorf("the %s and %s MD5Alls disagree", ways[0].name, way.name)
 		}
 	}
-	fmt.Fprintf(w, "the three agree on all %d sums\n", len(sums[0]))
-
-	// Print the results sorted by path name, like md5sum.
-	paths := slices.Sorted(maps.Keys(sums[0]))
-	shown := paths
-	if !all && len(shown) > shownSums {
-		shown = shown[:shownSums]
-	}
-	for _, path := range shown {
-		fmt.Fprintf(w, "%x  %s\n", sums[0][path], path)
-	}
-	if len(shown) < len(paths) {
-		fmt.Fprintf(w, "... and %d more (-all prints every one)\n", len(paths)-len(shown))
+	fmt.Fprintf(w, "the three agree on all %d sums\n", len(sums))
+	for i, path := range slices.Sorted(maps.Keys(sums)) { // sorted by path name, like md5sum
+		if i == shownSums && !all {
+			fmt.Fprintf(w, "... and %d more (-all prints every one)\n", len(sums)-i)
+			break
+		}
+		fmt.Fprintf(w, "%x  %s\n", sums[path], path)
 	}
 	return nil
 }
 
 // checkSize refuses a tree of more than limit regular files (leaving out
-// .git, like the digests), before any MD5All starts.
+// .git, like the digests), before any MD5All starts. (A dir that is one file
+// is a tree of one.)
 func checkSize(dir string, limit int) error {
 	n := 0
-	errTooMany := errors.New("too many files")
 	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
 		switch {
 		case err != nil:
@@ -142,16 +126,16 @@ func checkSize(dir string, limit int) error {
 		case d.Type().IsRegular():
 			n++
 			if n > limit {
-				return errTooMany
+				return filepath.SkipAll // counting further changes nothing
 			}
 		}
 		return nil
 	})
-	if errors.Is(err, errTooMany) {
-		return fmt.Errorf("-dir %q holds more than %d files: the parallel MD5All would read them all at once; pick a smaller tree", dir, limit)
-	}
 	if err != nil {
 		return fmt.Errorf("-dir: %w", err)
+	}
+	if n > limit {
+		return fmt.Errorf("-dir %q holds more than %d files: the parallel MD5All would read them all at once; pick a smaller tree", dir, limit)
 	}
 	return nil
 }

@@ -172,7 +172,7 @@ func TestDigestReportsWaysThatDisagree(t *testing.T) {
 
 func TestCheckSizeRefusesTreesOverTheLimit(t *testing.T) {
 	root := t.TempDir()
-	makeTree(t, root, 7) // 7 files, plus .git/HEAD and a link, which do not count
+	sums := makeTree(t, root, 7) // 7 files, plus .git/HEAD and a link, which do not count
 	if err := checkSize(root, 7); err != nil {
 		t.Fatalf("7 files with limit 7: %v", err)
 	}
@@ -182,6 +182,15 @@ func TestCheckSizeRefusesTreesOverTheLimit(t *testing.T) {
 	}
 	if err := checkSize(filepath.Join(root, "missing"), 6); err == nil || !strings.HasPrefix(err.Error(), "-dir: ") {
 		t.Fatalf("a missing tree: %v, want a -dir error", err)
+	}
+	for file := range sums { // one file is a tree of one
+		if err := checkSize(file, 1); err != nil {
+			t.Fatalf("one file with limit 1: %v", err)
+		}
+		if err := checkSize(file, 0); err == nil || !strings.Contains(err.Error(), "more than 0 files") {
+			t.Fatalf("one file with limit 0: %v, want a refusal", err)
+		}
+		break
 	}
 }
 
