@@ -2,22 +2,13 @@ package main
 
 import (
 	"bytes"
+	"fmt"
 	"runtime"
 	"strings"
 	"testing"
 	"testing/synctest"
 	"time"
 )
-
-// runOK runs the program with args and returns what it printed; an error fails the test.
-func runOK(t *testing.T, args ...string) string {
-	t.Helper()
-	var out bytes.Buffer
-	if err := run(&out, args); err != nil {
-		t.Fatalf("run(%q): %v", args, err)
-	}
-	return out.String()
-}
 
 // bubbled returns how many goroutines the caller's synctest bubble holds, the
 // caller included, once every one of them has run as far as it can without
@@ -55,15 +46,15 @@ func every(d time.Duration) func() time.Duration {
 	return func() time.Duration { return d }
 }
 
-// The README's sample: -seed 3 with the default -n 5.
-func TestRunWithASeedPrintsExactlyThis(t *testing.T) {
+// The page's sample: what go run ./04_fan_in prints with its default flags.
+func TestShowWithDefaultFlagsPrintsThePageSample(t *testing.T) {
 	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
 		// Seed 3 draws Joe's pauses 31, 155, 29, 171, 18ms and Ann's 100, 176,
 		// 176, 121, 4ms: Joe speaks at 31, 186, 215, 386 and 404ms, Ann at 100,
 		// 276, 452, 573 and 577ms, and main hears them in that order, Joe
-		// twice in a row twice.
-		want := header + `
+		// twice in a row twice. No two speakers' lines come within 5ms.
+		want := `Joe and Ann speak through one channel; main hears whoever is ready first.
   31ms Joe: 0
  100ms Ann: 0
  186ms Joe: 1
@@ -76,32 +67,38 @@ func TestRunWithASeedPrintsExactlyThis(t *testing.T) {
  577ms Ann: 4
  577ms You're both boring; I'm leaving.
 `
-		if got := runOK(t, "-seed", "3"); got != want {
-			t.Fatalf("output:\n%s\nwant:\n%s", got, want)
+		var out bytes.Buffer
+		show(&out, 5, 3)
+		if out.String() != want {
+			t.Fatalf("output:\n%s\nwant:\n%s", out.String(), want)
 		}
 	})
 }
 
-func TestRunLeavesNoGoroutineBehind(t *testing.T) {
+func TestShowLeavesNoGoroutineBehind(t *testing.T) {
 	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
 		before := bubbled()
-		runOK(t, "-seed", "1")
+		show(new(bytes.Buffer), 5, 1)
 		if n := bubbled() - before; n != 0 {
-			t.Fatalf("%d goroutines still alive when run returned, want 0", n)
+			t.Fatalf("%d goroutines still sleeping or blocked when show returned, want 0: boring or fanIn left one behind", n)
 		}
 	})
 }
 
 // -n is how many messages each speaker sends: 0 gives only the leaving line,
 // and the largest n is heard whole, every message once and in order.
-func TestRunSendsNMessagesEach(t *testing.T) {
+func TestShowSendsNMessagesEach(t *testing.T) {
 	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
-		if got, want := runOK(t, "-n", "0", "-seed", "1"), header+"\n   0ms You're both boring; I'm leaving.\n"; got != want {
-			t.Fatalf("-n 0 printed:\n%s\nwant:\n%s", got, want)
+		var out bytes.Buffer
+		show(&out, 0, 1)
+		if _, got, _ := strings.Cut(out.String(), "\n"); got != "   0ms You're both boring; I'm leaving.\n" {
+			t.Fatalf("-n 0 printed %q after the header, want only the leaving line", got)
 		}
-		lines := strings.Split(strings.TrimSuffix(runOK(t, "-n", "1000", "-seed", "1"), "\n"), "\n")
+		out.Reset()
+		show(&out, 1000, 1)
+		lines := strings.Split(strings.TrimSuffix(out.String(), "\n"), "\n")
 		c := make(chan string, len(lines))
 		for _, l := range lines[1 : len(lines)-1] {
 			_, said, _ := strings.Cut(l, "ms ")
@@ -109,5 +106,38 @@ func TestRunSendsNMessagesEach(t *testing.T) {
 		}
 		close(c)
 		checkFannedIn(t, c, map[string]int{"Joe": 1000, "Ann": 1000})
+	})
+}
+
+func TestCheckAcceptsTheStatedBoundsOnly(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		n    int
+		args []string
+		ok   bool
+	}{{0, nil, true}, {1000, nil, true}, {-1, nil, false}, {1001, nil, false}, {5, []string{"extra"}, false}} {
+		if err := check(c.n, c.args); (err == nil) != c.ok {
+			t.Errorf("check(%d, %q) = %v, want ok %t", c.n, c.args, err, c.ok)
+		}
+	}
+}
+
+// The ledger names each stuck goroutine by where it waits.
+func TestLedgerNamesWhereGoroutinesAreStuck(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		stuck := make(chan string)
+		_, _, line, _ := runtime.Caller(0)
+		for range 2 {
+			go func() { stuck <- "not yet received" }() // line+2: the line the ledger must name
+		}
+		synctest.Wait() // both are blocked in their send
+		var out bytes.Buffer
+		ledger(&out, 0)
+		want := fmt.Sprintf("  2 sending on a channel in TestLedgerNamesWhereGoroutinesAreStuck.func1.1 at main_test.go:%d\n", line+2)
+		if !strings.HasPrefix(out.String(), "goroutines still running: ") || !strings.Contains(out.String(), want) {
+			t.Fatalf("ledger printed:\n%s\nwant a count, then the line\n%s", out.String(), want)
+		}
+		<-stuck
+		<-stuck
 	})
 }
