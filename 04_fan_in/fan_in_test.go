@@ -24,7 +24,7 @@ func checkFannedIn(t *testing.T, c <-chan string, want map[string]int) {
 	}
 	for name, n := range want {
 		if next[name] != n {
-			t.Fatalf("%s delivered %d messages, want %d", name, next[name], n)
+			t.Fatalf("fanIn passed on %d of %s's messages, want %d", next[name], name, n)
 		}
 	}
 }
@@ -84,7 +84,7 @@ func TestFanInClosesOnlyWhenBothInputsAreDone(t *testing.T) {
 		synctest.Wait() // a's goroutine has ended; b's is waiting for b
 		select {
 		case s, ok := <-c:
-			t.Fatalf("after closing only input1, c gave %q (open: %t), want nothing yet", s, ok)
+			t.Fatalf("fanIn's output gave %q (open: %t) while input2 was still open: it must close only once both copying goroutines are done", s, ok)
 		default:
 		}
 		b <- "Ann: 0" // input2 still works
@@ -158,4 +158,25 @@ func BenchmarkFanIn(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n), "ns/msg")
+}
+
+// Each boring closes its channel after its last message, so fanIn's copying
+// goroutines end and fanIn closes its output: a range over it ends.
+func TestFanInClosesOnceBothSpeakersAreDone(t *testing.T) {
+	t.Parallel()
+	synctest.Test(t, func(t *testing.T) {
+		c := fanIn(boring("Joe", 2, every(ms(10))), boring("Ann", 2, every(ms(15))))
+		done := make(chan struct{})
+		go func() {
+			for range c {
+			}
+			close(done)
+		}()
+		select {
+		case <-done:
+		case <-time.After(time.Hour):
+			t.Fatal("both speakers said their 2 messages, but fanIn never closed its output: " +
+				"its copying goroutines still wait on their inputs (does boring close its channel?)")
+		}
+	})
 }

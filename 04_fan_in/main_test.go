@@ -81,7 +81,8 @@ func TestShowLeavesNoGoroutineBehind(t *testing.T) {
 		before := bubbled()
 		show(new(bytes.Buffer), 5, 1)
 		if n := bubbled() - before; n != 0 {
-			t.Fatalf("%d goroutines still sleeping or blocked when show returned, want 0: boring or fanIn left one behind", n)
+			t.Fatalf("show returned with %d goroutines still sleeping or blocked, want 0: "+
+				"a speaker or a fanIn goroutine still waits to send (did main receive every message?)", n)
 		}
 	})
 }
@@ -120,6 +121,24 @@ func TestCheckAcceptsTheStatedBoundsOnly(t *testing.T) {
 			t.Errorf("check(%d, %q) = %v, want ok %t", c.n, c.args, err, c.ok)
 		}
 	}
+}
+
+// bubbled reads the runtime's goroutine headers, "goroutine N [state, synctest
+// bubble B]:", a format no API promises: this fails if a Go release changes it.
+func TestBubbledCountsTheBubblesGoroutines(t *testing.T) {
+	t.Parallel()
+	synctest.Test(t, func(t *testing.T) {
+		before := bubbled()
+		stop := make(chan struct{})
+		for range 3 {
+			go func() { <-stop }()
+		}
+		if n := bubbled(); before < 1 || n != before+3 {
+			t.Fatalf("bubbled counted %d goroutines, then %d after 3 more started: "+
+				"has the runtime changed its goroutine headers?", before, n)
+		}
+		close(stop)
+	})
 }
 
 // The ledger names each stuck goroutine by where it waits.
