@@ -9,7 +9,7 @@ FOLDERS     := 01_goroutines 02_channels 03_generator 04_fan_in 05_sync_fan_in 0
                summary/subscription summary/url_poller summary/pipelines summary/context_search
 
 .DEFAULT_GOAL := help
-.PHONY: help run test check fmt vet staticcheck bench benchrace
+.PHONY: help run test check fmt vet staticcheck bench benchrace breaks
 
 help: ## the targets, one line each
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -30,18 +30,23 @@ test: ## every test, with the race detector
 fmt: ## fail if any file is not gofmt-formatted
 	@out=$$(gofmt -l .); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
 
-vet: ## go vet
-	$(GO) vet ./...
+vet: ## go vet, the breaks checker included
+	$(GO) vet ./... ./.ci/breaks
 
 staticcheck: ## staticcheck, pinned (adds nothing to go.mod)
-	$(STATICCHECK) ./...
+	$(STATICCHECK) ./... ./.ci/breaks
 
 # Benchmarks are not tests, so make test never runs them; this runs each once, at its small sizes
 # (-short), under the race detector, so that a race in a benchmark fails the check too.
 benchrace: ## every benchmark once, small sizes, with the race detector
 	GORACE=atexit_sleep_ms=0 $(GO) test -race -short -run '^$$' -bench . -benchtime 1x -timeout 3m ./...
 
-check: fmt vet staticcheck test benchrace ## gofmt, go vet, staticcheck, the tests, then every benchmark once under -race
+# Each folder's page lists breaks a reader can make; this applies each in a scratch copy of the
+# module and fails unless its test fails with the message the page quotes.
+breaks: ## every documented break fails as its page says
+	$(GO) run ./.ci/breaks
+
+check: fmt vet staticcheck test benchrace breaks ## gofmt, go vet, staticcheck, the tests, every benchmark once under -race, the breaks
 
 bench: ## every benchmark once, output ready for benchstat
 	$(GO) test -run '^$$' -bench . -benchmem -count 1 ./...
