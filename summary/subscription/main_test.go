@@ -2,33 +2,14 @@ package main
 
 import (
 	"bytes"
-	"os"
+	"io"
 	"regexp"
 	"runtime"
 	"strings"
 	"testing"
 	"testing/synctest"
+	"time"
 )
-
-// TestMain lets the demo's deadlock child run in a test binary: showDeadlock
-// starts this binary again with deadlockEnv=1, and then it must run the
-// program's main, not the tests.
-func TestMain(m *testing.M) {
-	if os.Getenv(deadlockEnv) == "1" {
-		main()
-	}
-	os.Exit(m.Run())
-}
-
-// runOK runs the program with args and returns what it printed; an error fails the test.
-func runOK(t *testing.T, args ...string) string {
-	t.Helper()
-	var out bytes.Buffer
-	if err := run(&out, args); err != nil {
-		t.Fatalf("run(%q): %v", args, err)
-	}
-	return out.String()
-}
 
 // bubbled returns how many goroutines the caller's synctest bubble holds, the
 // caller included, once every one of them has run as far as it can without
@@ -58,6 +39,35 @@ func bubbled() int {
 	return n
 }
 
+// crash is what a child built without -race printed to stderr when it ran
+// pingPongDeadlock (cut short after the third goroutine's dump).
+const crash = `fatal error: all goroutines are asleep - deadlock!
+
+goroutine 1 [chan receive]:
+main.pingPongDeadlock({0x4f3a20, 0xc000010018})
+	/src/summary/subscription/subscription.go:97 +0xbb
+main.main()
+	/src/summary/subscription/main.go:21 +0x1d
+
+goroutine 6 [chan receive]:
+main.player({0x4f3a20, 0xc000010018}, {0x4c4a04, 0x4}, 0xc000020060)
+	/src/summary/subscription/subscription.go:75 +0x37
+created by main.pingPongDeadlock in goroutine 1
+	/src/summary/subscription/subscription.go:92 +0x66
+
+goroutine 7 [chan receive]:
+main.player({0x4f3a20, 0xc000010018}, {0x4c4a08, 0x4}, 0xc000020060)
+	/src/summary/subscription/subscription.go:75 +0x37
+created by main.pingPongDeadlock in goroutine 1
+	/src/summary/subscription/subscription.go:93 +0x66
+`
+
+// fakeDeadlock reports crash as showDeadlock reports a real child's.
+func fakeDeadlock(w io.Writer) error {
+	report(w, crash, 2)
+	return nil
+}
+
 // pingFirst swaps ping and pong in out if pong hit first (the scheduler's
 // choice), so that the output can be compared with one text.
 func pingFirst(out string) string {
@@ -71,8 +81,11 @@ func pingFirst(out string) string {
 
 var hitLine = regexp.MustCompile(`(?m)^ +[0-9]+ms (ping|pong) [0-9]+$`)
 
-func TestRunWithASeedIsExactAndLeavesNoGoroutine(t *testing.T) {
-	const wantTemplate = `Advanced Go Concurrency Patterns: ping-pong, a deadlock, then three fake feeds merged until Close.
+// The page's sample: what go run ./summary/subscription prints with its
+// default flags (a real child's report in place of crash).
+func TestShowWithDefaultFlagsPrintsThePageSample(t *testing.T) {
+	t.Parallel()
+	const want = `Advanced Go Concurrency Patterns: ping-pong, a deadlock, then three fake feeds merged until Close.
 
 Example: ping-pong. Each player holds the ball 10ms; main wakes at 95ms, queues behind the waiting player and gets the ball one hit later.
    0ms ping 1
@@ -89,7 +102,12 @@ Example: ping-pong. Each player holds the ball 10ms; main wakes at 95ms, queues 
  110ms main has the ball
 
 Deadlock detection: the same game, but nobody tosses the ball (a child process runs it).
-DEADLOCK
+  fatal error: all goroutines are asleep - deadlock!
+  goroutine [chan receive] in pingPongDeadlock
+  goroutine [chan receive] in player
+  goroutine [chan receive] in player
+  exit status 2
+
 Example: three fake feeds merged into one stream; Close after 300ms.
   10ms blog.golang.org Item 0
   20ms googleblog.blogspot.com Item 0
@@ -101,25 +119,60 @@ Example: three fake feeds merged into one stream; Close after 300ms.
  280ms googledevelopers.blogspot.com Item 2
  300ms closed: <nil>
 `
-	want := strings.Replace(wantTemplate, "DEADLOCK", wantDeadlock(), 1)
-	// The deadlock child is a real process: the bubble's clock stands still
-	// while run waits for it.
 	synctest.Test(t, func(t *testing.T) {
 		before := bubbled()
-		if got := pingFirst(runOK(t, "-seed", "1")); got != want {
-			t.Errorf("run -seed 1 printed:\n%s\nwant:\n%s", got, want)
+		var out bytes.Buffer
+		if err := show(&out, 300*time.Millisecond, 1, fakeDeadlock); err != nil {
+			t.Fatal(err)
+		}
+		if got := pingFirst(out.String()); got != want {
+			t.Errorf("show printed:\n%s\nwant:\n%s", got, want)
 		}
 		if n := bubbled() - before; n != 0 {
-			t.Fatalf("%d goroutines still alive when run returned, want 0", n)
+			t.Fatalf("%d goroutines still sleeping or blocked when show returned, want 0: a player, a subscription's loop or a merge goroutine was left behind", n)
 		}
 	})
 }
 
 func TestCloseZeroClosesBeforeAnyItem(t *testing.T) {
+	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
-		_, feed, _ := strings.Cut(runOK(t, "-seed", "1", "-close", "0"), "Close after 0s.\n")
-		if feed != "   0ms closed: <nil>\n" {
+		var out bytes.Buffer
+		if err := show(&out, 0, 1, fakeDeadlock); err != nil {
+			t.Fatal(err)
+		}
+		if _, feed, _ := strings.Cut(out.String(), "Close after 0s.\n"); feed != "   0ms closed: <nil>\n" {
 			t.Errorf("-close 0: the feed part printed %q, want only the close", feed)
 		}
 	})
+}
+
+func TestCheckAcceptsTheStatedBoundsOnly(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		d    time.Duration
+		args []string
+		ok   bool
+	}{{0, nil, true}, {10 * time.Second, nil, true}, {-time.Nanosecond, nil, false}, {10*time.Second + time.Nanosecond, nil, false}, {0, []string{"extra"}, false}} {
+		if err := check(c.d, c.args); (err == nil) != c.ok {
+			t.Errorf("check(%v, %q) = %v, want ok %t", c.d, c.args, err, c.ok)
+		}
+	}
+}
+
+// The deadlock's report keeps the runtime's first line and a line for each
+// goroutine it dumped, without numbers or addresses.
+func TestDeadlockReportKeepsTheMessageAndEachGoroutine(t *testing.T) {
+	t.Parallel()
+	var out bytes.Buffer
+	report(&out, crash, 2)
+	want := `  fatal error: all goroutines are asleep - deadlock!
+  goroutine [chan receive] in pingPongDeadlock
+  goroutine [chan receive] in player
+  goroutine [chan receive] in player
+  exit status 2
+`
+	if out.String() != want {
+		t.Errorf("report printed:\n%s\nwant:\n%s", out.String(), want)
+	}
 }

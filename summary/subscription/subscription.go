@@ -172,7 +172,8 @@ func (s *sub) Updates() <-chan Item {
 // "Case 1: Close"
 
 // Close asks loop to exit and waits for its answer: the error of the last
-// Fetch. It must be called once. Close does not wait for a Fetch in flight:
+// Fetch. It must be called once: a second Close would wait for ever, as loop
+// has returned and nobody receives on s.closing. Close does not wait for a Fetch in flight:
 // that goroutine ends when Fetch returns, and a Fetch that never returns
 // outlives the subscription, since the talk's Fetcher has no way to be told
 // to stop (a Fetch that took a context.Context could be cancelled by loop).
@@ -262,6 +263,9 @@ type merge struct {
 	updates chan Item
 	quit    chan struct{}
 	errs    chan error
+	// Changed: once and err make a second Close safe (see Close).
+	once sync.Once
+	err  error // the first Close's result
 }
 
 // Merge returns a Subscription that merges the item streams from subs.
@@ -300,16 +304,19 @@ func (m *merge) Updates() <-chan Item {
 }
 
 // Close closes every merged subscription and returns the last non-nil error
-// among theirs.
-func (m *merge) Close() (err error) {
-	close(m.quit)
-	for range m.subs {
-		if e := <-m.errs; e != nil {
-			err = e
+// among theirs. Changed: a second Close returns the first one's result; the
+// talk's would close m.quit again and panic.
+func (m *merge) Close() error {
+	m.once.Do(func() {
+		close(m.quit)
+		for range m.subs {
+			if e := <-m.errs; e != nil {
+				m.err = e
+			}
 		}
-	}
-	close(m.updates) // every sender has sent its error: nobody sends on updates any more
-	return
+		close(m.updates) // every sender has sent its error: nobody sends on updates any more
+	})
+	return m.err
 }
 
 // The fake fetcher ("Example" runs on one).

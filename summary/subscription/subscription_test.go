@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"runtime"
-	"runtime/debug"
 	"slices"
 	"strings"
 	"sync"
@@ -21,12 +19,15 @@ func TestPingPongPlayersAlternateAndMainGetsTheBallOneHitLate(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		var out bytes.Buffer
 		start := time.Now()
-		pingPong(newStampWriter(&out))
-		// pingPong has waited for both players: neither is left, not even
-		// one that has seen the closed table and is about to return.
-		buf := make([]byte, 1<<20)
-		if stacks := string(buf[:runtime.Stack(buf, true)]); strings.Contains(stacks, "subscription.player(") {
-			t.Errorf("pingPong returned while a player still runs:\n%s", stacks)
+		done := make(chan struct{})
+		go func() {
+			pingPong(newStampWriter(&out))
+			close(done)
+		}()
+		select {
+		case <-done:
+		case <-time.After(time.Hour):
+			t.Fatal("pingPong never returned: a player still waits on the table, or main on the players")
 		}
 		// Main wakes at 95ms while pong holds the ball (hit 10 at 90ms);
 		// ping has waited since 90ms, so it catches the ball at 100ms and
@@ -53,61 +54,6 @@ func TestPingPongPlayersAlternateAndMainGetsTheBallOneHitLate(t *testing.T) {
 			t.Errorf("pingPong printed:\n%s\nwant:\n%s", got, want.String())
 		}
 	})
-}
-
-func TestDeadlockReportKeepsTheMessageAndEachGoroutine(t *testing.T) {
-	const crash = `fatal error: all goroutines are asleep - deadlock!
-
-goroutine 1 [chan receive]:
-main.pingPongDeadlock({0x4f3a20, 0xc000010018})
-	/src/subscription.go:120 +0xbb
-main.main()
-	/src/main.go:24 +0x1d
-
-goroutine 6 [chan receive]:
-go-concurrency-patterns/summary/subscription.player({0x4f3a20, 0xc000010018}, {0x4c4a04, 0x4}, 0xc000020060)
-	/src/subscription.go:101 +0x37
-created by main.pingPongDeadlock in goroutine 1
-	/src/subscription.go:115 +0x66
-`
-	want := []string{
-		"the runtime says: fatal error: all goroutines are asleep - deadlock!",
-		"and dumps a goroutine [chan receive] in pingPongDeadlock",
-		"and dumps a goroutine [chan receive] in player",
-	}
-	if got := deadlockReport(crash); !slices.Equal(got, want) {
-		t.Errorf("deadlockReport =\n%q\nwant\n%q", got, want)
-	}
-}
-
-// TestRaceDetectorIsTheBuilds: raceDetector, from race_on.go or race_off.go,
-// says what the build info does.
-func TestRaceDetectorIsTheBuilds(t *testing.T) {
-	bi, _ := debug.ReadBuildInfo()
-	race := false
-	for _, s := range bi.Settings {
-		race = race || s.Key == "-race" && s.Value == "true"
-	}
-	if raceDetector != race {
-		t.Errorf("raceDetector is %v in a build whose -race is %v", raceDetector, race)
-	}
-}
-
-// wantDeadlock is what showDeadlock prints: the child's report, or under the
-// race detector (raceDetector) why there is none.
-func wantDeadlock() string {
-	if raceDetector {
-		return `  not run: under the race detector the runtime cannot see this deadlock (golang/go#20588).
-  Without -race the runtime says "fatal error: all goroutines are asleep - deadlock!",
-  dumps the stack of each goroutine (main and both players, all [chan receive]), exit status 2.
-`
-	}
-	return `  the runtime says: fatal error: all goroutines are asleep - deadlock!
-  and dumps a goroutine [chan receive] in pingPongDeadlock
-  and dumps a goroutine [chan receive] in player
-  and dumps a goroutine [chan receive] in player
-  exit status 2
-`
 }
 
 // A fetchStep is what one call of a scripted fetcher returns.
@@ -201,6 +147,35 @@ func nothingReady(t *testing.T, s Subscription) {
 	}
 }
 
+// closeWithin calls s.Close and returns its error, failing the test in the
+// pattern's words if Close has not returned within an hour (virtual time).
+func closeWithin(t *testing.T, s Subscription) error {
+	t.Helper()
+	errc := make(chan error, 1) // Close may return after the test gave up
+	go func() { errc <- s.Close() }()
+	select {
+	case err := <-errc:
+		return err
+	case <-time.After(time.Hour):
+		t.Fatal("Close never returned: it waits for ever for an answer (from a loop that never takes its request on closing, or merge goroutines that never see quit closed)")
+		return nil
+	}
+}
+
+// closedWithin fails the test unless s's Updates is closed, with nothing
+// left in it, within an hour (virtual time).
+func closedWithin(t *testing.T, s Subscription, who string) {
+	t.Helper()
+	select {
+	case it, ok := <-s.Updates():
+		if ok {
+			t.Fatalf("%s Updates delivered %v after Close", who, it)
+		}
+	case <-time.After(time.Hour):
+		t.Fatalf("%s Updates still open an hour after Close: nobody closed it, so a range over Updates waits for ever", who)
+	}
+}
+
 func TestSubscriptionFetchesWhenFetcherSaysAndSendsInOrder(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		f := newScripted(
@@ -286,15 +261,13 @@ func TestCloseStopsTheLoopAndClosesUpdates(t *testing.T) {
 		s := Subscribe(f)
 		receive(t, s)
 		start := time.Now()
-		if err := s.Close(); err != nil {
+		if err := closeWithin(t, s); err != nil {
 			t.Fatalf("Close = %v", err)
 		}
 		if d := time.Since(start); d != 0 {
 			t.Errorf("Close took %v, want no time", d)
 		}
-		if _, ok := <-s.Updates(); ok {
-			t.Fatal("Updates delivered an item after Close")
-		}
+		closedWithin(t, s, "the subscription's")
 		calls := len(f.callTimes())
 		time.Sleep(time.Hour)
 		if got := len(f.callTimes()); got != calls {
@@ -373,10 +346,14 @@ func TestPendingStopsFetchingAtMaxPending(t *testing.T) {
 				time.Sleep(time.Second) // nobody receives: a hundred fetches' worth of time
 				calls := len(f.callTimes())
 				if want := (maxPending + k - 1) / k; calls != want {
-					t.Errorf("%d fetches, want %d (pending %d, bound %d)", calls, want, calls*k, maxPending+k)
+					t.Errorf("%d fetches while nobody received, want %d: loop must stop fetching once maxPending (%d) items wait", calls, want, maxPending)
 				}
 				if calls*k > maxPending+k {
 					t.Errorf("pending reached %d, more than maxPending+%d", calls*k, k)
+				}
+				if t.Failed() {
+					closeWithin(t, s)
+					return
 				}
 				for i := range calls * k { // everything fetched is still delivered, in order
 					if it := receive(t, s); it.GUID != fmt.Sprintf("a/%d", i+1) {
@@ -482,16 +459,12 @@ func TestMergeDeliversEveryItemOnceAndClosesEverySubscription(t *testing.T) {
 		if len(got) != len(want) {
 			t.Errorf("%d distinct items, want %d", len(got), len(want))
 		}
-		if err := m.Close(); err != nil {
+		if err := closeWithin(t, m); err != nil {
 			t.Fatalf("Close = %v", err)
 		}
-		if _, ok := <-m.Updates(); ok {
-			t.Fatal("merged Updates open after Close")
-		}
+		closedWithin(t, m, "the merged")
 		for i, s := range subs {
-			if _, ok := <-s.Updates(); ok {
-				t.Errorf("subscription %d still open after the merge's Close", i)
-			}
+			closedWithin(t, s, fmt.Sprintf("subscription %d's", i))
 		}
 	})
 }
@@ -507,6 +480,46 @@ func TestMergeCloseReturnsAnErrorOfItsSubscriptions(t *testing.T) {
 		time.Sleep(ms(10)) // nobody receives: the merge goroutine of "a" holds an item
 		if err := m.Close(); err != boom {
 			t.Errorf("Close = %v, want %v", err, boom)
+		}
+	})
+}
+
+// A second Close of the merged subscription returns what the first one did,
+// also when both come at once.
+func TestMergeCloseTwiceReturnsTheFirstResult(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		boom := errors.New("boom")
+		m := Merge(Subscribe(newScripted(fetchStep{err: boom})), Subscribe(newScripted()))
+		time.Sleep(ms(10))
+		var wg sync.WaitGroup
+		errs := make([]error, 3)
+		for i := range errs {
+			wg.Go(func() { errs[i] = m.Close() })
+		}
+		wg.Wait()
+		for i, err := range errs {
+			if err != boom {
+				t.Errorf("Close number %d of 3 = %v, want %v every time", i+1, err, boom)
+			}
+		}
+		if err := m.Close(); err != boom {
+			t.Errorf("a fourth Close = %v, want %v", err, boom)
+		}
+	})
+}
+
+// Each fetch's result switches the fetch case back on: the loop fetches
+// again when the fetcher's next comes, every time.
+func TestLoopFetchesAgainAfterEachResult(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		f := newScripted(fetchStep{after: ms(10)}, fetchStep{after: ms(10)}, fetchStep{after: ms(10)})
+		s := Subscribe(f)
+		time.Sleep(ms(100))
+		if want := []time.Duration{0, ms(10), ms(20), ms(30)}; !slices.Equal(f.callTimes(), want) {
+			t.Errorf("Fetch was called at %v, want %v: once a fetch's result is in, loop must set fetchDone to nil so that its fetch case runs again", f.callTimes(), want)
+		}
+		if err := closeWithin(t, s); err != nil {
+			t.Fatal(err)
 		}
 	})
 }
