@@ -6,12 +6,13 @@
 // Patterns, 2012).
 //
 // Watch the order: boring talks while main listens, before main says "You're
-// boring; I'm leaving.", so both run at once. By default boring never stops,
-// and main returns with it still talking: the program's exit takes it down,
-// which is the lesson. In every other program of the collection, no goroutine
-// is left sleeping or blocked when main returns; 08_quit_channel shows how to
-// tell one to stop. With -listen 0 ("Ignoring it") main returns at once and
-// boring hardly ever gets a word in.
+// boring; I'm leaving.", so both run at once. By default boring never stops:
+// the program's last line counts it, still sleeping in boring, and main's
+// return then ends it, which is the lesson. Every other program of the
+// collection ends with "goroutines still running: 0"; 08_quit_channel shows
+// how to tell a goroutine to stop. With -listen 0s ("Ignoring it") main
+// returns at once, and the closing count finds boring before or just after
+// its first word.
 package main
 
 import (
@@ -22,11 +23,11 @@ import (
 
 // boring is the talk's boring function ("Slightly less boring"): it says msg
 // with a counter, then pauses. Called plainly, as in "Running it", it makes
-// its caller wait until it is done: with the talk's endless loop, forever.
+// its caller wait until it is done: with the talk's endless loop, for ever.
 func boring(w io.Writer, msg string, n int, pause func() time.Duration) {
-	for i := 0; n < 0 || i < n; i++ { // Changed: stops after n messages (n < 0: never, as the talk's loop), so a caller can let it end.
+	for i := 0; n < 0 || i < n; i++ { // n < 0: never stops, like the talk's loop
 		fmt.Fprintln(w, msg, i)
-		time.Sleep(pause()) // Changed: the pause comes from pause, so a caller chooses the pauses.
+		time.Sleep(pause())
 	}
 }
 
@@ -45,6 +46,6 @@ func ignoringIt(w io.Writer, n int, pause func() time.Duration) {
 func ignoringItALittleLess(w io.Writer, listen time.Duration, n int, pause func() time.Duration) {
 	go boring(w, "boring!", n, pause)
 	fmt.Fprintln(w, "I'm listening.")
-	time.Sleep(listen) // Changed: listen, 200ms by default (the talk's 2s over ten), so a caller chooses it.
+	time.Sleep(listen) // Changed: listen, the talk's 2s (over ten) by default, so a caller chooses how long main listens.
 	fmt.Fprintln(w, "You're boring; I'm leaving.")
 }

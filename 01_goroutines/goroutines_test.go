@@ -17,10 +17,10 @@ func TestBoringSaysThenPausesAndStopsAfterN(t *testing.T) {
 		start := time.Now()
 		boring(out, "boring!", 3, every(ms(10)))
 		if d := time.Since(start); d != ms(30) {
-			t.Errorf("boring returned after %v, want its three pauses, 30ms", d)
+			t.Errorf("boring returned after %v, want 30ms: called plainly, it makes its caller wait for its three pauses", d)
 		}
 		if want := "   0ms boring! 0\n  10ms boring! 1\n  20ms boring! 2\n"; out.String() != want {
-			t.Errorf("boring said:\n%s\nwant:\n%s", out.String(), want)
+			t.Errorf("boring said:\n%s\nwant each message, then a pause:\n%s", out.String(), want)
 		}
 	})
 }
@@ -36,14 +36,14 @@ func TestBoringWithNegativeNTalksOn(t *testing.T) {
 			defer close(done)
 			boring(io.Discard, "boring!", -1, func() time.Duration {
 				if calls++; calls > 100 {
-					runtime.Goexit()
+					runtime.Goexit() // ends boring's goroutine: nothing else would
 				}
 				return ms(1)
 			})
 		}()
 		<-done
 		if calls != 101 {
-			t.Errorf("boring with n = -1 stopped by itself after %d messages", calls)
+			t.Errorf("boring with n = -1 said %d messages and returned, want it to talk on, like the talk's endless loop", calls)
 		}
 	})
 }
@@ -57,7 +57,7 @@ func TestIgnoringItReturnsAtOnceWhileBoringGoesOn(t *testing.T) {
 		start := time.Now()
 		ignoringIt(out, 3, every(ms(10)))
 		if d := time.Since(start); d != 0 {
-			t.Fatalf("ignoringIt returned after %v, want at once", d)
+			t.Fatalf("ignoringIt returned after %v, want at once: the go statement does not make main wait for boring", d)
 		}
 		time.Sleep(time.Second) // boring is done after 30ms
 		if want := "   0ms boring! 0\n  10ms boring! 1\n  20ms boring! 2\n"; out.String() != want {
@@ -75,7 +75,7 @@ func TestMainListensThenLeavesWhileBoringTalks(t *testing.T) {
 		start := time.Now()
 		ignoringItALittleLess(out, ms(100), 6, every(ms(30)))
 		if d := time.Since(start); d != ms(100) {
-			t.Fatalf("main left after %v, want after listening 100ms", d)
+			t.Fatalf("main left after %v, want 100ms: main listens that long while boring talks beside it, in its own goroutine", d)
 		}
 		time.Sleep(time.Second)
 		want := `   0ms I'm listening.
@@ -88,7 +88,7 @@ func TestMainListensThenLeavesWhileBoringTalks(t *testing.T) {
  150ms boring! 5
 `
 		if out.String() != want {
-			t.Errorf("output:\n%s\nwant (the lines of one instant sorted):\n%s", out.String(), want)
+			t.Errorf("output:\n%s\nwant boring talking before and after main leaves (the lines of one instant sorted):\n%s", out.String(), want)
 		}
 	})
 }

@@ -1,117 +1,59 @@
 package main
 
 import (
-	"cmp"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"math/rand/v2"
 	"os"
-	"runtime/trace"
 	"time"
 )
 
+const maxPause = 100 * time.Millisecond // boring's longest: the talk's rand.Intn(1e3) ms over ten
+
 func main() {
-	if err := run(os.Stdout, os.Args[1:]); err != nil && !errors.Is(err, flag.ErrHelp) { // -h: exit status 0
-		fmt.Fprintf(os.Stderr, "%s: %v (see -h)\n", name, err) // exactly one line
+	listen := flag.Duration("listen", 200*time.Millisecond, `how long main listens before it leaves (0s to 10s); 0s is the talk's "Ignoring it": main returns at once, and the closing count finds boring before or just after its first word`)
+	n := flag.Int("n", -1, "messages boring says before it stops by itself (-1 to 1000); -1: never, like the talk's loop")
+	seed := flag.Uint64("seed", 9, "seed for boring's random pauses")
+	flag.Usage = func() {
+		fmt.Fprintln(os.Stderr, "main starts boring with go, listens while it talks, then leaves; main's return ends boring.")
+		fmt.Fprintln(os.Stderr, "usage: go run ./01_goroutines [flags]")
+		flag.PrintDefaults()
+	}
+	flag.Parse()
+	if err := check(*listen, *n, flag.Args()); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		flag.Usage()
 		os.Exit(2)
 	}
+	show(os.Stdout, *listen, *n, *seed)
+	ledger(os.Stdout, 0) // no grace: boring is still talking, and the line says so
 }
 
-const (
-	name  = "goroutines"
-	about = `goroutines: go boring(...) runs boring in a goroutine while main listens, then main leaves
-usage: go run ./01_goroutines [flags]`
-
-	maxN      = 1000             // upper bound of -n
-	maxListen = 10 * time.Second // upper bound of -listen
-)
-
-// run parses args and shows the pattern, writing what a reader sees to w.
-// main and boring both write to w, a line at a time, and boring goes on after
-// run returns, as the talk's does after main returns: w must take writes from
-// two goroutines at once, as os.Stdout does. In a real run the process exit
-// then ends boring, and whatever it would still say is lost.
-func run(w io.Writer, args []string) error {
-	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	listen := fs.Duration("listen", 200*time.Millisecond,
-		fmt.Sprintf("how long main listens before it leaves (0s to %v; 0s: the talk's \"Ignoring it\")", maxListen))
-	n := fs.Int("n", -1, fmt.Sprintf("messages boring says before it stops by itself (-1 to %d; -1: never, like the talk's loop)", maxN))
-	var seed uint64
-	return command(fs, w, args, &seed, func() error {
-		return cmp.Or(between("-listen", *listen, 0, maxListen), between("-n", *n, -1, maxN))
-	}, func() error {
-		pause := randomPauses(seed, 1, 100*time.Millisecond) // the talk's 1s over ten
-		if *listen == 0 {
-			fmt.Fprintln(w, `main runs go boring("boring!") and returns at once ("Ignoring it"):`)
-			ignoringIt(w, *n, pause)
-		} else {
-			fmt.Fprintf(w, "main runs go boring(\"boring!\"), listens for %v, then leaves:\n", *listen)
-			ignoringItALittleLess(w, *listen, *n, pause)
-		}
-		return nil
-	})
-}
-
-// command parses args into fs after adding the flags every program shares:
-// -trace, and -seed unless seed is nil. -h prints about and the flags to w.
-// Once check (if any) accepts the values, command starts what they ask for,
-// runs show, stops the trace and, when the seed was picked here, ends with
-// the line that replays it. Errors come back for main to print as one line.
-func command(fs *flag.FlagSet, w io.Writer, args []string, seed *uint64, check, show func() error) (err error) {
-	file := fs.String("trace", "", "write a runtime/trace execution trace to `file` (view: go tool trace file)")
-	if seed != nil {
-		fs.Uint64Var(seed, "seed", 0, "seed for the random draws (0: pick one and print it)")
+// check returns an error unless listen and n are in range and no argument
+// follows the flags.
+func check(listen time.Duration, n int, args []string) error {
+	if listen < 0 || listen > 10*time.Second {
+		return fmt.Errorf("-listen must be between 0s and 10s, got %v", listen)
 	}
-	fs.SetOutput(io.Discard) // the flag package would print errors and usage itself
-	if err = fs.Parse(args); errors.Is(err, flag.ErrHelp) {
-		fmt.Fprintln(w, about)
-		fs.SetOutput(w)
-		fs.PrintDefaults()
-	} else if err == nil && fs.NArg() > 0 {
-		err = fmt.Errorf("unexpected argument %q", fs.Arg(0))
-	} else if err == nil && check != nil {
-		err = check()
+	if n < -1 || n > 1000 {
+		return fmt.Errorf("-n must be between -1 and 1000, got %d", n)
 	}
-	if err != nil {
-		return err
-	}
-	if *file != "" {
-		f, err := os.Create(*file)
-		if err == nil {
-			err = trace.Start(f) // fails only while another trace runs; the collector then closes f
-		}
-		if err != nil {
-			return fmt.Errorf("-trace: %w", err)
-		}
-		defer func() {
-			trace.Stop()
-			err = cmp.Or(err, f.Close())
-		}()
-	}
-	picked := seed != nil && *seed == 0
-	if picked {
-		*seed = max(rand.Uint64(), 1) // 0 means "pick one"
-	}
-	if err = show(); err == nil && picked {
-		fmt.Fprintf(w, "seed %d: run again with -seed %d for the same random draws\n", *seed, *seed)
-	}
-	return err
-}
-
-// between returns an error naming the flag f unless lo <= v <= hi.
-func between[T int | time.Duration](f string, v, lo, hi T) error {
-	if v < lo || v > hi {
-		return fmt.Errorf("%s must be between %v and %v, got %v", f, lo, hi, v)
+	if len(args) > 0 {
+		return fmt.Errorf("unexpected argument %q", args[0])
 	}
 	return nil
 }
 
-// randomPauses returns a source of pauses in whole milliseconds in [0, max),
-// drawn from its own stream of seed. Each goroutine that pauses needs its own
-// source: a rand.Rand is not safe for concurrent use.
-func randomPauses(seed, stream uint64, max time.Duration) func() time.Duration {
-	r := rand.New(rand.NewPCG(seed, stream))
-	return func() time.Duration { return time.Duration(r.Int64N(max.Milliseconds())) * time.Millisecond }
+// show is the whole program but its flags: main starts boring, pausing as seed
+// draws, listens for listen (0: not at all) and returns with boring still
+// talking. Both write lines to w: it must take writes from two goroutines.
+func show(w io.Writer, listen time.Duration, n int, seed uint64) {
+	pause := randomPauses(seed, 1, maxPause)
+	if listen == 0 {
+		fmt.Fprintln(w, `main runs go boring("boring!") and returns at once ("Ignoring it"):`)
+		ignoringIt(w, n, pause)
+		return
+	}
+	fmt.Fprintf(w, "main runs go boring(\"boring!\"), listens for %v, then leaves:\n", listen)
+	ignoringItALittleLess(w, listen, n, pause)
 }

@@ -2,6 +2,8 @@ package main
 
 import (
 	"fmt"
+	"regexp"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -44,49 +46,97 @@ func (t *transcript) String() string {
 	return strings.Join(slices.Sorted(slices.Values(t.lines)), "")
 }
 
-// runNow runs the program with args and returns what it printed by the time
-// run returned; an error fails the test.
-func runNow(t *testing.T, args ...string) string {
-	t.Helper()
-	out := newTranscript()
-	if err := run(out, args); err != nil {
-		t.Fatalf("run(%q): %v", args, err)
+// untilExit keeps what is written to it until exit is called; after that, a
+// goroutine that writes to it ends there (runtime.Goexit), as the process
+// exit ends boring once main has returned.
+type untilExit struct {
+	mu     sync.Mutex
+	out    strings.Builder
+	exited bool
+}
+
+func (u *untilExit) Write(p []byte) (int, error) {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	if u.exited {
+		runtime.Goexit()
 	}
-	return out.String()
+	return u.out.Write(p)
 }
 
-// Seed 1 draws pauses of 99, 10, 86, 91, 28ms: boring says four messages
-// while main listens; its fifth, at 286ms, comes after run has returned: in a
-// real run the process has exited by then.
-func TestRunWithFixedSeed(t *testing.T) {
-	t.Parallel()
+func (u *untilExit) exit() string {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	u.exited = true
+	return u.out.String()
+}
+
+// The page's sample: what go run ./01_goroutines prints with its default
+// flags, its last line (the ledger's) included. Not parallel: the ledger
+// counts every goroutine of the test binary, and boring's must be the only
+// one sleeping in boring.
+func TestShowWithDefaultFlagsPrintsThePageSample(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		got := runNow(t, "-seed", "1", "-n", "6")
-		time.Sleep(time.Second) // boring ends after its sixth pause
-		want := `   0ms I'm listening.
-   0ms boring! 0
-   0ms main runs go boring("boring!"), listens for 200ms, then leaves:
-  99ms boring! 1
- 109ms boring! 2
- 195ms boring! 3
- 200ms You're boring; I'm leaving.
+		// Seed 9 draws boring's pauses 33, 27, 56, 37, 85ms: it speaks at 0,
+		// 33, 60, 116 and 153ms, and next at 238ms, 38ms after main has left.
+		want := `main runs go boring("boring!"), listens for 200ms, then leaves:
+I'm listening.
+boring! 0
+boring! 1
+boring! 2
+boring! 3
+boring! 4
+You're boring; I'm leaving.
 `
-		if got != want {
-			t.Errorf("output:\n%s\nwant (the lines of one instant sorted):\n%s", got, want)
+		// main and boring both run from the start: their first lines may
+		// come in either order.
+		swapped := strings.Replace(want, "I'm listening.\nboring! 0\n", "boring! 0\nI'm listening.\n", 1)
+		var out untilExit
+		show(&out, 200*time.Millisecond, -1, 9)
+		var ledgered strings.Builder
+		ledger(&ledgered, 0)
+		got := out.exit()
+		time.Sleep(maxPause) // boring wakes, writes, and ends there
+		if got != want && got != swapped {
+			t.Errorf("output:\n%s\nwant:\n%s", got, want)
+		}
+		if !regexp.MustCompile(`\n  1 sleeping in boring at goroutines\.go:\d+\n`).MatchString(ledgered.String()) {
+			t.Errorf("after show returned the ledger printed:\n%s\nwant it to name boring, still sleeping between two messages", ledgered.String())
 		}
 	})
 }
 
-// -listen 0 is the talk's "Ignoring it": main says nothing and leaves at
-// once; boring gets at most its first word in before run returns.
-func TestRunListenZeroIsIgnoringIt(t *testing.T) {
+// -listen 0s is the talk's "Ignoring it": show returns at once, and boring
+// says its messages after that, if the program lives long enough.
+func TestShowListenZeroIsIgnoringIt(t *testing.T) {
 	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
-		got := runNow(t, "-listen", "0", "-n", "3", "-seed", "1")
+		out := newTranscript()
+		show(out, 0, 3, 9)
+		if got := out.String(); !strings.HasSuffix(got, "   0ms main runs go boring(\"boring!\") and returns at once (\"Ignoring it\"):\n") {
+			t.Errorf("show printed:\n%s\nwant only the header, and perhaps boring's first line, before it returned at once", got)
+		}
 		time.Sleep(time.Second)
-		header := "   0ms main runs go boring(\"boring!\") and returns at once (\"Ignoring it\"):\n"
-		if got != header && got != "   0ms boring! 0\n"+header {
-			t.Errorf("output:\n%s\nwant the header and at most \"boring! 0\"", got)
+		if got, want := strings.Count(out.String(), "boring! "), 3; got != want {
+			t.Errorf("boring said %d messages after show returned, want %d", got, want)
 		}
 	})
+}
+
+func TestCheckAcceptsTheStatedBoundsOnly(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		listen time.Duration
+		n      int
+		args   []string
+		ok     bool
+	}{
+		{0, -1, nil, true}, {10 * time.Second, 1000, nil, true},
+		{-time.Millisecond, 5, nil, false}, {10*time.Second + time.Millisecond, 5, nil, false},
+		{0, -2, nil, false}, {0, 1001, nil, false}, {0, 5, []string{"extra"}, false},
+	} {
+		if err := check(c.listen, c.n, c.args); (err == nil) != c.ok {
+			t.Errorf("check(%v, %d, %q) = %v, want ok %t", c.listen, c.n, c.args, err, c.ok)
+		}
+	}
 }
