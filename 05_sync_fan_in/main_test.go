@@ -10,16 +10,6 @@ import (
 	"time"
 )
 
-// runOK runs the program with args and returns what it printed; an error fails the test.
-func runOK(t *testing.T, args ...string) string {
-	t.Helper()
-	var out bytes.Buffer
-	if err := run(&out, args); err != nil {
-		t.Fatalf("run(%q): %v", args, err)
-	}
-	return out.String()
-}
-
 // bubbled returns how many goroutines the caller's synctest bubble holds, the
 // caller included, once every one of them has run as far as it can without
 // time passing: a goroutine that sleeps or is blocked counts, one that has
@@ -56,46 +46,57 @@ func every(d time.Duration) func() time.Duration {
 	return func() time.Duration { return d }
 }
 
-// The README's sample.
-func TestRunWithASeedPrintsExactlyThis(t *testing.T) {
+// The page's sample: what go run ./05_sync_fan_in prints with its default flags.
+func TestShowWithDefaultFlagsPrintsThePageSample(t *testing.T) {
 	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
-		// Seed 3 draws Joe's pauses 31, 155, 29ms and Ann's 100, 176, 176ms
-		// (as in 04_fan_in, where Joe 1 came at 186ms): each round starts
-		// when the last one ended, so Joe 1 comes at 100+155 = 255ms.
-		want := header + `
-  31ms Joe: 0
- 100ms Ann: 0
- 255ms Joe: 1
- 276ms Ann: 1
- 305ms Joe: 2
- 452ms Ann: 2
- 452ms You're all boring; I'm leaving.
+		// Seed 15 draws Joe's pauses 51, 127, 115, 106, 52ms and Ann's 183,
+		// 59, 22, 24, 166ms. Each round starts when the one before ended, at
+		// 0, 183, 310, 425 and 531ms: Joe, ready at 51ms, waits until Ann has
+		// spoken at 183ms; then Ann comes first three rounds running, and Joe
+		// again in the last. No two speakers' lines come within 5ms.
+		want := `Joe and Ann speak through one channel; each waits for main's go-ahead after every message.
+  51ms Joe: 0
+ 183ms Ann: 0
+ 242ms Ann: 1
+ 310ms Joe: 1
+ 332ms Ann: 2
+ 425ms Joe: 2
+ 449ms Ann: 3
+ 531ms Joe: 3
+ 583ms Joe: 4
+ 697ms Ann: 4
+ 697ms You're all boring; I'm leaving.
 `
-		if got := runOK(t, "-n", "3", "-seed", "3"); got != want {
-			t.Fatalf("output:\n%s\nwant:\n%s", got, want)
+		var out bytes.Buffer
+		show(&out, 5, 15)
+		if out.String() != want {
+			t.Fatalf("output:\n%s\nwant:\n%s", out.String(), want)
 		}
 	})
 }
 
-func TestRunLeavesNoGoroutineBehind(t *testing.T) {
+func TestShowLeavesNoGoroutineBehind(t *testing.T) {
 	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
 		before := bubbled()
-		runOK(t, "-seed", "1")
+		show(new(bytes.Buffer), 5, 1)
 		if n := bubbled() - before; n != 0 {
-			t.Fatalf("%d goroutines still alive when run returned, want 0", n)
+			t.Fatalf("show returned with %d goroutines still sleeping or blocked, want 0: "+
+				"a speaker still waits for its go-ahead, or a fanIn goroutine for its input", n)
 		}
 	})
 }
 
 // -n is the number of rounds: each pair of lines holds "Joe: r" and "Ann: r",
 // in either order, for r from 0 to n-1; then main leaves. -n 0 leaves at once.
-func TestRunHoldsNRounds(t *testing.T) {
+func TestShowHoldsNRounds(t *testing.T) {
 	t.Parallel()
-	for _, n := range []int{0, 5, maxN} {
+	for _, n := range []int{0, 5, 1000} {
 		synctest.Test(t, func(t *testing.T) {
-			lines := strings.Split(strings.TrimSuffix(runOK(t, "-n", fmt.Sprint(n), "-seed", "1"), "\n"), "\n")
+			var out bytes.Buffer
+			show(&out, n, 1)
+			lines := strings.Split(strings.TrimSuffix(out.String(), "\n"), "\n")
 			if len(lines) != 2*n+2 || !strings.HasSuffix(lines[2*n+1], "ms You're all boring; I'm leaving.") {
 				t.Fatalf("-n %d: %d lines, want the header, %d rounds of 2 and the leaving line", n, len(lines), n)
 			}
@@ -104,9 +105,42 @@ func TestRunHoldsNRounds(t *testing.T) {
 				_, b, _ := strings.Cut(lines[2+2*r], "ms ")
 				joe, ann := fmt.Sprint("Joe: ", r), fmt.Sprint("Ann: ", r)
 				if !(a == joe && b == ann || a == ann && b == joe) {
-					t.Fatalf("-n %d: round %d holds %q and %q, want %q and %q", n, r, a, b, joe, ann)
+					t.Fatalf("-n %d: round %d holds %q and %q, want %q and %q: someone spoke twice in a round", n, r, a, b, joe, ann)
 				}
 			}
 		})
 	}
+}
+
+func TestCheckAcceptsTheStatedBoundsOnly(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		n    int
+		args []string
+		ok   bool
+	}{{0, nil, true}, {1000, nil, true}, {-1, nil, false}, {1001, nil, false}, {5, []string{"extra"}, false}} {
+		if err := check(c.n, c.args); (err == nil) != c.ok {
+			t.Errorf("check(%d, %q) = %v, want ok %t", c.n, c.args, err, c.ok)
+		}
+	}
+}
+
+// The ledger names each stuck goroutine by where it waits.
+func TestLedgerNamesWhereGoroutinesAreStuck(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		stuck := make(chan string)
+		_, _, line, _ := runtime.Caller(0)
+		for range 2 {
+			go func() { stuck <- "not yet received" }() // line+2: the line the ledger must name
+		}
+		synctest.Wait() // both are blocked in their send
+		var out bytes.Buffer
+		ledger(&out, 0)
+		want := fmt.Sprintf("  2 sending on a channel in TestLedgerNamesWhereGoroutinesAreStuck.func1.1 at main_test.go:%d\n", line+2)
+		if !strings.HasPrefix(out.String(), "goroutines still running: ") || !strings.Contains(out.String(), want) {
+			t.Fatalf("ledger printed:\n%s\nwant a count, then the line\n%s", out.String(), want)
+		}
+		<-stuck
+		<-stuck
+	})
 }

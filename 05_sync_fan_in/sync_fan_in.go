@@ -47,11 +47,11 @@ func boring(msg string, n int, pause func() time.Duration) <-chan Message {
 	c := make(chan Message)
 	waitForIt := make(chan bool) // one per speaker, in every Message it sends
 	go func() {
-		for i := range n { // Changed: n Messages, where the talk's loop never ends, so the goroutine ends.
-			// Changed: the pause comes from pause, so a caller chooses it, and
-			// before the send, where the talk's comes between the send and the
-			// wait: in the talk's order both speakers are ready at 0ms, and the
-			// scheduler, not the pauses, picks which main hears first.
+		for i := range n {
+			// Changed: the pause comes before the send, where the talk's comes
+			// between the send and the wait: in the talk's order both speakers
+			// are ready at 0ms, and the scheduler, not the pauses, picks which
+			// main hears first.
 			time.Sleep(pause())
 			c <- Message{fmt.Sprintf("%s: %d", msg, i), waitForIt}
 			<-waitForIt // blocks until main says go on
@@ -69,6 +69,8 @@ func fanIn(inputs ...<-chan Message) <-chan Message {
 	// Changed: a WaitGroup counts the copying goroutines, and one more closes c
 	// once all are done: closing it while one still sends would panic.
 	var wg sync.WaitGroup
+	// Changed: the support file copies inputs[i] into a new input on each
+	// turn of the loop; since Go 1.22 each turn has its own input.
 	for _, input := range inputs {
 		wg.Go(func() {
 			for msg := range input { // Changed: ends when input closes; the talk's for { c <- <-input } never does.

@@ -74,7 +74,7 @@ func TestSpeakerWaitsForItsGoAheadThenPauses(t *testing.T) {
 		time.Sleep(time.Hour) // long past Joe's pause: main holds Joe back
 		select {
 		case msg := <-c:
-			t.Fatalf("Joe sent %q without a go-ahead", msg.str)
+			t.Fatalf("Joe sent %q without main's go-ahead: after each message a speaker must wait on its wait channel", msg.str)
 		default:
 		}
 		first.wait <- true // Joe is already waiting: this goes through at once
@@ -86,8 +86,14 @@ func TestSpeakerWaitsForItsGoAheadThenPauses(t *testing.T) {
 			t.Fatal("Joe's messages carry different wait channels, want his own one")
 		}
 		second.wait <- true
-		if _, ok := <-c; ok {
-			t.Fatal("Joe's channel is still open after his last message")
+		select {
+		case msg, ok := <-c:
+			if ok {
+				t.Fatalf("Joe said %q after his last message, want his channel closed", msg.str)
+			}
+		case <-time.After(time.Hour):
+			t.Fatal("an hour after his last go-ahead Joe's channel is still open: boring must close it, " +
+				"or fanIn's goroutine for Joe waits on it for ever")
 		}
 	})
 }
@@ -137,7 +143,8 @@ func TestFanInClosesOnlyWhenEveryInputIsDone(t *testing.T) {
 		synctest.Wait()
 		select {
 		case msg, ok := <-c:
-			t.Fatalf("with b still open, got %q (open: %t), want nothing yet", msg.str, ok)
+			t.Fatalf("fanIn's output gave %q (open: %t) while input b was still open: "+
+				"it must close only once every copying goroutine is done", msg.str, ok)
 		default:
 		}
 		b <- Message{str: "Ann: 0"} // b still gets through
@@ -147,6 +154,33 @@ func TestFanInClosesOnlyWhenEveryInputIsDone(t *testing.T) {
 		close(b)
 		if msg, ok := <-c; ok {
 			t.Fatalf("got %q, want c closed once every input is", msg.str)
+		}
+	})
+}
+
+// Each speaker closes its channel after its last message, so fanIn's copying
+// goroutines end and fanIn closes its output: a range over it ends.
+func TestFanInClosesOnceEverySpeakerIsDone(t *testing.T) {
+	t.Parallel()
+	synctest.Test(t, func(t *testing.T) {
+		const n = 2
+		c := fanIn(boring("Joe", n, every(ms(10))), boring("Ann", n, every(ms(15))))
+		done := make(chan struct{})
+		go func() {
+			for range n { // the slide's rounds
+				msg1, msg2 := <-c, <-c
+				msg1.wait <- true
+				msg2.wait <- true
+			}
+			for range c {
+			}
+			close(done)
+		}()
+		select {
+		case <-done:
+		case <-time.After(time.Hour):
+			t.Fatal("both speakers said their 2 messages and had their go-aheads, but fanIn never closed its output: " +
+				"its copying goroutines still wait on their inputs (does boring close its channel?)")
 		}
 	})
 }
