@@ -33,9 +33,9 @@ func usingChannels(w io.Writer, n int, pause func() time.Duration) {
 // boring is the talk's boring from "Using channels": it sends its messages on
 // c instead of printing them.
 func boring(msg string, c chan string, n int, pause func() time.Duration) {
-	for i := range n { // Changed: sends n messages (main receives n, 5 by default) and returns, instead of looping forever.
+	for i := range n { // n: as many as main receives
 		c <- fmt.Sprintf("%s %d", msg, i) // waits until main receives: "Synchronization"
-		time.Sleep(pause())               // Changed: the pause comes from pause, so a caller chooses the pauses.
+		time.Sleep(pause())
 	}
 }
 
@@ -50,19 +50,19 @@ func boring(msg string, c chan string, n int, pause func() time.Duration) {
 func handOff(capacity, n int, gap time.Duration) []time.Duration {
 	start := time.Now()
 	c := make(chan int, capacity)
-	done := make(chan bool) // the receiver says it has taken every value
+	done := make(chan struct{}) // closed once the receiver has taken every value
 	go func() {
 		for range n {
 			time.Sleep(gap)
 			<-c
 		}
-		done <- true
+		close(done)
 	}()
 	var sent []time.Duration
 	for i := range n {
 		c <- i // unbuffered, or with a full buffer, this waits for the receiver
 		sent = append(sent, time.Since(start))
 	}
-	<-done
+	<-done // the last send may complete before its value is received
 	return sent
 }

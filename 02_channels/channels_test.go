@@ -40,10 +40,10 @@ func TestMainHearsEachMessageTheMomentItIsSent(t *testing.T) {
   20ms You're boring; I'm leaving.
 `
 		if out.String() != want {
-			t.Errorf("output:\n%s\nwant:\n%s", out.String(), want)
+			t.Errorf("main printed:\n%s\nwant each message the moment boring sent it:\n%s", out.String(), want)
 		}
 		if got := received(3, at); !slices.Equal(got, []time.Duration{0, ms(10), ms(20)}) {
-			t.Errorf("boring's sends completed at %v, want 0s, 10ms, 20ms", got)
+			t.Errorf("boring's sends completed at %v, want 0s, 10ms, 20ms: each as main receives it", got)
 		}
 		time.Sleep(ms(10)) // boring's last pause, after which it returns
 	})
@@ -66,7 +66,7 @@ func TestEachSendWaitsForMainToReceive(t *testing.T) {
 		pause, at := sendMoments(4, ms(10))
 		usingChannels(&slowWriter{}, 4, pause)
 		if got := received(4, at); !slices.Equal(got, []time.Duration{0, ms(50), ms(100), ms(150)}) {
-			t.Errorf("boring's sends completed at %v, want 0s, 50ms, 100ms, 150ms", got)
+			t.Errorf("boring's sends completed at %v, want 0s, 50ms, 100ms, 150ms: each send waits until main, busy printing for 50ms, comes back to receive", got)
 		}
 	})
 }
@@ -86,10 +86,10 @@ func TestHandOffBufferingRemovesSynchronisation(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
 				start := time.Now()
 				if got := handOff(capacity, 3, ms(30)); !slices.Equal(got, want) {
-					t.Errorf("sends completed at %v, want %v", got, want)
+					t.Errorf("with a buffer of %d the sends completed at %v, want %v: a buffer of k lets k sends go ahead of the receiver", capacity, got, want)
 				}
 				if d := time.Since(start); d != ms(90) {
-					t.Errorf("handOff returned at %v, want 90ms, when the last value is received", d)
+					t.Errorf("handOff returned at %v, want 90ms: it waits until the receiver has taken the last value", d)
 				}
 			})
 		})

@@ -2,23 +2,12 @@ package main
 
 import (
 	"bytes"
-	"fmt"
 	"runtime"
 	"strings"
 	"testing"
 	"testing/synctest"
 	"time"
 )
-
-// runOK runs the program with args and returns what it printed; an error fails the test.
-func runOK(t *testing.T, args ...string) string {
-	t.Helper()
-	var out bytes.Buffer
-	if err := run(&out, args); err != nil {
-		t.Fatalf("run(%q): %v", args, err)
-	}
-	return out.String()
-}
 
 // bubbled returns how many goroutines the caller's synctest bubble holds, the
 // caller included, once every one of them has run as far as it can without
@@ -51,18 +40,19 @@ func bubbled() int {
 // ms is n milliseconds.
 func ms(n int) time.Duration { return time.Duration(n) * time.Millisecond }
 
-// Seed 1 draws pauses of 99, 10, 86, 91ms...: main hears each message the
-// moment boring sends it.
-func TestRunWithFixedSeed(t *testing.T) {
+// The page's sample: what go run ./02_channels prints with its default flags.
+func TestShowWithDefaultFlagsPrintsThePageSample(t *testing.T) {
 	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
+		// Seed 9 draws boring's pauses 33, 27, 56, 37, 85ms: boring sends at
+		// 0, 33, 60, 116 and 153ms, and main prints each message then.
 		want := `main receives 5 messages from boring on an unbuffered channel, then leaves:
    0ms You say: "boring! 0"
-  99ms You say: "boring! 1"
- 109ms You say: "boring! 2"
- 195ms You say: "boring! 3"
- 286ms You say: "boring! 4"
- 286ms You're boring; I'm leaving.
+  33ms You say: "boring! 1"
+  60ms You say: "boring! 2"
+ 116ms You say: "boring! 3"
+ 153ms You say: "boring! 4"
+ 153ms You're boring; I'm leaving.
 
 An aside about buffered channels: a sender sends 3 values as fast as it can;
 a receiver takes one every 30ms.
@@ -71,33 +61,49 @@ a receiver takes one every 30ms.
   buffer 3: sends completed at 0ms 0ms 0ms
 Unbuffered, each send waits for its receive; a buffer of k lets k sends go ahead.
 `
-		if got := runOK(t, "-seed", "1"); got != want {
-			t.Errorf("output:\n%s\nwant:\n%s", got, want)
+		var out bytes.Buffer
+		show(&out, 5, 9)
+		if out.String() != want {
+			t.Fatalf("output:\n%s\nwant:\n%s", out.String(), want)
 		}
 	})
 }
 
-// main returns alone: boring's last pause ends during the aside.
-func TestRunLeavesNoGoroutineBehind(t *testing.T) {
+// boring's last pause ends during the aside, so show returns alone.
+func TestShowLeavesNoGoroutineBehind(t *testing.T) {
 	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
 		before := bubbled()
-		runOK(t, "-seed", "1")
+		show(new(bytes.Buffer), 5, 9)
 		if n := bubbled() - before; n != 0 {
-			t.Fatalf("%d goroutines still alive when run returned, want 0", n)
+			t.Fatalf("%d goroutines still sleeping or blocked when show returned, want 0: boring still waits to send a message main never receives", n)
 		}
 	})
 }
 
-// -n is how many messages main hears.
-func TestRunNMessages(t *testing.T) {
+// -n is how many messages main hears: none with 0, every one of 1000.
+func TestShowSendsNMessages(t *testing.T) {
 	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
 		for _, n := range []int{0, 1000} {
-			got := runOK(t, "-n", fmt.Sprint(n), "-seed", "1")
-			if c := strings.Count(got, "You say: "); c != n || n > 0 && !strings.Contains(got, `"boring! 999"`) {
+			var out bytes.Buffer
+			show(&out, n, 9)
+			if c := strings.Count(out.String(), "You say: "); c != n || n > 0 && !strings.Contains(out.String(), `"boring! 999"`) {
 				t.Errorf("-n %d: main heard %d messages, want %d, up to \"boring! 999\"", n, c, n)
 			}
 		}
 	})
+}
+
+func TestCheckAcceptsTheStatedBoundsOnly(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		n    int
+		args []string
+		ok   bool
+	}{{0, nil, true}, {1000, nil, true}, {-1, nil, false}, {1001, nil, false}, {5, []string{"extra"}, false}} {
+		if err := check(c.n, c.args); (err == nil) != c.ok {
+			t.Errorf("check(%d, %q) = %v, want ok %t", c.n, c.args, err, c.ok)
+		}
+	}
 }
