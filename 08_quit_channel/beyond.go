@@ -64,14 +64,14 @@ func boringContext(ctx context.Context, msg string, pause func() time.Duration) 
 	return c
 }
 
-// closeReturnsTheError listens to Joe twice, then closes him and prints what
-// his cleanup returned.
+// closeReturnsTheError listens to Joe twice, then closes him and prints the
+// error his cleanup returned, which Close hands back.
 func closeReturnsTheError(w io.Writer, pause func() time.Duration, cleanup func() error) {
 	s := newSpeaker("Joe", pause, cleanup)
 	for range 2 {
 		fmt.Fprintln(w, <-s.C)
 	}
-	fmt.Fprintf(w, "main: Close() returned %v\n", s.Close())
+	fmt.Fprintf(w, "main: Close() returned the cleanup's error: %v\n", s.Close())
 }
 
 // A Speaker sends numbered messages on C until Close is called.

@@ -43,9 +43,10 @@ func TestOneCancelStopsEverySpeakerSharingTheContext(t *testing.T) {
 // it fails the test and ends the speaker's goroutine, so that a speaker that
 // does not stop fails the test at once instead of hanging it.
 func atMost(t *testing.T, n int, d time.Duration) func() time.Duration {
+	limit := n
 	return func() time.Duration {
 		if n == 0 {
-			t.Error("the speaker is still talking: it was not stopped")
+			t.Errorf("a speaker still talks after %d pauses: cancel() did not stop him", limit)
 			runtime.Goexit() // deferred calls run: boringContext closes its channel
 		}
 		n--
@@ -59,7 +60,17 @@ func TestCancelStopsEveryoneShowsBothStopping(t *testing.T) {
 		var out bytes.Buffer
 		// If cancel did not stop them, Joe and Ann would talk for ever and
 		// main would never leave its loops: atMost ends them after 10 pauses.
-		cancelStopsEveryone(&out, atMost(t, 10, ms(10)), atMost(t, 10, ms(15)))
+		done := make(chan struct{})
+		go func() {
+			cancelStopsEveryone(&out, atMost(t, 10, ms(10)), atMost(t, 10, ms(15)))
+			close(done)
+		}()
+		select {
+		case <-done:
+		case <-time.After(time.Hour):
+			t.Fatal("an hour after cancel(), main's range over Joe's or Ann's channel has not ended: " +
+				"a speaker that stops must close its channel, or a range over it waits for ever")
+		}
 		const want = "Joe: 0\nAnn: 0\nJoe: 1\nAnn: 1\nmain: cancel(); Joe and Ann have both stopped and closed their channels.\n"
 		if out.String() != want {
 			t.Fatalf("printed:\n%s\nwant:\n%s", out.String(), want)
@@ -105,7 +116,7 @@ func TestCloseReturnsTheErrorShowsIt(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		var out bytes.Buffer
 		closeReturnsTheError(&out, every(ms(10)), func() error { return errors.New("disk full") })
-		if want := "Joe: 0\nJoe: 1\nmain: Close() returned disk full\n"; out.String() != want {
+		if want := "Joe: 0\nJoe: 1\nmain: Close() returned the cleanup's error: disk full\n"; out.String() != want {
 			t.Fatalf("printed:\n%s\nwant:\n%s", out.String(), want)
 		}
 	})

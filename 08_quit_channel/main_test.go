@@ -8,16 +8,6 @@ import (
 	"time"
 )
 
-// runOK runs the program with args and returns what it printed; an error fails the test.
-func runOK(t *testing.T, args ...string) string {
-	t.Helper()
-	var out bytes.Buffer
-	if err := run(&out, args); err != nil {
-		t.Fatalf("run(%q): %v", args, err)
-	}
-	return out.String()
-}
-
 // bubbled returns how many goroutines the caller's synctest bubble holds, the
 // caller included, once every one of them has run as far as it can without
 // time passing: a goroutine that sleeps or is blocked counts, one that has
@@ -46,75 +36,101 @@ func bubbled() int {
 	return n
 }
 
-func TestRunWithASeed(t *testing.T) {
-	t.Parallel()
-	// Seed 1: main listens 6 times in the first part, once in the second.
-	const want = `Four ways to tell Joe to stop: a quit channel, a round trip on it, a context, Close() error.
+// showWithin runs show(w, seed) and fails the test, by a panic that names the
+// fault, if it is still running after an hour of virtual time: a speaker who
+// is never stopped keeps main receiving, and the fake clock running, for ever.
+func showWithin(w *bytes.Buffer, seed uint64) {
+	watchdog := time.AfterFunc(time.Hour, func() {
+		panic("show still running after an hour of virtual time: a speaker was never stopped, or main never stopped waiting for one")
+	})
+	defer watchdog.Stop()
+	show(w, seed)
+}
 
-Quit channel: main listens 1 to 10 times, then sends quit <- true.
-Joe: 0
-Joe: 1
-Joe: 2
-Joe: 3
-Joe: 4
-Joe: 5
-main: quit <- true (Joe took it, so he returns).
+// The page's sample: what go run ./08_quit_channel prints with its default flags.
+func TestShowWithDefaultFlagsPrintsThePageSample(t *testing.T) {
+	t.Parallel()
+	synctest.Test(t, func(t *testing.T) {
+		// Seed 13: main listens 3 times in each quit part. Joe pauses 1, 76,
+		// 22ms, then 67ms before he takes quit at 166ms; then 71, 78, 16ms,
+		// and 52ms before "Bye!". In the context part Ann is ready at 387 and
+		// 436ms, each time before Joe (414, 498ms), and waits for main to take
+		// Joe's line first; at cancel (498ms) both are mid-pause, until 546
+		// and 524ms, and stop at once. The Close part: 25 and 60ms, then
+		// closed mid-pause. No two speakers' events come within 5ms.
+		want := `Quit channel: main listens 1 to 10 times, then sends quit <- true.
+   1ms Joe: 0
+  77ms Joe: 1
+  99ms Joe: 2
+ 166ms main: quit <- true returned: Joe took it after his pause, and returns.
 
 Receive on quit channel: main sends "Bye!" on quit; Joe cleans up, then answers.
-Joe: 0
-Joe: (cleaning up)
-Joe says: "See you!"
+ 237ms Joe: 0
+ 315ms Joe: 1
+ 331ms Joe: 2
+ 383ms Joe: (cleaning up)
+ 383ms Joe says: "See you!"
 
 Going further, a context: one cancel() stops every speaker sharing it.
-Joe: 0
-Ann: 0
-Joe: 1
-Ann: 1
-main: cancel(); Joe and Ann have both stopped and closed their channels.
+ 414ms Joe: 0
+ 414ms Ann: 0
+ 498ms Joe: 1
+ 498ms Ann: 1
+ 498ms main: cancel(); Joe and Ann have both stopped and closed their channels.
 
-Going further, Close() error: the cleanup's error comes back to the caller.
-Joe: 0
-Joe: 1
-main: Close() returned could not flush the notes
+Going further, Close() error: Joe's cleanup fails on purpose, to show that Close() returns its error.
+ 523ms Joe: 0
+ 583ms Joe: 1
+ 583ms main: Close() returned the cleanup's error: could not flush the notes (made up for this demo)
 `
-	synctest.Test(t, func(t *testing.T) {
-		// A speaker never stopped would keep main receiving for ever while
-		// the fake clock runs on: fail then instead of hanging the test.
-		watchdog := time.AfterFunc(time.Hour, func() { panic("run still running after an hour of virtual time") })
-		defer watchdog.Stop()
-		if got := runOK(t, "-seed", "1"); got != want {
-			t.Errorf("run -seed 1 printed:\n%s\nwant:\n%s", got, want)
+		var out bytes.Buffer
+		showWithin(&out, 13)
+		if out.String() != want {
+			t.Fatalf("output:\n%s\nwant:\n%s", out.String(), want)
 		}
 	})
 }
 
-func TestRunLeavesNoGoroutineBehind(t *testing.T) {
+func TestShowLeavesNoGoroutineBehind(t *testing.T) {
 	t.Parallel()
-	synctest.Test(t, func(t *testing.T) {
-		before := bubbled()
-		runOK(t, "-seed", "1")
-		if n := bubbled() - before; n != 0 {
-			t.Fatalf("%d goroutines still alive when run returned, want 0", n)
-		}
-	})
+	for _, seed := range []uint64{1, 13} {
+		synctest.Test(t, func(t *testing.T) {
+			before := bubbled()
+			showWithin(new(bytes.Buffer), seed)
+			if n := bubbled() - before; n != 0 {
+				t.Fatalf("seed %d: show returned with %d goroutines still sleeping or blocked, want 0: "+
+					"a speaker was told to stop but has not returned", seed, n)
+			}
+		})
+	}
 }
 
-// TestRunIsUnder2s bounds how often a run takes 2s or more. Each quit part
-// takes main's count of Joe's pauses and one more, before he hears quit. The
-// context part takes at most 198ms (Ann pauses while main waits for Joe, and
-// Joe while main waits for Ann), the Close part two pauses. So a run is under
-// 2s unless the quit parts' pauses add up to 2s less 4*99ms, or more.
-func TestRunIsUnder2s(t *testing.T) {
+func TestCheckAcceptsNoArguments(t *testing.T) {
 	t.Parallel()
-	const max, limit = 99, 2000 - 4*99 // ms
+	if err := check(nil); err != nil {
+		t.Errorf("check(nil) = %v, want nil", err)
+	}
+	if err := check([]string{"extra"}); err == nil {
+		t.Error(`check(["extra"]) = nil, want an error`)
+	}
+}
+
+// TestARunIsUnder2s bounds how often a seed makes a run take 2s or more. Each
+// quit part takes main's count of Joe's pauses and one more, before he hears
+// quit. The context part takes at most 198ms (Ann pauses while main waits for
+// Joe, and Joe while main waits for Ann), the Close part two pauses. So a run
+// is under 2s unless the quit parts' pauses add up to 2s less 4*99ms, or more.
+func TestARunIsUnder2s(t *testing.T) {
+	t.Parallel()
+	const longest, limit = 99, 2000 - 4*99 // ms
 	// sums[k] is the distribution of the sum of k pauses, each uniform in [0, 100) ms.
 	sums := [][]float64{{1}}
 	for k := 1; k <= 22; k++ {
 		p := sums[k-1]
-		q := make([]float64, len(p)+max)
+		q := make([]float64, len(p)+longest)
 		for s, x := range p {
-			for d := range max + 1 {
-				q[s+d] += x / (max + 1)
+			for d := range longest + 1 {
+				q[s+d] += x / (longest + 1)
 			}
 		}
 		sums = append(sums, q)

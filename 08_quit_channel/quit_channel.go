@@ -6,10 +6,10 @@
 // 2012). beyond.go goes further: a context, whose one cancel stops every
 // speaker sharing it, and a Close method that hands back the cleanup's error.
 //
-// Watch where each part ends: main listens 1 to 10 times, as in the talk, then
-// tells Joe to stop. Each send waits for main to take it, so once main has
-// sent on quit, Joe says nothing more; and main prints Joe's "See you!" only
-// after his cleanup line.
+// Watch the time column where each part ends: main listens 1 to 10 times, as
+// in the talk, then tells Joe to stop. Joe pauses before each select, so main's
+// send on quit waits out his pause; once it is taken he says nothing more. In
+// the round trip main prints Joe's "See you!" only after his cleanup line.
 package main
 
 import (
@@ -24,7 +24,7 @@ import (
 func quitChannel(w io.Writer, r *rand.Rand, pause func() time.Duration) {
 	quit := make(chan bool)
 	c := boring("Joe", quit, pause)
-	for i := r.IntN(10); i >= 0; i-- { // Changed: r, main's source, is an argument, so -seed replays the count.
+	for i := r.IntN(10); i >= 0; i-- { // Changed: r, main's source, is an argument, so a seed chooses the count.
 		fmt.Fprintln(w, <-c)
 	}
 	quit <- true // blocks until Joe takes it; then he returns
@@ -37,7 +37,7 @@ func boring(msg string, quit <-chan bool, pause func() time.Duration) <-chan str
 	c := make(chan string)
 	go func() {
 		for i := 0; ; i++ {
-			time.Sleep(pause()) // Changed: pause is an argument, so a caller chooses the pauses.
+			time.Sleep(pause())
 			select {
 			case c <- fmt.Sprintf("%s: %d", msg, i):
 				// do nothing
@@ -68,7 +68,7 @@ func boringRoundTrip(msg string, quit chan string, pause func() time.Duration, c
 	c := make(chan string)
 	go func() {
 		for i := 0; ; i++ {
-			time.Sleep(pause()) // Changed: pause is an argument, as in boring.
+			time.Sleep(pause())
 			select {
 			case c <- fmt.Sprintf("%s: %d", msg, i):
 				// do nothing

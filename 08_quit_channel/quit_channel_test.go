@@ -39,8 +39,8 @@ func checkNothingMore(t *testing.T, c <-chan string, closes bool) {
 	}
 }
 
-// heard returns what main prints for count messages: Joe: 0 to Joe: count-1.
-func heard(count int) string {
+// joeHeard returns what main prints for count messages: Joe: 0 to Joe: count-1.
+func joeHeard(count int) string {
 	var b strings.Builder
 	for i := range count {
 		fmt.Fprintf(&b, "Joe: %d\n", i)
@@ -58,20 +58,51 @@ func TestQuitChannelListensOneToTenTimesThenQuits(t *testing.T) {
 		synctest.Test(t, func(t *testing.T) {
 			start := time.Now()
 			var out bytes.Buffer
-			quitChannel(&out, rand.New(rand.NewPCG(seed, 0)), every(ms(10)))
-			if out.String() != heard(count) {
-				t.Fatalf("seed %d: main printed:\n%s\nwant %d messages:\n%s", seed, out.String(), count, heard(count))
+			done := make(chan struct{})
+			go func() {
+				quitChannel(&out, rand.New(rand.NewPCG(seed, 0)), every(ms(10)))
+				close(done)
+			}()
+			select {
+			case <-done:
+			case <-time.After(time.Hour):
+				t.Fatalf("seed %d: an hour later, main's quit <- true has still not been taken: "+
+					"Joe's select needs a case that receives from quit", seed)
+			}
+			if out.String() != joeHeard(count) {
+				t.Fatalf("seed %d: main printed:\n%s\nwant %d messages:\n%s", seed, out.String(), count, joeHeard(count))
 			}
 			// Joe sends each message after a 10ms pause; after the last one
 			// main sends on quit, which Joe takes after his next pause.
-			if took, want := time.Since(start), time.Duration(count+1)*ms(10); took != want {
-				t.Fatalf("seed %d: quit was taken at %v, want %v", seed, took, want)
+			took, want := time.Since(start), time.Duration(count+1)*ms(10)
+			if took < want {
+				t.Fatalf("seed %d: quitChannel returned at %v, right after Joe's last message, without waiting "+
+					"for him to take quit (at %v): Joe was never told to stop", seed, took, want)
+			}
+			if took != want {
+				t.Fatalf("seed %d: quit was taken at %v, want %v, when Joe's pause ends", seed, took, want)
 			}
 			// synctest.Test fails if Joe has not returned.
 		})
 	}
 	if len(counts) != 10 {
 		t.Fatalf("60 seeds gave the counts %v, want each of 1 to 10", counts)
+	}
+}
+
+// stopWithin calls stop and fails the test if it has not returned an hour
+// later: the speaker never took the request to stop.
+func stopWithin(t *testing.T, name string, stop func()) {
+	t.Helper()
+	done := make(chan struct{})
+	go func() {
+		stop()
+		close(done)
+	}()
+	select {
+	case <-done:
+	case <-time.After(time.Hour):
+		t.Fatalf("%s: an hour later, stopping Joe has not returned: he never took the request to stop", name)
 	}
 }
 
@@ -126,7 +157,7 @@ func TestEachSendWaitsForItsReceiver(t *testing.T) {
 						t.Fatalf("got %q at %v, want \"Joe: %d\" at %v: each send waits for its receive", s, time.Since(begin), i, at)
 					}
 				}
-				stop()
+				stopWithin(t, sp.name, stop)
 			})
 		})
 	}
@@ -141,7 +172,7 @@ func TestStoppedWhileBlockedOnASendJoeSendsNothingMore(t *testing.T) {
 				<-c
 				<-c
 				time.Sleep(ms(15)) // Joe has been blocked on sending "Joe: 2" since 30ms
-				stop()
+				stopWithin(t, sp.name, stop)
 				checkNothingMore(t, c, sp.closes) // and synctest.Test fails if Joe has not returned
 				if took := time.Since(begin); took != ms(35) {
 					t.Fatalf("Joe stopped at %v, want at once (35ms): he was ready", took)
@@ -159,7 +190,7 @@ func TestStoppedMidPause(t *testing.T) {
 				c, stop := sp.start(every(ms(10)))
 				<-c               // at 10ms; Joe pauses until 20ms
 				time.Sleep(ms(3)) // 13ms
-				stop()
+				stopWithin(t, sp.name, stop)
 				want := ms(20) // the talk's boring sleeps, then selects
 				if sp.stopsMidPause {
 					want = ms(13)
@@ -179,18 +210,34 @@ func TestReceiveOnQuitWaitsForTheCleanup(t *testing.T) {
 		synctest.Test(t, func(t *testing.T) {
 			start := time.Now()
 			var out bytes.Buffer
-			receiveOnQuit(&out, rand.New(rand.NewPCG(seed, 0)), every(ms(10)), func() {
-				time.Sleep(ms(30)) // a slow cleanup
-				out.WriteString("cleaned up\n")
-			})
-			want := heard(count) + "cleaned up\nJoe says: \"See you!\"\n"
+			cleaned, done := make(chan struct{}), make(chan struct{})
+			go func() {
+				receiveOnQuit(&out, rand.New(rand.NewPCG(seed, 0)), every(ms(10)), func() {
+					time.Sleep(ms(30)) // a slow cleanup
+					out.WriteString("cleaned up\n")
+					close(cleaned)
+				})
+				close(done)
+			}()
+			select {
+			case <-done:
+			case <-time.After(time.Hour):
+				select {
+				case <-cleaned:
+					t.Fatalf("seed %d: Joe cleaned up, but an hour later main still waits on quit for his answer: "+
+						"Joe must answer before he returns", seed)
+				default:
+					t.Fatalf("seed %d: an hour later, Joe has still not taken main's Bye! from quit", seed)
+				}
+			}
+			want := joeHeard(count) + "cleaned up\nJoe says: \"See you!\"\n"
 			if out.String() != want {
 				t.Fatalf("seed %d: main printed:\n%s\nwant:\n%s", seed, out.String(), want)
 			}
 			// Joe takes "Bye!" after the pause that follows the last message
 			// main heard, cleans up for 30ms, then answers.
 			if took, want := time.Since(start), time.Duration(count+1)*ms(10)+ms(30); took != want {
-				t.Fatalf("seed %d: the answer came at %v, want %v", seed, took, want)
+				t.Fatalf("seed %d: the answer came at %v, want %v, after Joe's pause and his 30ms cleanup", seed, took, want)
 			}
 		})
 	}
