@@ -3,49 +3,13 @@ package main
 import (
 	"bytes"
 	"fmt"
-	"runtime"
+	"strings"
 	"testing"
 	"testing/synctest"
 )
 
-// runOK runs the program with args and returns what it printed; an error fails the test.
-func runOK(t *testing.T, args ...string) string {
-	t.Helper()
-	var out bytes.Buffer
-	if err := run(&out, args); err != nil {
-		t.Fatalf("run(%q): %v", args, err)
-	}
-	return out.String()
-}
-
-// bubbled returns how many goroutines the caller's synctest bubble holds, the
-// caller included, once every one of them has run as far as it can without
-// time passing: a goroutine that sleeps or is blocked counts, one that has
-// ended does not.
-func bubbled() int {
-	synctest.Wait()
-	buf := make([]byte, 64<<10)
-	for {
-		n := runtime.Stack(buf, true)
-		if n < len(buf) {
-			buf = buf[:n]
-			break
-		}
-		buf = make([]byte, 2*len(buf))
-	}
-	// Each goroutine's header reads "goroutine N [state, synctest bubble B]:";
-	// the caller's comes first.
-	first, _, _ := bytes.Cut(buf, []byte("\n"))
-	bubble := first[bytes.LastIndex(first, []byte(", synctest bubble ")):]
-	n := 0
-	for line := range bytes.Lines(buf) {
-		if bytes.HasPrefix(line, []byte("goroutine ")) && bytes.HasSuffix(bytes.TrimSuffix(line, []byte("\n")), bubble) {
-			n++
-		}
-	}
-	return n
-}
-
+// The page's sample: what go run ./summary/prime_sieve prints with its
+// default flags, before the ledger's line.
 const defaultOutput = `The first 100 primes, each the first number through a chain of one filter per prime before it:
 2	3	5	7	11	13	17	19	23	29
 31	37	41	43	47	53	59	61	67	71
@@ -59,31 +23,65 @@ const defaultOutput = `The first 100 primes, each the first number through a cha
 467	479	487	491	499	503	509	521	523	541
 `
 
-func TestRunPrintsTheFirstNPrimesTenALine(t *testing.T) {
+func TestShowWithDefaultFlagsPrintsThePageSample(t *testing.T) {
+	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
-		if got := runOK(t); got != defaultOutput {
-			t.Errorf("the default run printed:\n%s\nwant:\n%s", got, defaultOutput)
-		}
-		for n, primes := range map[int]string{
-			0:  "",
-			1:  "2\n",
-			10: "2\t3\t5\t7\t11\t13\t17\t19\t23\t29\n",
-			11: "2\t3\t5\t7\t11\t13\t17\t19\t23\t29\n31\n",
-		} {
-			want := fmt.Sprintf("The first %d primes, each the first number through a chain of one filter per prime before it:\n", n) + primes
-			if got := runOK(t, "-n", fmt.Sprint(n)); got != want {
-				t.Errorf("-n %d printed %q, want %q", n, got, want)
-			}
+		var out bytes.Buffer
+		show(&out, 100)
+		if out.String() != defaultOutput {
+			t.Fatalf("output:\n%s\nwant:\n%s", out.String(), defaultOutput)
 		}
 	})
 }
 
-func TestRunLeavesNoGoroutineBehind(t *testing.T) {
-	synctest.Test(t, func(t *testing.T) {
-		before := bubbled()
-		runOK(t)
-		if n := bubbled() - before; n != 0 {
-			t.Fatalf("%d goroutines still alive when run returned, want 0", n)
+func TestShowPrintsTheFirstNPrimesTenALine(t *testing.T) {
+	t.Parallel()
+	for n, primes := range map[int]string{
+		0:  "",
+		1:  "2\n",
+		10: "2\t3\t5\t7\t11\t13\t17\t19\t23\t29\n",
+		11: "2\t3\t5\t7\t11\t13\t17\t19\t23\t29\n31\n",
+	} {
+		synctest.Test(t, func(t *testing.T) {
+			var out bytes.Buffer
+			show(&out, n)
+			want := fmt.Sprintf("The first %d primes, each the first number through a chain of one filter per prime before it:\n", n) + primes
+			if out.String() != want {
+				t.Errorf("-n %d printed %q, want %q", n, out.String(), want)
+			}
+		})
+	}
+}
+
+func TestCheckAcceptsTheStatedBoundsOnly(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		n    int
+		args []string
+		ok   bool
+	}{{0, nil, true}, {10_000, nil, true}, {-1, nil, false}, {10_001, nil, false}, {5, []string{"extra"}, false}} {
+		if err := check(c.n, c.args); (err == nil) != c.ok {
+			t.Errorf("check(%d, %q) = %v, want ok %t", c.n, c.args, err, c.ok)
 		}
+	}
+}
+
+// The ledger names a chain left behind by where its goroutines wait: what
+// the program's last line would show if sieve forgot to end its chain.
+func TestLedgerNamesAChainLeftBehind(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		done := make(chan struct{})
+		ch, ch1 := make(chan int), make(chan int)
+		go generate(ch, done)
+		go filter(ch, ch1, 2, done)
+		synctest.Wait() // both are blocked: nobody reads ch1
+		var out bytes.Buffer
+		ledger(&out, 0)
+		for _, want := range []string{"goroutines still running: ", "waiting in a select in generate at prime_sieve.go:", "waiting in a select in filter at prime_sieve.go:"} {
+			if !strings.Contains(out.String(), want) {
+				t.Errorf("ledger printed:\n%s\nwant a line with %q", out.String(), want)
+			}
+		}
+		close(done)
 	})
 }

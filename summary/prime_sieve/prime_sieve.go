@@ -9,7 +9,9 @@
 // prime and puts a filter for it at the end of the chain, so no multiple of
 // that prime gets through any more. Each filter is a goroutine that receives
 // from the one before it and sends to the one after it: the chain of
-// "Daisy-chain" (09), except that this one keeps growing.
+// "Daisy-chain" (09), except that this one keeps growing. Once sieve has its
+// primes it closes done, on which every goroutine of the chain selects, and
+// waits for each of them to return.
 //
 // What to notice: no goroutine decides that a number is prime; a number is
 // prime because it got through every filter. It is also slow: the k-th prime
@@ -21,14 +23,19 @@ package main
 import (
 	"fmt"
 	"io"
+	"sync"
 )
 
 // generate sends the sequence 2, 3, 4, ... to channel ch.
+// Changed: lower case (the source's Generate): nothing in package main is
+// exported.
 func generate(ch chan<- int, done <-chan struct{}) {
 	for i := 2; ; i++ {
+		// Changed: a select on done, which sieve closes once it has its primes
+		// (the source's Generate only sends, and blocks for ever at the end).
 		select {
 		case ch <- i: // blocks until the first filter (or sieve) takes it
-		case <-done: // sieve has its primes
+		case <-done:
 			return
 		}
 	}
@@ -36,12 +43,17 @@ func generate(ch chan<- int, done <-chan struct{}) {
 
 // filter copies the values from channel in to channel out, removing those
 // divisible by prime.
+// Changed: lower case (the source's Filter): nothing in package main is
+// exported.
 func filter(in <-chan int, out chan<- int, prime int, done <-chan struct{}) {
 	for {
+		// Changed: both the receive and the send select on done, which sieve
+		// closes once it has its primes (the source's Filter blocks for ever
+		// at the end, in one or the other).
 		var i int
 		select {
 		case i = <-in: // blocks until the goroutine before it in the chain sends
-		case <-done: // sieve has its primes
+		case <-done:
 			return
 		}
 		if i%prime != 0 {
@@ -54,22 +66,25 @@ func filter(in <-chan int, out chan<- int, prime int, done <-chan struct{}) {
 	}
 }
 
-// sieve prints the first n primes to w, one a line.
-// Changed: the source's main, for n primes (the source: 10) printed to w (the
-// source: fmt.Println).
+// sieve prints the first n primes to w, one a line: the source's main.
 func sieve(w io.Writer, n int) {
-	// Changed: generate and filter select on done, which sieve closes when it
-	// returns, so the whole chain ends; the source leaves every goroutine of it
-	// blocked for the process exit to take down.
 	done := make(chan struct{})
-	defer close(done)
+	// Changed: sieve ends the chain and waits for it: it closes done, and
+	// chain counts generate and every filter until each has returned. The
+	// source's main returns with all of them blocked, for the process exit to
+	// take down.
+	var chain sync.WaitGroup
 	ch := make(chan int)
-	go generate(ch, done)
+	out := ch // generate's own copy: ch moves on down the chain below
+	chain.Go(func() { generate(out, done) })
 	for range n {
 		prime := <-ch
 		fmt.Fprintln(w, prime)
 		ch1 := make(chan int) // unbuffered, as in the source; a buffer would let numbers run ahead, yet print the same primes
-		go filter(ch, ch1, prime, done)
+		in := ch              // this filter's own copy: ch moves on to ch1 next
+		chain.Go(func() { filter(in, ch1, prime, done) })
 		ch = ch1
 	}
+	close(done) // every goroutine of the chain is blocked in a select that has this case
+	chain.Wait()
 }

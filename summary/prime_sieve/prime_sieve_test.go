@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 	"testing/synctest"
+	"time"
 )
 
 // trialDivision returns the first n primes the plain way, to check the sieve against.
@@ -37,7 +38,18 @@ func trialDivision(n int) []int {
 func sieved(t *testing.T, n int) []int {
 	t.Helper()
 	var out bytes.Buffer
-	synctest.Test(t, func(t *testing.T) { sieve(&out, n) })
+	synctest.Test(t, func(t *testing.T) {
+		returned := make(chan struct{})
+		go func() {
+			sieve(&out, n)
+			close(returned)
+		}()
+		select {
+		case <-returned:
+		case <-time.After(time.Hour):
+			t.Fatalf("sieve(%d) never returned: it waits for a chain that never ends", n)
+		}
+	})
 	var got []int
 	for _, f := range strings.Fields(out.String()) {
 		p, err := strconv.Atoi(f)
@@ -66,33 +78,67 @@ func TestSieveFindsTheFirst1000PrimesInOrder(t *testing.T) {
 	}
 }
 
-// chainWriter records, each time sieve prints a prime, how many goroutines
-// its bubble holds once every one of them is blocked.
+// chainLength is how many goroutines run generate or filter now, counted as
+// the ledger counts: from the goroutine profile, by the functions on each
+// stack. A goroutine told to stop that has not yet run still counts.
+func chainLength() int {
+	n := 0
+	for _, pcs := range others() {
+		if runs(pcs, program+"generate") || runs(pcs, program+"filter") {
+			n++
+		}
+	}
+	return n
+}
+
+// chainWriter records, each time sieve prints a prime, how long the chain
+// is once every goroutine of the bubble is blocked.
 type chainWriter struct{ seen []int }
 
 func (c *chainWriter) Write(p []byte) (int, error) {
-	c.seen = append(c.seen, bubbled())
+	synctest.Wait()
+	c.seen = append(c.seen, chainLength())
 	return len(p), nil
 }
 
-func TestChainIsOneGeneratorAndOneFilterPerPrimeFoundThenNothing(t *testing.T) {
+// Not parallel, as the next test: a parallel test's sieve would count too.
+func TestChainIsOneGeneratorAndOneFilterPerPrimeFound(t *testing.T) {
 	for _, n := range []int{0, 1, 2, 50, 300} {
 		synctest.Test(t, func(t *testing.T) {
-			before := bubbled()
 			c := &chainWriter{}
 			sieve(c, n)
 			if len(c.seen) != n {
 				t.Fatalf("sieve printed %d lines, want %d", len(c.seen), n)
 			}
-			for k, g := range c.seen {
+			for k, chain := range c.seen {
 				// While the (k+1)th prime is printed, the chain is the
 				// generator and a filter for each of the k primes before it.
-				if chain := g - before; chain != 1+k {
-					t.Fatalf("as prime %d was printed, the chain had %d goroutines, want %d (1 generator + %d filters)", k+1, chain, 1+k, k)
+				if chain != 1+k {
+					t.Fatalf("as prime %d was printed, the chain had %d goroutines, want %d (generate and %d filters)", k+1, chain, 1+k, k)
 				}
 			}
-			if left := bubbled() - before; left != 0 {
-				t.Fatalf("after sieve(%d) returned, %d goroutines of the chain are left, want 0", n, left)
+		})
+	}
+}
+
+// sieve closes done, so that generate and every filter return, and waits
+// for them: when it returns, no goroutine of its chain is left, not even one
+// that has been told to stop and has not yet run.
+func TestSieveReturnsOnlyOnceEveryGoroutineOfItsChainHasEnded(t *testing.T) {
+	for _, n := range []int{0, 1, 100} {
+		synctest.Test(t, func(t *testing.T) {
+			left := make(chan int, 1)
+			go func() {
+				sieve(io.Discard, n)
+				left <- chainLength() // at once
+			}()
+			select {
+			case l := <-left:
+				if l != 0 {
+					t.Fatalf("sieve(%d) returned while %d goroutines of its chain were still running: it must wait for them", n, l)
+				}
+			case <-time.After(time.Hour):
+				t.Fatalf("sieve(%d) never returned: generate or a filter never ended (did sieve close done?)", n)
 			}
 		})
 	}
