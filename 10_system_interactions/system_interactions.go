@@ -9,9 +9,10 @@
 // Patterns, 2012).
 //
 // Watch the times: 1.0 takes the sum of three latencies, 2.0 the largest, 2.1
-// and 3.0 stop waiting at 80ms. After each version a line says when its last
-// search ended: 2.1's and 3.0's late ones end after the version has returned.
-// The table (-queries) measures this over many searches at once.
+// and 3.0 stop waiting at 80ms. A search that answers after its version has
+// returned (2.1's when it times out, First's and 3.0's slower replicas) sends
+// into a buffer nobody reads and ends. The table (-queries) measures each
+// version over many searches at once.
 package main
 
 import (
@@ -64,6 +65,7 @@ func (s *Services) fakeSearch(kind string) Search {
 
 // search is the slides' main ("Google Search: Test the framework"): it runs
 // one version of Google and prints the results and the time they took.
+// Changed: the version is an argument, so that one program runs them all.
 func search(w io.Writer, google func(query string) []Result) {
 	start := time.Now()
 	results := google("golang")
@@ -74,6 +76,8 @@ func search(w io.Writer, google func(query string) []Result) {
 
 // Google10 is Google Search 1.0: it asks Web, Image and Video one after
 // another.
+// Changed: each slide's program has its own func Google; here the versions
+// are methods Google10 … Google30 of Services, side by side in one program.
 func (s *Services) Google10(query string) (results []Result) {
 	results = append(results, s.Web(query))
 	results = append(results, s.Image(query))
@@ -168,9 +172,10 @@ func (s *Services) Google30(query string) (results []Result) {
 // With the buffers above no goroutine outlives its work, but a search that
 // nobody waits for any more still does all of it: a real server would spend
 // that for nothing. A context (08 introduced it) tells it to stop.
-// FirstContext cancels its context as soon as it has an answer,
-// Google30Context as soon as it returns; the buffers stay, for the stopped
-// searches still send.
+// Google30Context takes its caller's context and gives up when it is done or
+// 80ms have passed; FirstContext cancels its replicas' context as soon as it
+// has an answer or gives up. The buffers stay, for the stopped searches still
+// send.
 
 // A SearchContext is a Search that stops, returning an empty Result, as soon
 // as ctx is done.
@@ -208,34 +213,42 @@ func (s *Services) fakeSearchContext(kind string) SearchContext {
 }
 
 // FirstContext is First whose slower replicas stop as soon as it has its
-// answer. If ctx is done first, it returns an empty Result.
+// answer. Once ctx is done it returns an empty Result at once, whatever its
+// replicas do (with none, that is all it can do).
 func FirstContext(ctx context.Context, query string, replicas ...SearchContext) Result {
 	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()                        // we have an answer: the others stop now
+	defer cancel()                        // we have an answer or give up: the others stop now
 	c := make(chan Result, len(replicas)) // the stopped replicas still send
 	searchReplica := func(i int) { c <- replicas[i](ctx, query) }
 	for i := range replicas {
 		go searchReplica(i)
 	}
-	return <-c
+	select {
+	case r := <-c:
+		return r
+	case <-ctx.Done():
+		return ""
+	}
 }
 
-// Google30Context is 3.0 through FirstContext: when it returns, every search
+// Google30Context is 3.0 through FirstContext, within its caller's ctx: it
+// gives up when ctx is done or after 80ms, and when it returns every search
 // still running stops.
-func (s *ContextServices) Google30Context(query string) (results []Result) {
-	ctx, cancel := context.WithCancel(context.Background())
+func (s *ContextServices) Google30Context(ctx context.Context, query string) (results []Result) {
+	ctx, cancel := context.WithTimeout(ctx, 80*time.Millisecond)
 	defer cancel()            // nobody will read the results still to come
 	c := make(chan Result, 3) // the stopped searches still send
 	go func() { c <- FirstContext(ctx, query, s.Web...) }()
 	go func() { c <- FirstContext(ctx, query, s.Image...) }()
 	go func() { c <- FirstContext(ctx, query, s.Video...) }()
-	timeout := time.After(80 * time.Millisecond)
-	for range 3 {
+	for len(results) < 3 {
 		select {
 		case result := <-c:
-			results = append(results, result)
-		case <-timeout:
-			fmt.Fprintln(s.w, "timed out")
+			if result != "" { // empty: its FirstContext gave up, for ctx is done
+				results = append(results, result)
+			}
+		case <-ctx.Done():
+			fmt.Fprintln(s.w, "stopped:", ctx.Err())
 			return
 		}
 	}

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"slices"
-	"sync"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -33,17 +32,35 @@ func results(kinds ...string) []Result {
 	return rs
 }
 
-// lastEnd makes every search of s and of c tell a WaitGroup when it ends,
-// and returns a function that waits until n searches have ended and returns
-// how long after lastEnd's call the last one ended.
-func lastEnd(s *Services, c *ContextServices, n int) func() time.Duration {
-	var searching sync.WaitGroup
-	searching.Add(n)
-	track(&searching, s, c)
-	start := time.Now()
-	return func() time.Duration {
-		searching.Wait()
-		return time.Since(start)
+// lastEnd waits until every search of s has ended and returns how long
+// after watch the last one ended.
+func lastEnd(t *testing.T, s *watched) time.Duration {
+	t.Helper()
+	timeout := time.After(time.Hour)
+	for {
+		s.mu.Lock()
+		ends := s.ends
+		s.mu.Unlock()
+		if len(ends) >= s.searches {
+			return slices.MaxFunc(ends, func(a, b end) int { return a.at.Compare(b.at) }).at.Sub(s.start)
+		}
+		select {
+		case <-s.ended:
+		case <-timeout:
+			t.Fatalf("%d of %d searches still running an hour later", s.searches-len(ends), s.searches)
+		}
+	}
+}
+
+// noneLeft fails the test, naming version, unless every goroutine that the
+// caller's bubble held at before's count has ended once the longest latency
+// has passed: a late search must send into room and end.
+func noneLeft(t *testing.T, before int, version string) {
+	t.Helper()
+	time.Sleep(maxLatency)
+	if n := bubbled() - before; n != 0 {
+		t.Fatalf("%d of %s's goroutines still blocked %v after it returned: a search that answered after %s returned waits for ever to send its result (its channel needs room for every search)",
+			n, version, maxLatency, version)
 	}
 }
 
@@ -110,7 +127,7 @@ func TestGoogle20TakesTheLargestLatency(t *testing.T) {
 	})
 }
 
-func TestGoogle21WaitsAtMost80msAndEveryLateSearchEndsWhenItsLatencyIsOver(t *testing.T) {
+func TestGoogle21WaitsAtMost80msAndEveryLateSearchEnds(t *testing.T) {
 	for _, tc := range []struct {
 		name              string
 		web, image, video time.Duration
@@ -126,18 +143,16 @@ func TestGoogle21WaitsAtMost80msAndEveryLateSearchEndsWhenItsLatencyIsOver(t *te
 		t.Run(tc.name, func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
 				var out bytes.Buffer
-				s := newServices(&out, 1, fixedLatencies(t, map[string]time.Duration{"web": tc.web, "image": tc.image, "video": tc.video}))
-				last := lastEnd(s, s.withContext(), 3)
+				s := watch(&out, 1, fixedLatencies(t, map[string]time.Duration{"web": tc.web, "image": tc.image, "video": tc.video}), 3)
+				before := bubbled()
 				got, d := timed(s.Google21)
 				if !slices.Equal(got, tc.want) || d != tc.took || out.String() != tc.out {
 					t.Errorf("results %q after %v, printed %q; want %q after %v, printed %q", got, d, out.String(), tc.want, tc.took, tc.out)
 				}
-				// A late search sends into the buffer and ends at its own
-				// latency. Were the buffer too small, one would block for
-				// ever: last would wait and synctest.Test report a deadlock.
-				if got, want := last(), max(tc.web, tc.image, tc.video); got != want {
+				if got, want := lastEnd(t, s), max(tc.web, tc.image, tc.video); got != want {
 					t.Errorf("the last search ended at %v, want at the largest latency, %v", got, want)
 				}
+				noneLeft(t, before, "2.1")
 			})
 		})
 	}
@@ -152,9 +167,9 @@ func TestFirstReturnsTheFastestReplicaAndEveryLoserEnds(t *testing.T) {
 				for i := range n {
 					l[fmt.Sprint("web", i+1)] = time.Duration(n-i)*ms(10) - ms(5)
 				}
-				s := newServices(io.Discard, n, fixedLatencies(t, l))
+				s := watch(io.Discard, n, fixedLatencies(t, l), n)
+				before := bubbled()
 				start := time.Now()
-				last := lastEnd(s, s.withContext(), n)
 				got := First("golang", s.WebReplicas...)
 				if want := results(fmt.Sprint("web", n))[0]; got != want {
 					t.Errorf("First = %q, want the fastest replica's %q", got, want)
@@ -162,9 +177,10 @@ func TestFirstReturnsTheFastestReplicaAndEveryLoserEnds(t *testing.T) {
 				if d := time.Since(start); d != ms(5) {
 					t.Errorf("First took %v, want the fastest latency, 5ms", d)
 				}
-				if got, want := last(), time.Duration(n)*ms(10)-ms(5); got != want {
+				if got, want := lastEnd(t, s), time.Duration(n)*ms(10)-ms(5); got != want {
 					t.Errorf("the last replica ended at %v, want at the largest latency, %v", got, want)
 				}
+				noneLeft(t, before, "First")
 			})
 		})
 	}
@@ -173,17 +189,14 @@ func TestFirstReturnsTheFastestReplicaAndEveryLoserEnds(t *testing.T) {
 func TestUseFirstPrintsTheFasterReplicaAndTheSlowerEnds(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		var out bytes.Buffer
-		s := newServices(io.Discard, 1, fixedLatencies(t, map[string]time.Duration{"replica 1": ms(35), "replica 2": ms(15)}))
-		var searching sync.WaitGroup
-		searching.Add(2)
-		start := time.Now()
-		useFirst(&out, tracked(s.fakeSearch("replica 1"), &searching), tracked(s.fakeSearch("replica 2"), &searching))
+		s := watch(io.Discard, 1, fixedLatencies(t, map[string]time.Duration{"replica 1": ms(35), "replica 2": ms(15)}), 2)
+		useFirst(&out, s.report("replica 1", s.fakeSearch("replica 1")), s.report("replica 2", s.fakeSearch("replica 2")))
 		if want := "replica 2 result for \"golang\"\n\n15ms\n"; out.String() != want {
 			t.Errorf("useFirst printed %q, want %q", out.String(), want)
 		}
 		// replica 1 answers into First's buffer at 35ms and ends.
-		if searching.Wait(); time.Since(start) != ms(35) {
-			t.Errorf("the slower replica ended at %v, want 35ms", time.Since(start))
+		if got := lastEnd(t, s); got != ms(35) {
+			t.Errorf("the slower replica ended at %v, want 35ms", got)
 		}
 	})
 }
@@ -202,15 +215,16 @@ func TestGoogle30SurvivesOneSlowReplicaOfEachService(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		var out bytes.Buffer
 		l := replicated([3]time.Duration{ms(99), ms(20), ms(95)}, [3]time.Duration{ms(30), ms(90), ms(40)})
-		s := newServices(&out, 2, fixedLatencies(t, l))
-		last := lastEnd(s, s.withContext(), 6)
+		s := watch(&out, 2, fixedLatencies(t, l), 6)
+		before := bubbled()
 		got, d := timed(s.Google30)
 		if want := results("image1", "web2", "video2"); !slices.Equal(got, want) || d != ms(40) || out.Len() != 0 {
 			t.Errorf("results %q after %v, printed %q; want the fast replicas' %q after 40ms, nothing printed", got, d, out.String(), want)
 		}
-		if got := last(); got != ms(99) {
+		if got := lastEnd(t, s); got != ms(99) {
 			t.Errorf("the last replica ended at %v, want at the largest latency, 99ms", got)
 		}
+		noneLeft(t, before, "3.0")
 	})
 }
 
@@ -220,15 +234,16 @@ func TestGoogle30WithEveryServiceLateTimesOutAndLeavesNothingBehind(t *testing.T
 		// room for all three, or the last one's send blocks for ever.
 		var out bytes.Buffer
 		l := replicated([3]time.Duration{ms(81), ms(85), ms(90)}, [3]time.Duration{ms(95), ms(96), ms(97)})
-		s := newServices(&out, 2, fixedLatencies(t, l))
-		last := lastEnd(s, s.withContext(), 6)
+		s := watch(&out, 2, fixedLatencies(t, l), 6)
+		before := bubbled()
 		got, d := timed(s.Google30)
 		if got != nil || d != ms(80) || out.String() != "timed out\n" {
 			t.Errorf("results %q after %v, printed %q; want none after 80ms, \"timed out\"", got, d, out.String())
 		}
-		if got := last(); got != ms(97) {
+		if got := lastEnd(t, s); got != ms(97) {
 			t.Errorf("the last replica ended at %v, want at the largest latency, 97ms", got)
 		}
+		noneLeft(t, before, "3.0")
 	})
 }
 
@@ -254,30 +269,46 @@ func TestFakeSearchContextStopsWhenCancelled(t *testing.T) {
 
 func TestFirstContextStopsTheLosersAtOnce(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		s := newServices(io.Discard, 3, fixedLatencies(t, map[string]time.Duration{"web1": ms(60), "web2": ms(10), "web3": ms(90)}))
-		c := s.withContext()
-		last := lastEnd(s, c, 3)
+		s := watch(io.Discard, 3, fixedLatencies(t, map[string]time.Duration{"web1": ms(60), "web2": ms(10), "web3": ms(90)}), 3)
 		// A context nobody else cancels: only FirstContext's own cancel can
 		// stop the losers.
-		if got, want := FirstContext(context.Background(), "golang", c.Web...), results("web2")[0]; got != want {
+		if got, want := FirstContext(context.Background(), "golang", s.context.Web...), results("web2")[0]; got != want {
 			t.Errorf("FirstContext = %q, want the fastest replica's %q", got, want)
 		}
-		if got := last(); got != ms(10) {
-			t.Errorf("the last replica ended at %v, want at the first answer, 10ms", got)
+		if got := lastEnd(t, s); got != ms(10) {
+			t.Errorf("the last replica ended at %v, want at the first answer, 10ms: FirstContext must cancel its losers", got)
 		}
 	})
 }
 
-func TestFirstContextReturnsNothingWhenItsContextIsDone(t *testing.T) {
-	synctest.Test(t, func(t *testing.T) {
-		c := newServices(io.Discard, 2, fixedLatencies(t, map[string]time.Duration{"web1": ms(60), "web2": ms(70)})).withContext()
-		ctx, cancel := context.WithTimeout(context.Background(), ms(5))
-		defer cancel()
-		start := time.Now()
-		if got := FirstContext(ctx, "golang", c.Web...); got != "" || time.Since(start) != ms(5) {
-			t.Errorf("FirstContext = %q after %v, want nothing after 5ms", got, time.Since(start))
-		}
-	})
+func TestFirstContextReturnsOnceItsContextIsDone(t *testing.T) {
+	for _, n := range []int{0, 2} {
+		t.Run(fmt.Sprint(n, " replicas"), func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				// Replicas that never answer within the test: only ctx can
+				// end FirstContext.
+				s := watch(io.Discard, n, func(string, string) time.Duration { return 10 * time.Hour }, n)
+				ctx, cancel := context.WithTimeout(context.Background(), ms(5))
+				defer cancel()
+				start := time.Now()
+				done := make(chan Result)
+				go func() { done <- FirstContext(ctx, "golang", s.context.Web...) }()
+				select {
+				case got := <-done:
+					if got != "" || time.Since(start) != ms(5) {
+						t.Errorf("FirstContext = %q after %v, want nothing after 5ms, when its context was done", got, time.Since(start))
+					}
+				case <-time.After(time.Hour):
+					t.Fatalf("FirstContext with %d replicas still waiting an hour after its context was done at 5ms: it must select on ctx.Done()", n)
+				}
+				if n > 0 {
+					if got := lastEnd(t, s); got != ms(5) {
+						t.Errorf("the last replica ended at %v, want at 5ms, when the context was done", got)
+					}
+				}
+			})
+		})
+	}
 }
 
 func TestGoogle30ContextStopsEverySearchNobodyWaitsFor(t *testing.T) {
@@ -293,24 +324,39 @@ func TestGoogle30ContextStopsEverySearchNobodyWaitsFor(t *testing.T) {
 			results("image1", "web2", "video2"), "", ms(40)},
 		{"all late: every search stops at the timeout",
 			[3]time.Duration{ms(81), ms(85), ms(90)}, [3]time.Duration{ms(95), ms(96), ms(97)},
-			nil, "timed out\n", ms(80)},
+			nil, "stopped: context deadline exceeded\n", ms(80)},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
 				var out bytes.Buffer
-				s := newServices(&out, 2, fixedLatencies(t, replicated(tc.first, tc.second)))
-				c := s.withContext()
-				last := lastEnd(s, c, 6)
-				got, d := timed(c.Google30Context)
+				s := watch(&out, 2, fixedLatencies(t, replicated(tc.first, tc.second)), 6)
+				got, d := timed(func(query string) []Result { return s.context.Google30Context(context.Background(), query) })
 				if !slices.Equal(got, tc.want) || d != tc.took || out.String() != tc.out {
 					t.Errorf("results %q after %v, printed %q; want %q after %v, printed %q", got, d, out.String(), tc.want, tc.took, tc.out)
 				}
-				if got := last(); got != tc.took {
+				if got := lastEnd(t, s); got != tc.took {
 					t.Errorf("the last replica ended at %v, want %v, when 3.0 returned", got, tc.took)
 				}
 			})
 		})
 	}
+}
+
+func TestGoogle30ContextGivesUpWhenItsCallersContextIsDone(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		var out bytes.Buffer
+		l := replicated([3]time.Duration{ms(60), ms(20), ms(95)}, [3]time.Duration{ms(30), ms(90), ms(40)})
+		s := watch(&out, 2, fixedLatencies(t, l), 6)
+		ctx, cancel := context.WithCancel(context.Background())
+		time.AfterFunc(ms(25), cancel) // after image1's answer (20ms), before web2's (30ms)
+		got, d := timed(func(query string) []Result { return s.context.Google30Context(ctx, query) })
+		if want := results("image1"); !slices.Equal(got, want) || d != ms(25) || out.String() != "stopped: context canceled\n" {
+			t.Errorf("results %q after %v, printed %q; want %q after 25ms, when its caller cancelled, printed \"stopped: context canceled\"", got, d, out.String(), want)
+		}
+		if got := lastEnd(t, s); got != ms(25) {
+			t.Errorf("the last replica ended at %v, want at 25ms, when the caller cancelled", got)
+		}
+	})
 }
 
 func BenchmarkGoogle30(b *testing.B) {
