@@ -1,83 +1,102 @@
 package main
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"log"
-	"math/rand/v2"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"os"
-	"runtime/trace"
 	"strings"
+	"sync"
 	"time"
 )
 
-func main() {
-	if err := run(os.Stdout, os.Args[1:]); err != nil && !errors.Is(err, flag.ErrHelp) { // -h: exit status 0
-		fmt.Fprintf(os.Stderr, "%s: %v (see -h)\n", name, err) // exactly one line
-		os.Exit(2)
-	}
-}
-
 const (
-	name  = "url_poller"
-	about = `url_poller: pollers HEAD URLs, a monitor goroutine owns their last status and reports it, errors back off; then all stop
-usage: go run ./summary/url_poller [flags]`
-	maxFor      = time.Minute           // bound on -for
-	maxURLs     = 20                    // bound on the number of -url flags
-	slowLatency = 50 * time.Millisecond // how long the local "slow" server takes to answer
-	headTimeout = time.Second           // bound on one HEAD request, from dialling to the whole header
-	maxHeader   = 64 << 10              // bound on a response header, in bytes
+	maxFor      = time.Minute            // bound on -for
+	maxURLs     = 20                     // bound on the number of -url flags
+	headTimeout = time.Second            // bound on one HEAD request, from dialling to the whole header
+	maxHeader   = 64 << 10               // bound on a response header, in bytes
+	slowLatency = 50 * time.Millisecond  // how long the local slow server takes to answer
+	lateStart   = 700 * time.Millisecond // when the local server that is down at first starts
 )
 
-// run parses args and polls, writing what a reader sees to w.
-func run(w io.Writer, args []string) error {
-	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	dur := fs.Duration("for", time.Second, fmt.Sprintf("poll for `d`, then stop every goroutine (0s to %v)", maxFor))
+func main() {
+	d := flag.Duration("for", time.Second, "poll for `d`, then stop every goroutine (0s to 1m0s)")
 	var urls []string
-	fs.Func("url", fmt.Sprintf("poll this http or https `URL` instead of the local test server (repeatable, up to %d)", maxURLs), func(s string) error {
-		if len(urls) == maxURLs {
-			return fmt.Errorf("at most %d URLs", maxURLs)
-		}
-		if u, err := url.Parse(s); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			return errors.New("want an http or https URL with a host")
-		}
+	flag.Func("url", "poll this http or https `URL` instead of the local servers (repeatable, 0 to 20 times)", func(s string) error {
 		urls = append(urls, s)
 		return nil
 	})
-	return command(fs, w, args, nil, func() error { return between("-for", *dur, 0, maxFor) }, func() error {
-		which := "the URLs given:"
-		if len(urls) == 0 {
-			which = fmt.Sprintf("a local server (fast, slow: %v, 404, 500) and a closed port, which refuses connections:", slowLatency)
-			var closeAll func()
-			urls, closeAll = startServers()
-			defer closeAll() // waits for every request the server is handling
+	flag.Usage = func() {
+		fmt.Fprintln(os.Stderr, "Pollers HEAD URLs and hand each on by channel; a monitor goroutine alone owns their statuses.")
+		fmt.Fprintln(os.Stderr, "usage: go run ./summary/url_poller [flags]")
+		flag.PrintDefaults()
+	}
+	flag.Parse()
+	if err := check(*d, urls, flag.Args()); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		flag.Usage()
+		os.Exit(2)
+	}
+	show(os.Stdout, *d, urls)
+	ledger(os.Stdout, 100*time.Millisecond)
+}
+
+// check returns an error unless d and the number of URLs are in range, each
+// URL is an http or https URL with a host, and no argument follows the flags.
+func check(d time.Duration, urls, args []string) error {
+	if d < 0 || d > maxFor {
+		return fmt.Errorf("-for must be between 0s and %v, got %v", maxFor, d)
+	}
+	if len(urls) > maxURLs {
+		return fmt.Errorf("-url may be given at most %d times, got %d", maxURLs, len(urls))
+	}
+	for _, s := range urls {
+		if u, err := url.Parse(s); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return fmt.Errorf("-url %q: want an http or https URL with a host", s)
 		}
-		fmt.Fprintf(w, "Share Memory by Communicating: %d pollers HEAD each URL every %v (+%v for each connection error in a row);\n"+
-			"a monitor goroutine owns the last status of each and reports every %v. Stop after %v.\nPolling %s\n  %s\n",
-			numPollers, pollInterval, errTimeout, statusInterval, *dur, which, strings.Join(urls, "\n  "))
-		transport := &http.Transport{}
-		defer transport.CloseIdleConnections() // ends the client's connection goroutines
-		sw := newStampWriter(w)
-		ctx, cancel := context.WithTimeout(context.Background(), *dur)
-		defer cancel()
-		poll(ctx, log.New(sw, "", 0), urls, httpHead(transport)) // the Logger lets one goroutine write at a time
-		fmt.Fprintln(sw, "stopped: the pollers, the sleepers, the feeder and the monitor have all returned")
-		return nil
-	})
+	}
+	if len(args) > 0 {
+		return fmt.Errorf("unexpected argument %q", args[0])
+	}
+	return nil
+}
+
+// show polls urls, or with none the local servers, for d, then stops every
+// goroutine it started, each line after the time since the start.
+func show(w io.Writer, d time.Duration, urls []string) {
+	ctx, cancel := context.WithTimeout(context.Background(), d)
+	defer cancel()
+	transport := &http.Transport{}
+	which := "the URLs given:"
+	if len(urls) == 0 {
+		var pn pipeNet
+		transport.DialContext = pn.DialContext
+		var stop func()
+		urls, stop = startServers(ctx, &pn)
+		defer stop()
+		which = fmt.Sprintf("servers in this process (over net.Pipe):\nfast, slow (%v), 404, 500, and one that is down until %v:", slowLatency, lateStart)
+	}
+	fmt.Fprintf(w, "Share Memory by Communicating: %d pollers HEAD each URL every %v, plus %v for each\n"+
+		"connection error in a row; a monitor goroutine owns each URL's last status and reports\n"+
+		"them when one has changed. Stop after %v. Polling %s\n  %s\n",
+		numPollers, pollInterval, errTimeout, d, which, strings.Join(urls, "\n  "))
+	sw := newStampWriter(w)
+	poll(ctx, log.New(sw, "", 0), urls, httpHead(transport)) // the Logger lets one goroutine write at a time
+	transport.CloseIdleConnections()                         // ends the client's connection goroutines
+	fmt.Fprintln(sw, "stopped: the pollers, the sleepers, the feeder and the monitor have all returned")
 }
 
 // httpHead returns a Head that sends real HEAD requests through transport,
 // each ended when ctx is done and bounded whatever the server does: one that
 // never answers, or sends its header forever, gets a connection error after
 // headTimeout; a header over maxHeader bytes is refused. A HEAD response has
-// no body, so there is none to read.
+// no body, so there is none to read. An error leaves out the method and URL,
+// which every line that shows it already names.
 func httpHead(transport *http.Transport) Head {
 	transport.MaxResponseHeaderBytes = maxHeader
 	client := &http.Client{Transport: transport, Timeout: headTimeout}
@@ -86,97 +105,46 @@ func httpHead(transport *http.Transport) Head {
 		if err != nil {
 			return nil, err
 		}
-		return client.Do(req)
+		resp, err := client.Do(req)
+		if err != nil {
+			return nil, errors.Unwrap(err) // the *url.Error's cause
+		}
+		return resp, nil
 	}
 }
 
-// startServers serves four paths on a local server: fast answers 200 at once,
-// slow after slowLatency, missing 404 (the mux does not know it) and broken
-// 500. It returns their URLs, then one on a closed port, which refuses
-// connections, and closeAll, which closes the server once every request it
-// is handling has ended.
-func startServers() (urls []string, closeAll func()) {
+// startServers serves, on pn, a local server whose paths answer 200 at once
+// (fast), 200 after slowLatency (slow), 404 (missing, which the mux does not
+// know) and 500 (broken), and a server that refuses connections until
+// lateStart, then answers 200. It returns their URLs and stop, which closes
+// both servers and waits for them.
+func startServers(ctx context.Context, pn *pipeNet) (urls []string, stop func()) {
 	mux := http.NewServeMux()
 	mux.HandleFunc("/fast", func(http.ResponseWriter, *http.Request) {})
-	mux.HandleFunc("/slow", func(http.ResponseWriter, *http.Request) { time.Sleep(slowLatency) })
+	mux.HandleFunc("/slow", func(_ http.ResponseWriter, r *http.Request) {
+		select {
+		case <-time.After(slowLatency):
+		case <-r.Context().Done(): // the poller gave up
+		}
+	})
 	mux.HandleFunc("/broken", func(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "broken on purpose", http.StatusInternalServerError)
 	})
-	srv, closed := httptest.NewServer(mux), httptest.NewServer(nil)
-	closed.Close()
-	for _, path := range []string{"/fast", "/slow", "/missing", "/broken"} {
-		urls = append(urls, srv.URL+path)
-	}
-	return append(urls, closed.URL+"/"), srv.Close
-}
-
-// command parses args into fs after adding the flags every program shares:
-// -trace, and -seed unless seed is nil. -h prints about and the flags to w.
-// Once check (if any) accepts the values, command starts what they ask for,
-// runs show, stops the trace and, when the seed was picked here, ends with
-// the line that replays it. Errors come back for main to print as one line.
-func command(fs *flag.FlagSet, w io.Writer, args []string, seed *uint64, check, show func() error) (err error) {
-	file := fs.String("trace", "", "write a runtime/trace execution trace to `file` (view: go tool trace file)")
-	if seed != nil {
-		fs.Uint64Var(seed, "seed", 0, "seed for the random draws (0: pick one and print it)")
-	}
-	fs.SetOutput(io.Discard) // the flag package would print errors and usage itself
-	if err = fs.Parse(args); errors.Is(err, flag.ErrHelp) {
-		fmt.Fprintln(w, about)
-		fs.SetOutput(w)
-		fs.PrintDefaults()
-	} else if err == nil && fs.NArg() > 0 {
-		err = fmt.Errorf("unexpected argument %q", fs.Arg(0))
-	} else if err == nil && check != nil {
-		err = check()
-	}
-	if err != nil {
-		return err
-	}
-	if *file != "" {
-		f, err := os.Create(*file)
-		if err == nil {
-			err = trace.Start(f) // fails only while another trace runs; the collector then closes f
+	local := &http.Server{Handler: mux}
+	late := &http.Server{Handler: http.HandlerFunc(func(http.ResponseWriter, *http.Request) {})}
+	var serving sync.WaitGroup
+	serving.Go(func() { local.Serve(pn.Listen("local:80")) }) // returns on Close
+	serving.Go(func() {
+		select {
+		case <-time.After(lateStart):
+			late.Serve(pn.Listen("late:80")) // returns on Close, at once if Close came first
+		case <-ctx.Done():
 		}
-		if err != nil {
-			return fmt.Errorf("-trace: %w", err)
-		}
-		defer func() {
-			trace.Stop()
-			err = cmp.Or(err, f.Close())
-		}()
+	})
+	urls = []string{"http://local/fast", "http://local/slow", "http://local/missing", "http://local/broken", "http://late/"}
+	return urls, func() {
+		local.Close()
+		late.Close()
+		serving.Wait()
 	}
-	picked := seed != nil && *seed == 0
-	if picked {
-		*seed = max(rand.Uint64(), 1) // 0 means "pick one"
-	}
-	if err = show(); err == nil && picked {
-		fmt.Fprintf(w, "seed %d: run again with -seed %d for the same random draws\n", *seed, *seed)
-	}
-	return err
-}
-
-// between returns an error naming the flag f unless lo <= v <= hi.
-func between[T int | time.Duration](f string, v, lo, hi T) error {
-	if v < lo || v > hi {
-		return fmt.Errorf("%s must be between %v and %v, got %v", f, lo, hi, v)
-	}
-	return nil
-}
-
-// stampWriter puts the time since its creation, in milliseconds, before each
-// line. Each Write must be one whole line, as fmt.Fprintln writes it; only one
-// goroutine may write.
-type stampWriter struct {
-	w     io.Writer
-	start time.Time
-}
-
-func newStampWriter(w io.Writer) *stampWriter { return &stampWriter{w, time.Now()} }
-
-func (s *stampWriter) Write(p []byte) (int, error) {
-	if _, err := fmt.Fprintf(s.w, "%4dms %s", time.Since(s.start).Milliseconds(), p); err != nil {
-		return 0, err
-	}
-	return len(p), nil
 }

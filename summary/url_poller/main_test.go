@@ -8,77 +8,134 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
-	"regexp"
 	"runtime"
 	"strings"
 	"testing"
+	"testing/synctest"
 	"time"
 )
 
-// The tests in this file use real connections on 127.0.0.1, outside synctest
-// (network I/O is not durably blocking). They wait on events, never on time.
-
-// runOK runs the program with args and returns what it printed; an error fails the test.
-func runOK(t *testing.T, args ...string) string {
-	t.Helper()
-	var out bytes.Buffer
-	if err := run(&out, args); err != nil {
-		t.Fatalf("run(%q): %v", args, err)
+// bubbled returns how many goroutines the caller's synctest bubble holds, the
+// caller included, once every one of them has run as far as it can without
+// time passing: a goroutine that sleeps or is blocked counts, one that has
+// ended does not.
+func bubbled() int {
+	synctest.Wait()
+	buf := make([]byte, 64<<10)
+	for {
+		n := runtime.Stack(buf, true)
+		if n < len(buf) {
+			buf = buf[:n]
+			break
+		}
+		buf = make([]byte, 2*len(buf))
 	}
-	return out.String()
+	// Each goroutine's header reads "goroutine N [state, synctest bubble B]:";
+	// the caller's comes first.
+	first, _, _ := bytes.Cut(buf, []byte("\n"))
+	bubble := first[bytes.LastIndex(first, []byte(", synctest bubble ")):]
+	n := 0
+	for line := range bytes.Lines(buf) {
+		if bytes.HasPrefix(line, []byte("goroutine ")) && bytes.HasSuffix(bytes.TrimSuffix(line, []byte("\n")), bubble) {
+			n++
+		}
+	}
+	return n
 }
 
-// TestRunForZeroStartsAndStopsTheLocalServer: -for 0 stops at once; when
-// run returns, none of its goroutines is left.
-func TestRunForZeroStartsAndStopsTheLocalServer(t *testing.T) {
-	out := runOK(t, "-for", "0")
-	want := regexp.MustCompile(`^Share Memory by Communicating: 2 pollers HEAD each URL every 250ms \(\+100ms for each connection error in a row\);
-a monitor goroutine owns the last status of each and reports every 300ms\. Stop after 0s\.
-Polling a local server \(fast, slow: 50ms, 404, 500\) and a closed port, which refuses connections:
-  http://127\.0\.0\.1:[0-9]+/fast
-  http://127\.0\.0\.1:[0-9]+/slow
-  http://127\.0\.0\.1:[0-9]+/missing
-  http://127\.0\.0\.1:[0-9]+/broken
-  http://127\.0\.0\.1:[0-9]+/
- +[0-9]+ms stopped: the pollers, the sleepers, the feeder and the monitor have all returned
-$`)
-	if !want.MatchString(out) {
-		t.Errorf("run -for 0 printed:\n%s", out)
+// The page's sample: what go run ./summary/url_poller prints with its default
+// flags, but for the ledger's line.
+func TestShowWithDefaultFlagsPrintsThePageSample(t *testing.T) {
+	t.Parallel()
+	synctest.Test(t, func(t *testing.T) {
+		const want = pageSample
+		var out bytes.Buffer
+		show(&out, time.Second, nil)
+		if out.String() != want {
+			t.Fatalf("output:\n%s\nwant:\n%s", out.String(), want)
+		}
+	})
+}
+
+const pageSample = `Share Memory by Communicating: 2 pollers HEAD each URL every 250ms, plus 100ms for each
+connection error in a row; a monitor goroutine owns each URL's last status and reports
+them when one has changed. Stop after 1s. Polling servers in this process (over net.Pipe):
+fast, slow (50ms), 404, 500, and one that is down until 700ms:
+  http://local/fast
+  http://local/slow
+  http://local/missing
+  http://local/broken
+  http://late/
+   0ms Error http://late/ dial tcp late:80: connection refused: 1 in a row, next poll in 350ms
+ 300ms Current state:
+ 300ms  http://late/ dial tcp late:80: connection refused
+ 300ms  http://local/broken 500 Internal Server Error
+ 300ms  http://local/fast 200 OK
+ 300ms  http://local/missing 404 Not Found
+ 300ms  http://local/slow 200 OK
+ 350ms Error http://late/ dial tcp late:80: connection refused: 2 in a row, next poll in 450ms
+ 900ms Current state:
+ 900ms  http://late/ 200 OK
+ 900ms  http://local/broken 500 Internal Server Error
+ 900ms  http://local/fast 200 OK
+ 900ms  http://local/missing 404 Not Found
+ 900ms  http://local/slow 200 OK
+1000ms stopped: the pollers, the sleepers, the feeder and the monitor have all returned
+`
+
+// Whatever -for is, the pollers, sleepers, feeder, monitor, the client's
+// connections and the local servers have all ended when show returns, in the
+// middle of a slow request (-for 320ms) too.
+func TestShowLeavesNoGoroutineBehind(t *testing.T) {
+	t.Parallel()
+	for _, d := range []time.Duration{0, ms(320), time.Second} {
+		synctest.Test(t, func(t *testing.T) {
+			before := bubbled()
+			show(new(bytes.Buffer), d, nil)
+			if n := bubbled() - before; n != 0 {
+				t.Fatalf("-for %v: %d goroutines still sleeping or blocked when show returned, want 0: a poller, sleeper, the feeder, the monitor or a server was left behind", d, n)
+			}
+		})
 	}
-	buf := make([]byte, 1<<20)
-	for g := range strings.SplitSeq(string(buf[:runtime.Stack(buf, true)]), "\n\n") {
-		if strings.Contains(g, "main.poll(") || strings.Contains(g, "main.Poller(") || strings.Contains(g, "main.StateMonitor.") || strings.Contains(g, "main.(*Resource).Sleep(") {
-			t.Errorf("a goroutine of poll is left after run returned:\n%s", g)
+}
+
+func TestCheckAcceptsTheStatedBoundsOnly(t *testing.T) {
+	t.Parallel()
+	twenty := make([]string, maxURLs)
+	for i := range twenty {
+		twenty[i] = fmt.Sprintf("http://127.0.0.1:1/%d", i)
+	}
+	for _, c := range []struct {
+		d    time.Duration
+		urls []string
+		args []string
+		ok   bool
+	}{
+		{0, nil, nil, true}, {time.Minute, nil, nil, true}, {-time.Nanosecond, nil, nil, false}, {time.Minute + time.Nanosecond, nil, nil, false},
+		{time.Second, twenty, nil, true}, {time.Second, append(twenty, "http://x/"), nil, false},
+		{time.Second, []string{"https://example.com/"}, nil, true},
+		{time.Second, []string{"ftp://example.com/"}, nil, false}, {time.Second, []string{"http://"}, nil, false}, {time.Second, []string{"%"}, nil, false},
+		{time.Second, nil, []string{"extra"}, false},
+	} {
+		if err := check(c.d, c.urls, c.args); (err == nil) != c.ok {
+			t.Errorf("check(%v, %d URLs %.1q, %q) = %v, want ok %t", c.d, len(c.urls), c.urls, c.args, err, c.ok)
 		}
 	}
 }
 
-func TestRunPollsTheURLsGiven(t *testing.T) {
-	urls, closeAll := startServers()
-	defer closeAll()
-	lines := strings.Split(runOK(t, "-for", "0", "-url", urls[0], "-url", urls[2]), "\n")
-	if len(lines) != 7 || lines[2] != "Polling the URLs given:" || lines[3] != "  "+urls[0] || lines[4] != "  "+urls[2] {
-		t.Errorf("run -url printed:\n%s", strings.Join(lines, "\n"))
-	}
-}
-
-func TestURLFlagTakesUpTo20HTTPURLs(t *testing.T) {
-	var many []string
-	for i := range maxURLs + 1 {
-		many = append(many, "-url", fmt.Sprintf("http://127.0.0.1:1/%d", i))
-	}
-	for _, args := range [][]string{{"-url", "ftp://example.com/"}, {"-url", "http://"}, {"-url", "%"}, many} {
-		if err := run(&bytes.Buffer{}, args); err == nil || !strings.HasPrefix(err.Error(), `invalid value "`) || !strings.Contains(err.Error(), "-url") {
-			t.Errorf("run(%q) = %v, want an error naming -url", args[:2], err)
-		}
-	}
-	runOK(t, append(many[:2*maxURLs], "-for", "0")...)
-}
+// The tests below use real connections on 127.0.0.1, outside synctest
+// (network I/O is not durably blocking). Each waits on events, bounded by
+// realBound so that a break fails within seconds.
+const realBound = 5 * time.Second
 
 func TestRealPollCountsConnectionErrorsOnly(t *testing.T) {
-	urls, closeAll := startServers()
-	defer closeAll()
-	refused := urls[4]
+	t.Parallel()
+	mux := http.NewServeMux()
+	mux.HandleFunc("/fast", func(http.ResponseWriter, *http.Request) {})
+	mux.HandleFunc("/broken", func(w http.ResponseWriter, r *http.Request) { http.Error(w, "broken", http.StatusInternalServerError) })
+	srv, closed := httptest.NewServer(mux), httptest.NewServer(nil)
+	defer srv.Close()
+	closed.Close() // its port now refuses connections
 	// A server that resets every connection once it has the request.
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -98,7 +155,7 @@ func TestRealPollCountsConnectionErrorsOnly(t *testing.T) {
 	}()
 	transport := &http.Transport{}
 	defer transport.CloseIdleConnections()
-	head := httpHead(transport)
+	head := httpHead(transport) // each request bounded by headTimeout (1s)
 	var logged bytes.Buffer
 	l := log.New(&logged, "", 0)
 	for _, tc := range []struct {
@@ -106,29 +163,26 @@ func TestRealPollCountsConnectionErrorsOnly(t *testing.T) {
 		status string
 		errs   int // errCount after the poll, from 3
 	}{
-		{urls[0], "200 OK", 0},
-		{urls[1], "200 OK", 0},
-		{urls[2], "404 Not Found", 0},
-		{urls[3], "500 Internal Server Error", 0},
-		{refused, "connection refused", 4},
+		{srv.URL + "/fast", "200 OK", 0},
+		{srv.URL + "/missing", "404 Not Found", 0},
+		{srv.URL + "/broken", "500 Internal Server Error", 0},
+		{closed.URL + "/", "connection refused", 4},
 		{"http://" + ln.Addr().String() + "/", "connection reset", 4},
 	} {
 		r := &Resource{url: tc.url, errCount: 3}
 		if s := r.Poll(context.Background(), head, l); !strings.Contains(s, tc.status) || r.errCount != tc.errs {
-			t.Errorf("Poll %s = %q, errCount %d; want %q, %d", tc.url, s, r.errCount, tc.status, tc.errs)
+			t.Errorf("Poll %s = %q, errCount %d; want %q, %d: only a connection error counts, any response sets the count to 0", tc.url, s, r.errCount, tc.status, tc.errs)
 		}
 	}
-	start := time.Now()
-	if (&Resource{url: urls[1]}).Poll(context.Background(), head, l); time.Since(start) < slowLatency {
-		t.Errorf("the slow URL answered after %v, want at least %v", time.Since(start), slowLatency)
-	}
-	if n := strings.Count(logged.String(), "\n"); !strings.HasPrefix(logged.String(), "Error "+refused+" ") || n != 2 {
-		t.Errorf("logged %q, want an Error line for %s and one for the reset", logged.String(), refused)
+	want := "Error " + closed.URL + "/ dial tcp " + strings.TrimPrefix(closed.URL, "http://") + ": connect: connection refused: 4 in a row, next poll in 650ms\n"
+	if !strings.HasPrefix(logged.String(), want) || strings.Count(logged.String(), "\n") != 2 {
+		t.Errorf("logged %q, want %q first and one line for the reset", logged.String(), want)
 	}
 }
 
 func TestRealSlowRequestIsAbandonedAtStop(t *testing.T) {
-	entered := make(chan string)
+	t.Parallel()
+	entered := make(chan string, 1)
 	left := make(chan struct{})
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		entered <- r.Method
@@ -139,15 +193,50 @@ func TestRealSlowRequestIsAbandonedAtStop(t *testing.T) {
 	transport := &http.Transport{}
 	defer transport.CloseIdleConnections()
 	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
 	r := &Resource{url: srv.URL + "/hang"}
-	status := make(chan string)
+	status := make(chan string, 1)
 	go func() { status <- r.Poll(ctx, httpHead(transport), log.New(&bytes.Buffer{}, "", 0)) }()
-	if m := <-entered; m != http.MethodHead {
-		t.Errorf("the server got a %s request, want HEAD", m)
+	select {
+	case m := <-entered:
+		if m != http.MethodHead {
+			t.Errorf("the server got a %s request, want HEAD", m)
+		}
+	case <-time.After(realBound):
+		t.Fatal("the poll never reached the server")
 	}
 	cancel()
-	if s := <-status; !strings.Contains(s, "context canceled") || r.errCount != 0 {
-		t.Errorf("Poll = %q, errCount %d; want context canceled, 0", s, r.errCount)
+	select {
+	case s := <-status:
+		if !strings.Contains(s, "context canceled") || r.errCount != 0 {
+			t.Errorf("Poll = %q, errCount %d; want context canceled, 0: a poll abandoned at stop is not a connection error", s, r.errCount)
+		}
+	case <-time.After(realBound):
+		t.Fatal("Poll did not return when its ctx was cancelled: the HEAD request ignores ctx")
 	}
-	<-left // the server saw the request end
+	select {
+	case <-left:
+	case <-time.After(realBound):
+		t.Fatal("the server never saw the abandoned request end")
+	}
+}
+
+// The ledger names each stuck goroutine by where it waits.
+func TestLedgerNamesWhereGoroutinesAreStuck(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		stuck := make(chan string)
+		_, _, line, _ := runtime.Caller(0)
+		for range 2 {
+			go func() { stuck <- "not yet received" }() // line+2: the line the ledger must name
+		}
+		synctest.Wait() // both are blocked in their send
+		var out bytes.Buffer
+		ledger(&out, 0)
+		want := fmt.Sprintf("  2 sending on a channel in TestLedgerNamesWhereGoroutinesAreStuck.func1.1 at main_test.go:%d\n", line+2)
+		if !strings.HasPrefix(out.String(), "goroutines still running: ") || !strings.Contains(out.String(), want) {
+			t.Fatalf("ledger printed:\n%s\nwant a count, then the line\n%s", out.String(), want)
+		}
+		<-stuck
+		<-stuck
+	})
 }

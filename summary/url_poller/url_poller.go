@@ -11,12 +11,12 @@
 // Watch the output. A *Resource is owned by whoever holds it (a Poller while
 // it polls, a Sleep goroutine while it waits, a channel in between), so Poll
 // changes errCount without a lock. StateMonitor's map is local to its
-// goroutine, which prints the whole map every statusInterval. Only connection
-// errors back off: the refused address is polled after pollInterval plus
-// errTimeout for each error in a row, so less and less often, while any HTTP
-// response, a 404 or a 500 included, sets the count back to 0. numPollers
-// goroutines poll however many URLs there are. When the run ends, every
-// goroutine has returned.
+// goroutine, which reports the whole map when a status has changed. Only
+// connection errors back off: the server that is down is polled 350ms, then
+// 450ms after its errors, while any HTTP response, a 404 or a 500 included,
+// sets the count back to 0, as the report at 900ms shows once it is up.
+// numPollers goroutines poll however many URLs there are. When the run ends,
+// every goroutine has returned.
 package main
 
 import (
@@ -53,11 +53,16 @@ func StateMonitor(ctx context.Context, wg *sync.WaitGroup, l *log.Logger, update
 	wg.Go(func() { // Changed: counted, so that poll returns only when it has ended.
 		defer ticker.Stop()
 		urlStatus := make(map[string]string) // Changed: made here, not before the goroutine, so no one else can name it.
+		changed := false                     // Changed: a report only when a status has changed, so each shows something new.
 		for {
 			select {
 			case <-ticker.C:
-				logState(l, urlStatus)
+				if changed {
+					logState(l, urlStatus)
+					changed = false
+				}
 			case s := <-updates:
+				changed = changed || urlStatus[s.url] != s.status
 				urlStatus[s.url] = s.status
 			case <-ctx.Done(): // Changed: end when poll stops.
 				return
@@ -94,8 +99,9 @@ func (r *Resource) Poll(ctx context.Context, head Head, l *log.Logger) string {
 		if ctx.Err() != nil { // Changed: we are stopping; not a connection error.
 			return err.Error()
 		}
-		l.Println("Error", r.url, err)
 		r.errCount++
+		// Changed: the count and the next pause, so the backoff shows.
+		l.Printf("Error %s %v: %d in a row, next poll in %v", r.url, err, r.errCount, pollInterval+errTimeout*time.Duration(r.errCount))
 		return err.Error()
 	}
 	resp.Body.Close() // Changed: closed, as every response's body must be (a HEAD response's is empty).

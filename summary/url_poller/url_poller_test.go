@@ -111,20 +111,29 @@ func TestPollPollsOnScheduleReportsAndStops(t *testing.T) {
 			"http://ok/":      {{status: "200 OK"}},
 			"http://slow/":    {{latency: ms(20), status: "200 OK"}},
 			"http://missing/": {{status: "404 Not Found"}},
-			"http://refused/": {{err: errRefused}},
+			"http://refused/": {{err: errRefused}, {err: errRefused}, {status: "200 OK"}},
 		})
 		var out bytes.Buffer
 		ctx, cancel := context.WithTimeout(context.Background(), ms(950))
 		defer cancel()
 		start := time.Now()
-		poll(ctx, log.New(newStampWriter(&out), "", 0), []string{"http://ok/", "http://slow/", "http://missing/", "http://refused/"}, f.head)
+		done := make(chan struct{})
+		go func() {
+			poll(ctx, log.New(newStampWriter(&out), "", 0), []string{"http://ok/", "http://slow/", "http://missing/", "http://refused/"}, f.head)
+			close(done)
+		}()
+		select {
+		case <-done:
+		case <-time.After(time.Hour):
+			t.Fatal("poll never returned after ctx ended: a poller, sleeper, the feeder or the monitor does not stop")
+		}
 		if d := time.Since(start); d != ms(950) {
-			t.Errorf("poll returned at %v, want 950ms (when ctx was done)", d)
+			t.Errorf("poll returned at %v, want 950ms: when ctx was done, every goroutine should see it at once", d)
 		}
 		// A response (200 or 404) means a poll every pollInterval (250ms)
 		// after the last one ended; the slow one ends 20ms after it starts. A
 		// connection error adds errTimeout (100ms) per error in a row: 350ms,
-		// then 450ms.
+		// then 450ms; the third poll of refused gets an answer.
 		for url, want := range map[string][]time.Duration{
 			"http://ok/":      {0, ms(250), ms(500), ms(750)},
 			"http://missing/": {0, ms(250), ms(500), ms(750)},
@@ -132,27 +141,25 @@ func TestPollPollsOnScheduleReportsAndStops(t *testing.T) {
 			"http://refused/": {0, ms(350), ms(800)},
 		} {
 			if got := f.times(url); !slices.Equal(got, want) {
-				t.Errorf("%s polled at %v, want %v", url, got, want)
+				t.Errorf("%s polled at %v, want %v: pollInterval after a response, plus errTimeout for each connection error in a row", url, got, want)
 			}
 		}
-		report := func(at string) string {
+		report := func(at, refused string) string {
 			return at + " Current state:\n" +
 				at + "  http://missing/ 404 Not Found\n" +
 				at + "  http://ok/ 200 OK\n" +
-				at + "  http://refused/ connection refused\n" +
+				at + "  http://refused/ " + refused + "\n" +
 				at + "  http://slow/ 200 OK\n"
 		}
-		want := "   0ms Error http://refused/ connection refused\n" +
-			report(" 300ms") +
-			" 350ms Error http://refused/ connection refused\n" +
-			report(" 600ms") +
-			" 800ms Error http://refused/ connection refused\n" +
-			report(" 900ms")
+		// The monitor reports at 300ms (every status is new) and 900ms
+		// (refused answered at 800ms), not at 600ms: nothing changed.
+		want := "   0ms Error http://refused/ connection refused: 1 in a row, next poll in 350ms\n" +
+			report(" 300ms", "connection refused") +
+			" 350ms Error http://refused/ connection refused: 2 in a row, next poll in 450ms\n" +
+			report(" 900ms", "200 OK")
 		if out.String() != want {
 			t.Errorf("poll printed:\n%s\nwant:\n%s", out.String(), want)
 		}
-		// synctest.Test fails if a poller, sleeper, feeder or the monitor is
-		// still blocked when this function returns.
 	})
 }
 
@@ -197,7 +204,7 @@ func TestBackoffCountsConnectionErrorsOnlyAndAnyResponseResetsIt(t *testing.T) {
 		poll(ctx, log.New(&bytes.Buffer{}, "", 0), []string{u}, f.head)
 		want := []time.Duration{0, ms(350), ms(800), ms(1050), ms(1400), ms(1650)}
 		if got := f.times(u); !slices.Equal(got, want) {
-			t.Errorf("polled at %v, want %v", got, want)
+			t.Errorf("polled at %v, want %v: each connection error in a row adds errTimeout to the pause, and any response, a 404 or a 500 too, sets it back to pollInterval", got, want)
 		}
 	})
 }
@@ -213,7 +220,7 @@ func TestSleepWaitsPollIntervalPlusErrTimeoutPerError(t *testing.T) {
 				t.Fatalf("Sleep sent %v, want its resource", got)
 			}
 			if d, want := time.Since(start), pollInterval+time.Duration(errs)*errTimeout; d != want {
-				t.Errorf("errCount %d: Sleep sent after %v, want %v", errs, d, want)
+				t.Errorf("errCount %d: Sleep sent its resource back after %v, want %v: pollInterval plus errTimeout for each connection error in a row", errs, d, want)
 			}
 		})
 	}
@@ -224,11 +231,21 @@ func TestSleepStopsWhenCtxIsDone(t *testing.T) {
 		synctest.Test(t, func(t *testing.T) {
 			ctx, cancel := context.WithTimeout(context.Background(), stop)
 			defer cancel()
-			done := make(chan *Resource) // nobody receives
+			pending := make(chan *Resource) // nobody receives
 			start := time.Now()
-			(&Resource{url: "u"}).Sleep(ctx, done)
-			if d := time.Since(start); d != stop {
-				t.Errorf("Sleep returned at %v, want %v", d, stop)
+			returned := make(chan time.Duration, 1)
+			go func() {
+				(&Resource{url: "u"}).Sleep(ctx, pending)
+				returned <- time.Since(start)
+			}()
+			select {
+			case d := <-returned:
+				if d != stop {
+					t.Errorf("Sleep returned at %v, want %v, when ctx ended", d, stop)
+				}
+			case <-time.After(time.Hour):
+				t.Errorf("Sleep never returned after ctx ended at %v: it is still sleeping, or still trying to hand its resource to pending, where no poller receives any more", stop)
+				<-pending // let it go, so that the test can end
 			}
 		})
 	}
@@ -256,7 +273,10 @@ func TestPollReturnsStatusAndCountsOnlyConnectionErrors(t *testing.T) {
 		if !f.allClosed() {
 			t.Error("Poll left a response body open")
 		}
-		if want := strings.Repeat("Error http://a/ connection refused\n", 3); out.String() != want {
+		want := "Error http://a/ connection refused: 1 in a row, next poll in 350ms\n" +
+			"Error http://a/ connection refused: 2 in a row, next poll in 450ms\n" +
+			"Error http://a/ connection refused: 1 in a row, next poll in 350ms\n"
+		if out.String() != want {
 			t.Errorf("logged %q, want %q", out.String(), want)
 		}
 	})
@@ -280,7 +300,10 @@ func TestPollAbandonedAtStopIsNotAConnectionError(t *testing.T) {
 	})
 }
 
-func TestStateMonitorReportsTheLatestStateEveryInterval(t *testing.T) {
+// The monitor reports the latest status of each URL at its ticks, and only
+// at those where a status has changed: at 100ms (all new), not at 200ms (b
+// sent again, the same), at 300ms (b changed at 250ms).
+func TestStateMonitorReportsTheLatestStateWhenOneHasChanged(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		var out bytes.Buffer
 		var wg sync.WaitGroup
@@ -289,19 +312,30 @@ func TestStateMonitorReportsTheLatestStateEveryInterval(t *testing.T) {
 		status <- State{"b", "200 OK"}
 		status <- State{"a", "404 Not Found"}
 		time.Sleep(ms(150))
+		status <- State{"b", "200 OK"}
+		time.Sleep(ms(100))
 		status <- State{"b", "500 Internal Server Error"}
 		time.Sleep(ms(100))
 		cancel()
-		wg.Wait()
+		done := make(chan struct{})
+		go func() {
+			wg.Wait()
+			close(done)
+		}()
+		select {
+		case <-done:
+		case <-time.After(time.Hour):
+			t.Fatal("the monitor goroutine never ended after ctx was cancelled")
+		}
 		const want = ` 100ms Current state:
  100ms  a 404 Not Found
  100ms  b 200 OK
- 200ms Current state:
- 200ms  a 404 Not Found
- 200ms  b 500 Internal Server Error
+ 300ms Current state:
+ 300ms  a 404 Not Found
+ 300ms  b 500 Internal Server Error
 `
 		if out.String() != want {
-			t.Errorf("the monitor printed:\n%s\nwant:\n%s", out.String(), want)
+			t.Errorf("the monitor printed:\n%s\nwant its reports at 100ms and 300ms, when a status had changed:\n%s", out.String(), want)
 		}
 	})
 }
@@ -356,9 +390,23 @@ func TestPollerStopsWhileBlockedOnASend(t *testing.T) {
 			in <- &Resource{url: "http://ok/"}
 			f := newFakeHead(map[string][]answer{"http://ok/": {{status: "200 OK"}}})
 			start := time.Now()
-			Poller(ctx, in, out, status, f.head, log.New(&bytes.Buffer{}, "", 0))
-			if d := time.Since(start); d != ms(10) {
-				t.Errorf("Poller returned at %v, want 10ms", d)
+			returned := make(chan time.Duration, 1)
+			go func() {
+				Poller(ctx, in, out, status, f.head, log.New(&bytes.Buffer{}, "", 0))
+				returned <- time.Since(start)
+			}()
+			stuck := map[bool]string{false: "sending the status to a monitor that has stopped", true: "passing the resource on to a poll that has stopped"}[readStatus]
+			select {
+			case d := <-returned:
+				if d != ms(10) {
+					t.Errorf("Poller returned at %v, want 10ms, when ctx ended while it was %s", d, stuck)
+				}
+			case <-time.After(time.Hour):
+				t.Errorf("Poller never returned after ctx ended: it is stuck %s", stuck)
+				select { // let it go, so that the test can end
+				case <-status:
+				case <-out:
+				}
 			}
 		})
 	}
