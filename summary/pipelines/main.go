@@ -1,113 +1,170 @@
 package main
 
 import (
-	"cmp"
 	"crypto/md5"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"io/fs"
 	"maps"
-	"math/rand/v2"
 	"os"
 	"path/filepath"
-	"runtime/trace"
-	"slices"
 	"strings"
+	"sync"
 	"time"
 )
 
-func main() {
-	if err := run(os.Stdout, os.Args[1:]); err != nil && !errors.Is(err, flag.ErrHelp) { // -h: exit status 0
-		fmt.Fprintf(os.Stderr, "%s: %v (see -h)\n", name, err) // exactly one line
-		os.Exit(2)
-	}
-}
-
 const (
-	name  = "pipelines"
-	about = `pipelines: gen, sq and merge stopped early with done, then MD5All serial, parallel and bounded
-usage: go run ./summary/pipelines [flags]`
-
 	maxDigesters = 1000
 	maxFiles     = 20_000 // the parallel MD5All starts a goroutine per file, each holding its file's contents
-	shownSums    = 5      // sums printed without -all
+	treeFiles    = 100    // files in the temporary tree digested without -dir
 )
 
-// run parses args and shows the pipelines, writing what a reader sees to w.
-func run(w io.Writer, args []string) (err error) {
-	defer func() { // a file name may hold a newline, and main prints one line
-		if err != nil && strings.Contains(err.Error(), "\n") {
-			err = errors.New(strings.ReplaceAll(err.Error(), "\n", `\n`))
-		}
-	}()
-	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	dir := fs.String("dir", ".", fmt.Sprintf("the file tree MD5All digests (.git directories are left out; at most %d files)", maxFiles))
-	digesters := fs.Int("digesters", 20, fmt.Sprintf("goroutines the bounded MD5All reads files with (1 to %d)", maxDigesters))
-	all := fs.Bool("all", false, fmt.Sprintf("print every sum, not just the first %d", shownSums))
-	return command(fs, w, args, nil, func() error {
-		if err := between("-digesters", *digesters, 1, maxDigesters); err != nil {
-			return err
-		}
-		return checkSize(*dir, maxFiles) // walks the tree: only once the flags are good
-	}, func() error {
-		fmt.Fprintln(w, "pipelines: squares through gen, sq and merge, stopped early with done; then MD5All three ways")
-		fmt.Fprintf(w, "square: %s\n", printed(square))
-		fmt.Fprintf(w, "fan-out, fan-in: %s (two sq stages: either order)\n", printed(fanOut))
-
-		var got strings.Builder
-		out := stopShort(&got)
-		held := <-out // the value a goroutine was still blocked trying to send
-		fmt.Fprintf(w, "stopping short: took %s; a sender was still blocked holding %d (a leak, had we not drained it here)\n",
-			strings.TrimSpace(got.String()), held)
-		fmt.Fprintf(w, "explicit cancellation: took %s; close(done) let every stage return\n", printed(cancellation))
-
-		return digest(w, *dir, *all, threeWays(files{readFile: os.ReadFile, skip: ".git"}, *digesters))
-	})
+func main() {
+	dir := flag.String("dir", "", fmt.Sprintf("the file tree MD5All digests, .git left out (at most %d files; default: %d files written to a temporary directory)", maxFiles, treeFiles))
+	digesters := flag.Int("digesters", 20, fmt.Sprintf("goroutines the bounded MD5All reads files with (1 to %d)", maxDigesters))
+	slow := flag.Duration("slow", 5*time.Millisecond, "how long each read waits first, as on a slow disk (0s to 100ms)")
+	flag.Usage = func() {
+		fmt.Fprintln(os.Stderr, "Pipelines stopped early with done, then MD5All serial, parallel and bounded: how many files each reads at once.")
+		fmt.Fprintln(os.Stderr, "usage: go run ./summary/pipelines [flags]")
+		flag.PrintDefaults()
+	}
+	flag.Parse()
+	if err := check(*dir, *digesters, *slow, flag.Args()); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		flag.Usage()
+		os.Exit(2)
+	}
+	if err := show(os.Stdout, *dir, *digesters, *slow); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	ledger(os.Stdout, 100*time.Millisecond)
 }
 
-// threeWays returns the three MD5Alls reading with f, the bounded one with
-// that many digesters.
-func threeWays(f files, digesters int) []way {
-	return []way{
-		{"serial", "one file after another", serial{f}.MD5All},
-		{"parallel", "a goroutine per file", parallel{f}.MD5All},
-		{"bounded", fmt.Sprintf("%d digesters", digesters), bounded{f, digesters}.MD5All},
+// check returns an error unless the flags are in range, dir (if any) holds
+// at most maxFiles files, and no argument follows the flags.
+func check(dir string, digesters int, slow time.Duration, args []string) error {
+	if digesters < 1 || digesters > maxDigesters {
+		return fmt.Errorf("-digesters must be between 1 and %d, got %d", maxDigesters, digesters)
 	}
+	if slow < 0 || slow > 100*time.Millisecond {
+		return fmt.Errorf("-slow must be between 0s and 100ms, got %v", slow)
+	}
+	if len(args) > 0 {
+		return fmt.Errorf("unexpected argument %q", args[0])
+	}
+	if dir == "" {
+		return nil
+	}
+	return checkSize(dir, maxFiles)
+}
+
+// show is the whole program but its flags: the squares pipelines, then the
+// three MD5Alls on dir (or on a temporary tree), each read waiting slow.
+func show(w io.Writer, dir string, digesters int, slow time.Duration) error {
+	fmt.Fprintln(w, "Pipelines: squares through gen, sq and merge, stopped early with done; then MD5All three ways.")
+	fmt.Fprintf(w, "square: %s\n", printed(square))
+	fmt.Fprintf(w, "fan-out, fan-in: %s (two sq stages: either order)\n", printed(fanOut))
+
+	var got strings.Builder
+	out := stopShort(&got)
+	held := <-out // the value a goroutine was still blocked trying to send
+	fmt.Fprintf(w, "stopping short: took %s; a sender was still blocked holding %d (a leak, had we not drained it here)\n",
+		strings.TrimSpace(got.String()), held)
+	fmt.Fprintf(w, "explicit cancellation: took %s; close(done) let every stage return\n", printed(cancellation))
+
+	what := fmt.Sprintf("%q", dir)
+	if dir == "" {
+		tmp, err := os.MkdirTemp("", "pipelines")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(tmp)
+		if err := writeTree(tmp, treeFiles); err != nil {
+			return err
+		}
+		dir, what = tmp, fmt.Sprintf("a temporary tree of %d files", treeFiles)
+	}
+	fmt.Fprintf(w, "MD5All of %s, .git left out, each read waiting %v first (a slow disk):\n", what, slow)
+	fmt.Fprintln(w, "  way        time  most reads at once")
+	var first map[string][md5.Size]byte
+	for i, way := range threeWays(digesters) {
+		var reads inFlight
+		start := time.Now()
+		m, err := way.md5All(files{readFile: reads.counted(slow), skip: ".git"}, dir)
+		if err != nil {
+			return fmt.Errorf("%s MD5All: %w", way.name, err)
+		}
+		fmt.Fprintf(w, "  %-8s %6v %4d  %s\n", way.name, time.Since(start).Round(time.Millisecond), reads.most, way.how)
+		if i == 0 {
+			first = m
+		} else if !maps.Equal(first, m) { // a bug, or the tree changed while we read it
+			return fmt.Errorf("the serial and %s MD5Alls disagree", way.name)
+		}
+	}
+	fmt.Fprintf(w, "the three agree on all %d sums\n", len(first))
+	return nil
 }
 
 // A way is one of the three MD5Alls, with what to call it in the table.
 type way struct {
 	name, how string
-	md5All    func(root string) (map[string][md5.Size]byte, error)
+	md5All    func(f files, root string) (map[string][md5.Size]byte, error)
 }
 
-// digest runs each way on dir, timing it, checks that each agrees with the
-// first, and prints the sums sorted by path like md5sum (the first few, or all).
-func digest(w io.Writer, dir string, all bool, ways []way) error {
-	fmt.Fprintf(w, "MD5All(%q), leaving out .git:\n", dir)
-	var sums map[string][md5.Size]byte // the first way's
-	for i, way := range ways {
-		start := time.Now()
-		m, err := way.md5All(dir)
-		if err != nil {
-			return fmt.Errorf("%s MD5All: %w", way.name, err)
-		}
-		fmt.Fprintf(w, "  %-8s %10v  %d files, %s\n", way.name, time.Since(start).Round(time.Microsecond), len(m), way.how)
-		if i == 0 {
-			sums = m
-		} else if !maps.Equal(sums, m) { // a bug, or the tree changed while we read it
-			return fmt.Errorf("the %s and %s MD5Alls disagree", ways[0].name, way.name)
-		}
+// threeWays returns the three MD5Alls, the bounded one with that many
+// digesters, each reading with the files it is given.
+func threeWays(digesters int) []way {
+	return []way{
+		{"serial", "one file after another", func(f files, root string) (map[string][md5.Size]byte, error) {
+			return serial{f}.MD5All(root)
+		}},
+		{"parallel", "a goroutine per file", func(f files, root string) (map[string][md5.Size]byte, error) {
+			return parallel{f}.MD5All(root)
+		}},
+		{"bounded", fmt.Sprintf("%d digesters", digesters), func(f files, root string) (map[string][md5.Size]byte, error) {
+			return bounded{f, digesters}.MD5All(root)
+		}},
 	}
-	fmt.Fprintf(w, "the three agree on all %d sums\n", len(sums))
-	for i, path := range slices.Sorted(maps.Keys(sums)) { // sorted by path name, like md5sum
-		if i == shownSums && !all {
-			fmt.Fprintf(w, "... and %d more (-all prints every one)\n", len(sums)-i)
-			break
+}
+
+// inFlight counts the reads under way and remembers the most at once.
+type inFlight struct {
+	mu        sync.Mutex
+	now, most int
+}
+
+// counted returns a reader like os.ReadFile that waits slow before reading,
+// as a slow disk would, and is counted by r from its start to its end.
+func (r *inFlight) counted(slow time.Duration) func(name string) ([]byte, error) {
+	return func(name string) ([]byte, error) {
+		r.mu.Lock()
+		r.now++
+		r.most = max(r.most, r.now)
+		r.mu.Unlock()
+		defer func() {
+			r.mu.Lock()
+			r.now--
+			r.mu.Unlock()
+		}()
+		time.Sleep(slow)
+		return os.ReadFile(name)
+	}
+}
+
+// writeTree writes n small files with distinct contents under dir, in seven
+// directories.
+func writeTree(dir string, n int) error {
+	for i := range n {
+		sub := filepath.Join(dir, fmt.Sprintf("d%d", i%7))
+		if err := os.MkdirAll(sub, 0o755); err != nil {
+			return err
 		}
-		fmt.Fprintf(w, "%x  %s\n", sums[path], path)
+		data := strings.Repeat(fmt.Sprintf("file %d\n", i), i%50+1)
+		if err := os.WriteFile(filepath.Join(sub, fmt.Sprintf("f%03d.txt", i)), []byte(data), 0o644); err != nil {
+			return err
+		}
 	}
 	return nil
 }
@@ -145,58 +202,4 @@ func printed(f func(w io.Writer)) string {
 	var b strings.Builder
 	f(&b)
 	return strings.Join(strings.Fields(b.String()), " ")
-}
-
-// command parses args into fs after adding the flags every program shares:
-// -trace, and -seed unless seed is nil. -h prints about and the flags to w.
-// Once check (if any) accepts the values, command starts what they ask for,
-// runs show, stops the trace and, when the seed was picked here, ends with
-// the line that replays it. Errors come back for main to print as one line.
-func command(fs *flag.FlagSet, w io.Writer, args []string, seed *uint64, check, show func() error) (err error) {
-	file := fs.String("trace", "", "write a runtime/trace execution trace to `file` (view: go tool trace file)")
-	if seed != nil {
-		fs.Uint64Var(seed, "seed", 0, "seed for the random draws (0: pick one and print it)")
-	}
-	fs.SetOutput(io.Discard) // the flag package would print errors and usage itself
-	if err = fs.Parse(args); errors.Is(err, flag.ErrHelp) {
-		fmt.Fprintln(w, about)
-		fs.SetOutput(w)
-		fs.PrintDefaults()
-	} else if err == nil && fs.NArg() > 0 {
-		err = fmt.Errorf("unexpected argument %q", fs.Arg(0))
-	} else if err == nil && check != nil {
-		err = check()
-	}
-	if err != nil {
-		return err
-	}
-	if *file != "" {
-		f, err := os.Create(*file)
-		if err == nil {
-			err = trace.Start(f) // fails only while another trace runs; the collector then closes f
-		}
-		if err != nil {
-			return fmt.Errorf("-trace: %w", err)
-		}
-		defer func() {
-			trace.Stop()
-			err = cmp.Or(err, f.Close())
-		}()
-	}
-	picked := seed != nil && *seed == 0
-	if picked {
-		*seed = max(rand.Uint64(), 1) // 0 means "pick one"
-	}
-	if err = show(); err == nil && picked {
-		fmt.Fprintf(w, "seed %d: run again with -seed %d for the same random draws\n", *seed, *seed)
-	}
-	return err
-}
-
-// between returns an error naming the flag f unless lo <= v <= hi.
-func between[T int | time.Duration](f string, v, lo, hi T) error {
-	if v < lo || v > hi {
-		return fmt.Errorf("%s must be between %v and %v, got %v", f, lo, hi, v)
-	}
-	return nil
 }

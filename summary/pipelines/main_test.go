@@ -2,26 +2,13 @@ package main
 
 import (
 	"bytes"
-	"crypto/md5"
 	"fmt"
-	"maps"
-	"path/filepath"
 	"runtime"
-	"slices"
 	"strings"
 	"testing"
 	"testing/synctest"
+	"time"
 )
-
-// runOK runs the program with args and returns what it printed; an error fails the test.
-func runOK(t *testing.T, args ...string) string {
-	t.Helper()
-	var out bytes.Buffer
-	if err := run(&out, args); err != nil {
-		t.Fatalf("run(%q): %v", args, err)
-	}
-	return out.String()
-}
 
 // bubbled returns how many goroutines the caller's synctest bubble holds, the
 // caller included, once every one of them has run as far as it can without
@@ -51,32 +38,6 @@ func bubbled() int {
 	return n
 }
 
-// wantOutput is run's output for the tree that makeTree wrote at root,
-// inside synctest (where reading files takes no virtual time: every timing
-// is 0s), with the pipeline's values in the order 4, 9.
-func wantOutput(root string, sums map[string][md5.Size]byte, digesters, shown int) string {
-	var b strings.Builder
-	fmt.Fprintf(&b, `pipelines: squares through gen, sq and merge, stopped early with done; then MD5All three ways
-square: 4 9
-fan-out, fan-in: 4 9 (two sq stages: either order)
-stopping short: took 4; a sender was still blocked holding 9 (a leak, had we not drained it here)
-explicit cancellation: took 4; close(done) let every stage return
-MD5All(%q), leaving out .git:
-  serial           0s  %[2]d files, one file after another
-  parallel         0s  %[2]d files, a goroutine per file
-  bounded          0s  %[2]d files, %[3]d digesters
-the three agree on all %[2]d sums
-`, root, len(sums), digesters)
-	paths := slices.Sorted(maps.Keys(sums))
-	for _, p := range paths[:shown] {
-		fmt.Fprintf(&b, "%x  %s\n", sums[p], p)
-	}
-	if shown < len(paths) {
-		fmt.Fprintf(&b, "... and %d more (-all prints every one)\n", len(paths)-shown)
-	}
-	return b.String()
-}
-
 // inOneOrder rewrites the lines whose values may come in either order into
 // the order 4, 9.
 func inOneOrder(s string) string {
@@ -87,90 +48,95 @@ func inOneOrder(s string) string {
 	).Replace(s)
 }
 
-func TestRunOutput(t *testing.T) {
+// The page's sample: what go run ./summary/pipelines prints with its default
+// flags. In virtual time each read takes exactly its 5ms: the serial MD5All
+// takes 100 of them, the parallel one one, the bounded one 100/20.
+func TestShowWithDefaultFlagsPrintsThePageSample(t *testing.T) {
+	t.Parallel()
+	const want = `Pipelines: squares through gen, sq and merge, stopped early with done; then MD5All three ways.
+square: 4 9
+fan-out, fan-in: 4 9 (two sq stages: either order)
+stopping short: took 4; a sender was still blocked holding 9 (a leak, had we not drained it here)
+explicit cancellation: took 4; close(done) let every stage return
+MD5All of a temporary tree of 100 files, .git left out, each read waiting 5ms first (a slow disk):
+  way        time  most reads at once
+  serial    500ms    1  one file after another
+  parallel    5ms  100  a goroutine per file
+  bounded    25ms   20  20 digesters
+the three agree on all 100 sums
+`
+	synctest.Test(t, func(t *testing.T) {
+		before := bubbled()
+		var out bytes.Buffer
+		if err := show(&out, "", 20, 5*time.Millisecond); err != nil {
+			t.Fatal(err)
+		}
+		if got := inOneOrder(out.String()); got != want {
+			t.Errorf("show printed:\n%s\nwant:\n%s", got, want)
+		}
+		if n := bubbled() - before; n != 0 {
+			t.Fatalf("%d goroutines still sleeping or blocked when show returned, want 0: a stage or a digester was left behind", n)
+		}
+	})
+}
+
+// -dir names the tree: .git and links are left out, and a bound of more
+// digesters than files reads every file at once.
+func TestShowDigestsTheTreeInDir(t *testing.T) {
+	t.Parallel()
 	root := t.TempDir()
-	sums := makeTree(t, root, 7)
-	for _, tc := range []struct {
-		args      []string
+	makeTree(t, root, 7)
+	synctest.Test(t, func(t *testing.T) {
+		var out bytes.Buffer
+		if err := show(&out, root, 1000, time.Millisecond); err != nil {
+			t.Fatal(err)
+		}
+		_, got, _ := strings.Cut(out.String(), "MD5All of ")
+		want := fmt.Sprintf(`%q, .git left out, each read waiting 1ms first (a slow disk):
+  way        time  most reads at once
+  serial      7ms    1  one file after another
+  parallel    1ms    7  a goroutine per file
+  bounded     1ms    7  1000 digesters
+the three agree on all 7 sums
+`, root)
+		if got != want {
+			t.Errorf("show -dir printed:\n%s\nwant:\n%s", got, want)
+		}
+	})
+}
+
+func TestShowReportsAMissingTree(t *testing.T) {
+	t.Parallel()
+	synctest.Test(t, func(t *testing.T) {
+		err := show(new(bytes.Buffer), t.TempDir()+"/missing", 20, 0)
+		if err == nil || !strings.HasPrefix(err.Error(), "serial MD5All: ") {
+			t.Fatalf("show of a missing tree returned %v, want the serial MD5All's error", err)
+		}
+	})
+}
+
+func TestCheckAcceptsTheStatedBoundsOnly(t *testing.T) {
+	t.Parallel()
+	ms := time.Millisecond
+	for _, c := range []struct {
 		digesters int
-		shown     int
+		slow      time.Duration
+		args      []string
+		ok        bool
 	}{
-		{nil, 20, 5},
-		{[]string{"-all"}, 20, 7},
-		{[]string{"-digesters", "1"}, 1, 5},       // the smallest bound
-		{[]string{"-digesters", "1000"}, 1000, 5}, // the largest
+		{1, 0, nil, true}, {1000, 100 * ms, nil, true},
+		{0, 0, nil, false}, {1001, 0, nil, false},
+		{20, -1, nil, false}, {20, 100*ms + 1, nil, false},
+		{20, 5 * ms, []string{"extra"}, false},
 	} {
-		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
-			synctest.Test(t, func(t *testing.T) {
-				before := bubbled()
-				got := inOneOrder(runOK(t, append([]string{"-dir", root}, tc.args...)...))
-				if want := wantOutput(root, sums, tc.digesters, tc.shown); got != want {
-					t.Fatalf("run printed\n%s\nwant\n%s", got, want)
-				}
-				if n := bubbled() - before; n != 0 {
-					t.Fatalf("%d goroutines still alive when run returned, want 0", n)
-				}
-			})
-		})
-	}
-}
-
-func TestRunOfAnEmptyTree(t *testing.T) {
-	synctest.Test(t, func(t *testing.T) {
-		root := t.TempDir()
-		var b strings.Builder
-		if err := run(&b, []string{"-dir", root}); err != nil {
-			t.Fatal(err)
-		}
-		if got, want := inOneOrder(b.String()), wantOutput(root, nil, 20, 0); got != want {
-			t.Fatalf("run printed\n%s\nwant\n%s", got, want)
-		}
-	})
-}
-
-func TestRunDefaultsToTheCurrentDirectory(t *testing.T) {
-	root := t.TempDir()
-	sums := makeTree(t, root, 2)
-	t.Chdir(root)
-	synctest.Test(t, func(t *testing.T) {
-		var b strings.Builder
-		if err := run(&b, nil); err != nil {
-			t.Fatal(err)
-		}
-		rel := make(map[string][md5.Size]byte)
-		for p, sum := range sums {
-			r, _ := filepath.Rel(root, p)
-			rel[r] = sum
-		}
-		if got, want := inOneOrder(b.String()), wantOutput(".", rel, 20, 2); got != want {
-			t.Fatalf("run printed\n%s\nwant\n%s", got, want)
-		}
-	})
-}
-
-func TestDigestReportsWaysThatDisagree(t *testing.T) {
-	one := func(string) (map[string][md5.Size]byte, error) {
-		return map[string][md5.Size]byte{"a": md5.Sum([]byte("a"))}, nil
-	}
-	other := func(string) (map[string][md5.Size]byte, error) {
-		return map[string][md5.Size]byte{"a": md5.Sum([]byte("b"))}, nil
-	}
-	for _, ways := range [][]way{
-		{{"serial", "", one}, {"parallel", "", other}, {"bounded", "", one}},
-		{{"serial", "", one}, {"parallel", "", one}, {"bounded", "", other}},
-	} {
-		var b strings.Builder
-		err := digest(&b, ".", false, ways)
-		if err == nil || !strings.Contains(err.Error(), "disagree") {
-			t.Errorf("digest of ways that disagree returned %v", err)
-		}
-		if strings.Contains(b.String(), "agree on all") {
-			t.Errorf("digest printed that they agree:\n%s", b.String())
+		if err := check("", c.digesters, c.slow, c.args); (err == nil) != c.ok {
+			t.Errorf("check(%q, %d, %v, %q) = %v, want ok %t", "", c.digesters, c.slow, c.args, err, c.ok)
 		}
 	}
 }
 
 func TestCheckSizeRefusesTreesOverTheLimit(t *testing.T) {
+	t.Parallel()
 	root := t.TempDir()
 	sums := makeTree(t, root, 7) // 7 files, plus .git/HEAD and a link, which do not count
 	if err := checkSize(root, 7); err != nil {
@@ -180,7 +146,7 @@ func TestCheckSizeRefusesTreesOverTheLimit(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "more than 6 files") {
 		t.Fatalf("7 files with limit 6: %v, want a refusal", err)
 	}
-	if err := checkSize(filepath.Join(root, "missing"), 6); err == nil || !strings.HasPrefix(err.Error(), "-dir: ") {
+	if err := check(root+"/missing", 20, 0, nil); err == nil || !strings.HasPrefix(err.Error(), "-dir: ") {
 		t.Fatalf("a missing tree: %v, want a -dir error", err)
 	}
 	for file := range sums { // one file is a tree of one
@@ -191,12 +157,5 @@ func TestCheckSizeRefusesTreesOverTheLimit(t *testing.T) {
 			t.Fatalf("one file with limit 0: %v, want a refusal", err)
 		}
 		break
-	}
-}
-
-func TestRunErrorsStayOnOneLine(t *testing.T) {
-	dir := filepath.Join(t.TempDir(), "two\nlines")
-	if err := run(new(strings.Builder), []string{"-dir", dir}); err == nil || strings.Contains(err.Error(), "\n") {
-		t.Fatalf("-dir %q: error %q, want one line", dir, err)
 	}
 }

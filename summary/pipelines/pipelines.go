@@ -83,6 +83,9 @@ func merge(cs ...<-chan int) <-chan int {
 			out <- n
 		}
 	}
+	// Changed: wg.Go (Go 1.25) for the article's wg.Add and go statements
+	// whose functions call wg.Done; the same in mergeDone, sumFiles and
+	// bounded's MD5All. wg.Go counts a goroutine before starting it.
 	for _, c := range cs {
 		wg.Go(func() { output(c) })
 	}
@@ -126,7 +129,7 @@ func stopShort(w io.Writer) <-chan int {
 	fmt.Fprintln(w, <-out) // 4 or 9
 	// Since we didn't receive the second value from out, one of the output
 	// goroutines is hung attempting to send it.
-	return out // Changed: returned, so that run can show the blocked sender and release it.
+	return out // Changed: returned, so that show can print the blocked sender's value and release it.
 }
 
 // genDone sends the values in nums on the returned channel, then closes it.
@@ -219,8 +222,9 @@ func cancellation(w io.Writer) {
 }
 
 // Changed: the three MD5Alls are methods, and what they read with and which
-// directory they skip travel in a value, so a caller chooses the reader (the
-// program's is os.ReadFile) and leaves out .git.
+// directory they skip travel in a value, so a caller chooses the reader (for
+// the article's ioutil.ReadFile: the program's counts the reads under way and
+// waits like a slow disk) and leaves out .git.
 type files struct {
 	readFile func(name string) ([]byte, error) // reads a whole file
 	skip     string                            // a directory name not to walk into; "" skips nothing
@@ -235,7 +239,7 @@ type serial struct{ files }
 func (s serial) MD5All(root string) (map[string][md5.Size]byte, error) {
 	m := make(map[string][md5.Size]byte)
 	// Changed: filepath.WalkDir (Go 1.16) for the article's filepath.Walk,
-	// which stats every file; os.ReadFile for the deprecated ioutil.ReadFile.
+	// which stats every file; the same in sumFiles and walkFiles.
 	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
@@ -366,8 +370,6 @@ func (b bounded) walkFiles(done <-chan struct{}, root string) (<-chan string, <-
 			if d.IsDir() && d.Name() == b.skip {
 				return filepath.SkipDir // .git is left out
 			}
-			// Changed: regular files only, as walkFiles's doc says and the
-			// other two do; the article's code skips only directories.
 			if !d.Type().IsRegular() {
 				return nil
 			}

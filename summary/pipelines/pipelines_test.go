@@ -10,7 +10,6 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -130,14 +129,18 @@ func parseInt(s string) (int, error) {
 }
 
 // TestCancellationReleasesEveryStage: cancellation returns after one value
-// with the rest of the pipeline still holding values; if any goroutine were
-// left blocked, synctest.Test would fail with a deadlock.
+// with the rest of the pipeline still holding values; closing done must let
+// every stage return.
 func TestCancellationReleasesEveryStage(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
+		before := bubbled()
 		var b strings.Builder
 		cancellation(&b)
 		if got := b.String(); got != "4\n" && got != "9\n" {
 			t.Fatalf("cancellation printed %q, want 4 or 9", got)
+		}
+		if n := bubbled() - before; n != 0 {
+			t.Fatalf("cancellation returned with %d goroutines still blocked: closing done must release every stage, or they wait for ever to send what nobody takes", n)
 		}
 	})
 }
@@ -211,12 +214,14 @@ func makeTree(t testing.TB, dir string, n int) map[string][md5.Size]byte {
 	return want
 }
 
-// ways returns the three MD5Alls that run uses (main.go's threeWays),
+// ways returns the three MD5Alls that show uses (main.go's threeWays),
 // reading with readFile and leaving out .git, by name.
 func ways(readFile func(string) ([]byte, error), numDigesters int) map[string]func(string) (map[string][md5.Size]byte, error) {
 	m := make(map[string]func(string) (map[string][md5.Size]byte, error))
-	for _, w := range threeWays(files{readFile: readFile, skip: ".git"}, numDigesters) {
-		m[w.name] = w.md5All
+	for _, w := range threeWays(numDigesters) {
+		m[w.name] = func(root string) (map[string][md5.Size]byte, error) {
+			return w.md5All(files{readFile: readFile, skip: ".git"}, root)
+		}
 	}
 	return m
 }
@@ -296,7 +301,7 @@ func TestMD5AllReportsAReadErrorAndLeavesNothingBlocked(t *testing.T) {
 				}
 				time.Sleep(time.Millisecond) // the reads under way end
 				if left := bubbled() - before; left != 0 {
-					t.Errorf("%s MD5All: %d goroutines left once the reads ended", name, left)
+					t.Errorf("%s MD5All returned on an error and %d goroutines were still blocked once the reads ended: each must see done closed and return, as nobody receives its result", name, left)
 				}
 			})
 		})
@@ -344,28 +349,6 @@ func TestMD5AllReportsAWalkError(t *testing.T) {
 	}
 }
 
-// gauge counts the reads in progress and remembers the most at once.
-type gauge struct {
-	mu       sync.Mutex
-	now, max int
-}
-
-// slowReader wraps os.ReadFile: it raises g, takes pause (virtual time), then
-// lowers g.
-func (g *gauge) slowReader(pause time.Duration) func(string) ([]byte, error) {
-	return func(name string) ([]byte, error) {
-		g.mu.Lock()
-		g.now++
-		g.max = max(g.max, g.now)
-		g.mu.Unlock()
-		time.Sleep(pause) // every digester is busy here at once if it can be
-		g.mu.Lock()
-		g.now--
-		g.mu.Unlock()
-		return os.ReadFile(name)
-	}
-}
-
 // TestMD5AllReadsAtMostSoManyFilesAtOnce reads 500 files, each taking 10ms.
 // The bounded MD5All never has more than its digesters reading, and all of
 // them are busy: max is exactly the bound and the run takes 500/20 rounds of
@@ -388,15 +371,15 @@ func TestMD5AllReadsAtMostSoManyFilesAtOnce(t *testing.T) {
 	} {
 		t.Run(fmt.Sprintf("%s/%d", tc.name, tc.digesters), func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
-				var g gauge
+				var reads inFlight
 				start := time.Now()
-				m, err := ways(g.slowReader(10*time.Millisecond), tc.digesters)[tc.name](root)
+				m, err := ways(reads.counted(10*time.Millisecond), tc.digesters)[tc.name](root)
 				elapsed := time.Since(start)
 				if err != nil || len(m) != 500 {
 					t.Fatalf("%d sums, error %v; want 500 sums", len(m), err)
 				}
-				if g.max != tc.max {
-					t.Errorf("at most %d reads at once, want exactly %d", g.max, tc.max)
+				if reads.most != tc.max {
+					t.Errorf("%s MD5All had up to %d reads under way at once, want exactly %d: the serial one reads one file at a time, the parallel one all at once, the bounded one with each of its digesters", tc.name, reads.most, tc.max)
 				}
 				if elapsed != tc.elapsed {
 					t.Errorf("took %v, want %v", elapsed, tc.elapsed)
