@@ -36,14 +36,16 @@ func generator(w io.Writer, n int, pause func() time.Duration) {
 func boring(msg string, n int, pause func() time.Duration) <-chan string { // returns a receive-only channel of strings
 	c := make(chan string)
 	go func() { // the goroutine is launched from inside the function
-		for i := range n { // Changed: n messages (main hears n, 5 by default) instead of forever, then close(c), so the goroutine ends.
-			// Changed: the pause comes before the send, not after, so c closes as
-			// soon as main takes the last message, with no pause left to sleep
-			// after main has gone; and it comes from pause, so a caller chooses it.
+		for i := range n { // n: as many as main hears
+			// Changed: the pause comes before the send, not after, so the
+			// goroutine ends as soon as main takes the last message, with no
+			// pause left to sleep after main has gone.
 			time.Sleep(pause())
 			c <- fmt.Sprintf("%s %d", msg, i) // waits for the caller to receive
 		}
-		close(c) // the sender closes c: a caller's range over c ends
+		// Changed: the sender closes c as its goroutine ends, so a caller that
+		// ranged over c would stop; 03's main receives exactly n and never does.
+		close(c)
 	}()
 	return c // the channel goes back to the caller
 }
@@ -62,7 +64,10 @@ func services(w io.Writer, n int, joePause, annPause func() time.Duration) {
 
 // boring2 is the boring that the program of "Channels as a handle on a
 // service" runs (the talk's support file generator2boring.go; the slide shows
-// only main). It is boring with "%s: %d" for "%s %d", changed as boring is.
+// only main): boring with "%s: %d" for "%s %d".
+//
+// Changed: named boring2 so that both live in one program, and changed as
+// boring is (the pause before the send, close(c) at the end).
 func boring2(msg string, n int, pause func() time.Duration) <-chan string {
 	c := make(chan string)
 	go func() {

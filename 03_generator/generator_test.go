@@ -26,28 +26,42 @@ func pausesOf(ms ...int) func() time.Duration {
 func TestGeneratorPausesThenSendsThenCloses(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct {
+		name string
 		gen  func(string, int, func() time.Duration) <-chan string
 		want []string
 	}{
-		{boring, []string{"10ms Joe 0", "30ms Joe 1", "60ms Joe 2"}},
-		{boring2, []string{"10ms Joe: 0", "30ms Joe: 1", "60ms Joe: 2"}},
+		{"boring", boring, []string{"10ms Joe 0", "30ms Joe 1", "60ms Joe 2"}},
+		{"boring2", boring2, []string{"10ms Joe: 0", "30ms Joe: 1", "60ms Joe: 2"}},
 	} {
-		synctest.Test(t, func(t *testing.T) {
-			start := time.Now()
-			c := tc.gen("Joe", 3, pausesOf(10, 20, 30))
-			if d := time.Since(start); d != 0 {
-				t.Errorf("the generator returned its channel after %v, want at once", d)
-			}
-			var got []string
-			for s := range c {
-				got = append(got, fmt.Sprint(time.Since(start), " ", s))
-			}
-			if !slices.Equal(got, tc.want) {
-				t.Errorf("received %q, want %q", got, tc.want)
-			}
-			if d := time.Since(start); d != 60*time.Millisecond {
-				t.Errorf("the range ended at %v, want 60ms, when the last message was taken", d)
-			}
+		t.Run(tc.name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				start := time.Now()
+				c := tc.gen("Joe", 3, pausesOf(10, 20, 30))
+				if d := time.Since(start); d != 0 {
+					t.Errorf("%s returned its channel after %v, want at once: the goroutine inside does the work", tc.name, d)
+				}
+				var got []string
+				var closedAt time.Duration
+				done := make(chan struct{})
+				go func() {
+					for s := range c {
+						got = append(got, fmt.Sprint(time.Since(start), " ", s))
+					}
+					closedAt = time.Since(start)
+					close(done)
+				}()
+				select {
+				case <-done:
+				case <-time.After(time.Hour):
+					t.Fatalf("%s never closed its channel after its 3 messages: a caller's range over it waits for ever", tc.name)
+				}
+				if !slices.Equal(got, tc.want) {
+					t.Errorf("received %q, want %q: each message after its pause", got, tc.want)
+				}
+				if closedAt != 60*time.Millisecond {
+					t.Errorf("%s closed its channel at %v, want 60ms, the moment its last message was taken", tc.name, closedAt)
+				}
+			})
 		})
 	}
 }
@@ -58,18 +72,20 @@ func TestGeneratorPausesThenSendsThenCloses(t *testing.T) {
 // message would come at once.)
 func TestGeneratorWaitsForItsReceiver(t *testing.T) {
 	t.Parallel()
-	for _, gen := range []func(string, int, func() time.Duration) <-chan string{boring, boring2} {
-		synctest.Test(t, func(t *testing.T) {
-			c := gen("Joe", 2, pausesOf(10, 10))
-			time.Sleep(100 * time.Millisecond) // main is busy; Joe is ready at 10ms
-			start := time.Now()
-			<-c
-			<-c
-			if d := time.Since(start); d != 10*time.Millisecond {
-				t.Errorf("the second message came %v after the first was taken, want 10ms, one pause", d)
-			}
-			for range c {
-			}
+	for name, gen := range map[string]func(string, int, func() time.Duration) <-chan string{"boring": boring, "boring2": boring2} {
+		t.Run(name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				c := gen("Joe", 2, pausesOf(10, 10))
+				time.Sleep(100 * time.Millisecond) // main is busy; Joe is ready at 10ms
+				start := time.Now()
+				<-c
+				<-c
+				if d := time.Since(start); d != 10*time.Millisecond {
+					t.Errorf("%s's second message came %v after main took the first, want 10ms: its send waits until main receives, and its next pause starts only then", name, d)
+				}
+				for range c {
+				}
+			})
 		})
 	}
 }
@@ -111,7 +127,7 @@ func TestJoeAndAnnSpeakInLockstep(t *testing.T) {
 				var out bytes.Buffer
 				services(newStampWriter(&out), 3, tc.joe, tc.ann)
 				if got, want := out.String(), strings.TrimPrefix(tc.want, "\n")+"\n"; got != want {
-					t.Errorf("output:\n%s\nwant:\n%s", got, want)
+					t.Errorf("main heard:\n%s\nwant Joe and Ann in lockstep, whoever is ready first waiting on its send until main comes to it:\n%s", got, want)
 				}
 			})
 		})

@@ -2,22 +2,11 @@ package main
 
 import (
 	"bytes"
-	"fmt"
 	"runtime"
 	"strings"
 	"testing"
 	"testing/synctest"
 )
-
-// runOK runs the program with args and returns what it printed; an error fails the test.
-func runOK(t *testing.T, args ...string) string {
-	t.Helper()
-	var out bytes.Buffer
-	if err := run(&out, args); err != nil {
-		t.Fatalf("run(%q): %v", args, err)
-	}
-	return out.String()
-}
 
 // bubbled returns how many goroutines the caller's synctest bubble holds, the
 // caller included, once every one of them has run as far as it can without
@@ -47,64 +36,84 @@ func bubbled() int {
 	return n
 }
 
-// Seed 1 draws boring!'s pauses 99, 10, 86, 91, 28ms, Joe's 76, 61, 78, 79,
-// 23ms and Ann's 56, 69, 99, 93, 56ms. Ann is ready with "Ann: 0" at 56ms
-// but speaks at 76ms, after Joe; Joe is ready with "Joe: 4" at 317ms but
-// speaks at 337ms, after Ann.
-func TestRunWithFixedSeed(t *testing.T) {
+// The page's sample: what go run ./03_generator prints with its default flags.
+func TestShowWithDefaultFlagsPrintsThePageSample(t *testing.T) {
 	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
+		// Seed 24 draws boring!'s pauses 36, 58, 12, 37, 6ms, Joe's 82, 74, 61,
+		// 4, 43ms and Ann's 42, 41, 98, 98, 18ms. Ann is ready with "Ann: 0" at
+		// 42ms and "Ann: 1" at 123ms, but each time waits for main to hear Joe;
+		// Joe is ready with "Joe: 3" at 221ms and "Joe: 4" at 297ms, but each
+		// time waits for main to hear Ann. No two ready moments of Joe and Ann
+		// come within 5ms.
 		want := `boring returns a channel; main hears 5 messages on it, then leaves:
-  99ms You say: "boring! 0"
- 109ms You say: "boring! 1"
- 195ms You say: "boring! 2"
- 286ms You say: "boring! 3"
- 314ms You say: "boring! 4"
- 314ms You're boring; I'm leaving.
+  36ms You say: "boring! 0"
+  94ms You say: "boring! 1"
+ 106ms You say: "boring! 2"
+ 143ms You say: "boring! 3"
+ 149ms You say: "boring! 4"
+ 149ms You're boring; I'm leaving.
 
 Joe and Ann are two boring services; main hears Joe, then Ann, 5 times:
-  76ms Joe: 0
-  76ms Ann: 0
- 137ms Joe: 1
- 145ms Ann: 1
- 215ms Joe: 2
- 244ms Ann: 2
- 294ms Joe: 3
- 337ms Ann: 3
- 337ms Joe: 4
- 393ms Ann: 4
- 393ms You're both boring; I'm leaving.
+  82ms Joe: 0
+  82ms Ann: 0
+ 156ms Joe: 1
+ 156ms Ann: 1
+ 217ms Joe: 2
+ 254ms Ann: 2
+ 254ms Joe: 3
+ 352ms Ann: 3
+ 352ms Joe: 4
+ 370ms Ann: 4
+ 370ms You're both boring; I'm leaving.
 `
-		if got := runOK(t, "-seed", "1"); got != want {
-			t.Errorf("output:\n%s\nwant:\n%s", got, want)
+		var out bytes.Buffer
+		show(&out, 5, 24)
+		if out.String() != want {
+			t.Fatalf("output:\n%s\nwant:\n%s", out.String(), want)
 		}
 	})
 }
 
-// Each generator closes its channel and ends as main takes its last message,
-// so main returns alone.
-func TestRunLeavesNoGoroutineBehind(t *testing.T) {
+// Each generator pauses before it sends, so it ends as soon as main takes its
+// last message: nothing is left sleeping or blocked when show returns.
+func TestShowLeavesNoGoroutineBehind(t *testing.T) {
 	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
 		before := bubbled()
-		runOK(t, "-seed", "1")
+		show(new(bytes.Buffer), 5, 24)
 		if n := bubbled() - before; n != 0 {
-			t.Fatalf("%d goroutines still alive when run returned, want 0", n)
+			t.Fatalf("%d goroutines still sleeping or blocked when show returned, want 0: a service still waits to send a message main never receives, or sleeps on", n)
 		}
 	})
 }
 
-// -n is how many messages main hears from each service.
-func TestRunNMessages(t *testing.T) {
+// -n is how many messages main hears from each service: none with 0, every
+// one of 1000.
+func TestShowSendsNMessagesEach(t *testing.T) {
 	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
 		for _, n := range []int{0, 1000} {
-			got := runOK(t, "-n", fmt.Sprint(n), "-seed", "1")
+			var out bytes.Buffer
+			show(&out, n, 24)
 			for _, who := range []string{`You say: "boring! `, "Joe: ", "Ann: "} {
-				if c := strings.Count(got, who); c != n || n > 0 && !strings.Contains(got, who+"999") {
+				if c := strings.Count(out.String(), who); c != n || n > 0 && !strings.Contains(out.String(), who+"999") {
 					t.Errorf("-n %d: main heard %q %d times, want %d, up to 999", n, who, c, n)
 				}
 			}
 		}
 	})
+}
+
+func TestCheckAcceptsTheStatedBoundsOnly(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		n    int
+		args []string
+		ok   bool
+	}{{0, nil, true}, {1000, nil, true}, {-1, nil, false}, {1001, nil, false}, {5, []string{"extra"}, false}} {
+		if err := check(c.n, c.args); (err == nil) != c.ok {
+			t.Errorf("check(%d, %q) = %v, want ok %t", c.n, c.args, err, c.ok)
+		}
+	}
 }
