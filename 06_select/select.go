@@ -4,14 +4,15 @@
 // Slides: "Select", "Fan-in again", "Fan-in using select" (Go Concurrency
 // Patterns, 2012).
 //
-// The program first prints one line for each of the slide's four rules, each
-// made by a select at work (rule 3's counts come from the runtime's own
+// The program prints one line for each of the slide's four rules of select,
+// each made by a select at work (rule 3's counts come from the runtime's own
 // random choice, which -seed does not reach). Then 04_fan_in's conversation
 // runs through fanIn rewritten as one goroutine with a for-select loop:
 // whoever is ready first is heard first, as before.
 //
-// Going further, after the slide's code: a closed channel is ready every
-// time and a nil one never, which is how fanIn switches off a closed input.
+// Going further, after the slide's code: the selects that show the rules, and
+// a closed channel, ready every time, against a nil one, never ready, which
+// is how fanIn switches off a closed input.
 package main
 
 import (
@@ -20,10 +21,7 @@ import (
 	"time"
 )
 
-// tries is how many selects make each count the program prints.
-const tries = 10000
-
-// The rules of select.
+// Select.
 
 // slideSelect is the slide's select on c1, c2 and c3.
 func slideSelect(c1, c2, c3 chan int) string {
@@ -38,6 +36,73 @@ func slideSelect(c1, c2, c3 chan int) string {
 		return "no one was ready to communicate"
 	}
 }
+
+// Fan-in again: the slide shows the old fanIn, 04_fan_in's, which starts one
+// goroutine per input. Rewritten with select, it needs only one.
+
+// Fan-in using select.
+
+// fanIn returns a channel on which every message from input1 and input2 comes
+// as soon as it is ready, using one goroutine. It closes once both inputs are
+// closed and drained.
+func fanIn(input1, input2 <-chan string) <-chan string {
+	c := make(chan string)
+	go func() {
+		// Changed: the talk's for {} never ends. A closed input is set to nil,
+		// which switches its case off (a nil channel is never ready, while a
+		// closed one is always ready); once both are nil, c is closed.
+		for input1 != nil || input2 != nil {
+			select { // blocks until an input has a message or is closed
+			case s, ok := <-input1:
+				if !ok {
+					input1 = nil
+					continue
+				}
+				c <- s
+			case s, ok := <-input2:
+				if !ok {
+					input2 = nil
+					continue
+				}
+				c <- s
+			}
+		}
+		close(c) // this goroutine is c's only sender
+	}()
+	return c
+}
+
+// boring returns a receive-only channel on which a new goroutine sends n
+// numbered messages, each after a pause; then it closes the channel.
+func boring(msg string, n int, pause func() time.Duration) <-chan string {
+	c := make(chan string)
+	go func() {
+		for i := range n {
+			// Changed: the pause comes before the send, not after it, so boring
+			// closes c as soon as main has its last message instead of sleeping on.
+			time.Sleep(pause())
+			c <- fmt.Sprintf("%s: %d", msg, i) // blocks until fanIn receives
+		}
+		close(c) // Changed: the sender closes, so fanIn switches this input off.
+	}()
+	return c
+}
+
+// conversation is the slide's main, as in 04_fan_in: Joe and Ann through one
+// channel, heard in the order they are ready.
+func conversation(w io.Writer, n int, joePause, annPause func() time.Duration) {
+	c := fanIn(boring("Joe", n, joePause), boring("Ann", n, annPause))
+	for range 2 * n { // the talk's 10 receives when n is 5
+		fmt.Fprintln(w, <-c)
+	}
+	fmt.Fprintln(w, "You're both boring; I'm leaving.")
+}
+
+// Going further: the rules of select at work. The slide states them; each
+// function below makes one of them show in what a select does.
+
+// tries is how many selects make each count the program prints.
+const tries = 10000
 
 // allEvaluated runs the slide's select with every channel and the value to
 // send coming from a call that counts itself. Only c1 is ready.
@@ -106,65 +171,6 @@ func rules(w io.Writer) {
 	c1s, c2s := choosesRandomly()
 	fmt.Fprintf(w, "3. If several can proceed, it picks pseudo-randomly: c1 %d, c2 %d times.\n", c1s, c2s)
 	fmt.Fprintf(w, "4. A default runs at once if none can: %q.\n", slideSelect(make(chan int), make(chan int), make(chan int)))
-}
-
-// Fan-in using select.
-
-// boring returns a receive-only channel on which a new goroutine sends n
-// numbered messages, each after a pause; then it closes the channel.
-func boring(msg string, n int, pause func() time.Duration) <-chan string {
-	c := make(chan string)
-	go func() {
-		for i := range n { // Changed: n messages, where the talk's loop never ends, so the goroutine ends.
-			// Changed: the pause comes from pause, so a caller chooses it, and
-			// before the send, not after it, so boring closes c as soon as main
-			// has its last message instead of sleeping on.
-			time.Sleep(pause())
-			c <- fmt.Sprintf("%s: %d", msg, i) // blocks until fanIn receives
-		}
-		close(c) // Changed: the sender closes, so fanIn switches this input off.
-	}()
-	return c
-}
-
-// fanIn returns a channel on which every message from input1 and input2 comes
-// as soon as it is ready, using one goroutine. It closes once both inputs are
-// closed and drained.
-func fanIn(input1, input2 <-chan string) <-chan string {
-	c := make(chan string)
-	go func() {
-		// Changed: the talk's for {} never ends. A closed input is set to nil,
-		// which switches its case off (a nil channel is never ready, while a
-		// closed one is always ready); once both are nil, c is closed.
-		for input1 != nil || input2 != nil {
-			select { // blocks until an input has a message or is closed
-			case s, ok := <-input1:
-				if !ok {
-					input1 = nil
-					continue
-				}
-				c <- s
-			case s, ok := <-input2:
-				if !ok {
-					input2 = nil
-					continue
-				}
-				c <- s
-			}
-		}
-		close(c) // this goroutine is c's only sender
-	}()
-	return c
-}
-
-// conversation is the slide's main, as in 04_fan_in: Joe and Ann through one
-// channel, heard in the order they are ready.
-func conversation(w io.Writer, n int, joePause, annPause func() time.Duration) {
-	c := fanIn(boring("Joe", n, joePause), boring("Ann", n, annPause))
-	for range 2 * n { // the talk's 10 receives when n is 5
-		fmt.Fprintln(w, <-c)
-	}
-	fmt.Fprintln(w, "You're both boring; I'm leaving.")
 }
 
 // Going further: closed and nil channels in a select. The talk does not say

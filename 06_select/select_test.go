@@ -25,42 +25,12 @@ func checkFannedIn(t *testing.T, c <-chan string, want map[string]int) {
 	}
 	for name, n := range want {
 		if next[name] != n {
-			t.Fatalf("%s delivered %d messages, want %d", name, next[name], n)
+			t.Fatalf("fanIn passed on %d of %s's messages, want %d", next[name], name, n)
 		}
 	}
 }
 
-// The rules of select.
-
-func TestSelectEvaluatesEveryChannelAndValue(t *testing.T) {
-	t.Parallel()
-	evaluated, said := allEvaluated()
-	// Three channel expressions and the value to send, though only the
-	// receive from c1 proceeded.
-	if evaluated != 4 || said != "received 1 from c1" {
-		t.Fatalf("%d expressions evaluated, then %q; want 4, then \"received 1 from c1\"", evaluated, said)
-	}
-}
-
-func TestSelectBlocksUntilACaseCanProceed(t *testing.T) {
-	t.Parallel()
-	synctest.Test(t, func(t *testing.T) {
-		if waited, said := blocksUntilReady(ms(20)); waited != ms(20) || said != "received 2 from c2" {
-			t.Fatalf("blocksUntilReady waited %v, then %q; want exactly 20ms, then \"received 2 from c2\"", waited, said)
-		}
-	})
-}
-
-func TestSelectChoosesPseudoRandomly(t *testing.T) {
-	t.Parallel()
-	// Each of 10,000 choices is a fair coin: the standard deviation of a
-	// count is 50, so 40% and 60% are each 20 deviations from the mean. A
-	// biased select would fail; a fair one never will.
-	c1s, c2s := choosesRandomly()
-	if c1s+c2s != tries || c1s < tries*40/100 || c1s > tries*60/100 {
-		t.Fatalf("c1 chosen %d and c2 %d times in %d, want %d in all, each 40%% to 60%%", c1s, c2s, tries, tries)
-	}
-}
+// Select.
 
 func TestSlideSelectRunsDefaultOnlyWhenNobodyIsReady(t *testing.T) {
 	t.Parallel()
@@ -111,14 +81,56 @@ func TestFastSpeakerIsHeardBeforeSlowOne(t *testing.T) {
 	})
 }
 
+// Only one goroutine is needed: while fanIn's goroutine waits to hand one
+// message on, nothing takes the other input's. (04's fanIn, a goroutine per
+// input, would take it.)
 func TestFanInUsesOneGoroutine(t *testing.T) {
 	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
 		a, b := make(chan string), make(chan string)
-		before := bubbled()
 		c := fanIn(a, b)
-		if started := bubbled() - before; started != 1 {
-			t.Fatalf("fanIn started %d goroutines, want 1", started)
+		a <- "Joe: 0"   // fanIn's goroutine takes it, then waits for someone to receive from c
+		synctest.Wait() // it is blocked in its send on c
+		select {
+		case b <- "Ann: 0":
+			t.Fatal("while fanIn still held Joe's message, something took Ann's from input2: " +
+				"fanIn runs more than one goroutine (or c has a buffer, which let its one goroutine go back to its select)")
+		default:
+		}
+		if s := <-c; s != "Joe: 0" {
+			t.Fatalf("got %q, want \"Joe: 0\"", s)
+		}
+		b <- "Ann: 0" // the goroutine is back in its select
+		if s := <-c; s != "Ann: 0" {
+			t.Fatalf("got %q, want \"Ann: 0\"", s)
+		}
+		close(a)
+		close(b)
+		if s, ok := <-c; ok {
+			t.Fatalf("got %q, want c closed", s)
+		}
+	})
+}
+
+// The select has a case for each input: a message on either is taken and
+// passed on, whichever comes.
+func TestFanInTakesFromWhicheverInputIsReady(t *testing.T) {
+	t.Parallel()
+	synctest.Test(t, func(t *testing.T) {
+		a, b := make(chan string), make(chan string)
+		c := fanIn(a, b)
+		for _, in := range []struct {
+			name  string
+			input chan string
+		}{{"input2", b}, {"input1", a}, {"input2", b}} {
+			select {
+			case in.input <- "hello":
+			case <-time.After(time.Hour):
+				t.Fatalf("fanIn never received the message waiting on %s: its select needs a case for each input", in.name)
+			}
+			if s := <-c; s != "hello" {
+				t.Fatalf("got %q from c, want \"hello\" from %s", s, in.name)
+			}
 		}
 		close(a)
 		close(b)
@@ -139,7 +151,12 @@ func TestFanInSwitchesOffEachClosedInput(t *testing.T) {
 				closed, open = b, a
 			}
 			close(closed) // from now on only the open input's case can fire
-			open <- "Ann: 0"
+			select {
+			case open <- "Ann: 0":
+			case <-time.After(time.Hour):
+				t.Fatal("once one input closed, fanIn stopped taking from the other, still open: " +
+					"its loop must go on until both inputs are closed")
+			}
 			if s := <-c; s != "Ann: 0" {
 				t.Fatalf("got %q, want \"Ann: 0\"", s)
 			}
@@ -161,7 +178,7 @@ func TestFanInSwitchesOffEachClosedInput(t *testing.T) {
 // waits, in real time, for c to close. A fanIn that left a closed input's case
 // on would spin on it forever; a spinning goroutine never blocks, so inside a
 // synctest bubble the fake clock would stop and the test would hang instead
-// of failing. Real time, with a deadline of seconds as a safety net, turns
+// of failing. Real time, with a deadline of 2s as a safety net, turns
 // that into a failure; when fanIn is right, c closes at once.
 func bothClosedEndsFanIn() error {
 	input1, input2 := make(chan string), make(chan string)
@@ -173,8 +190,8 @@ func bothClosedEndsFanIn() error {
 			return fmt.Errorf("fanIn of two closed inputs sent %q, want c closed", s)
 		}
 		return nil
-	case <-time.After(5 * time.Second):
-		return errors.New("fanIn of two closed inputs did not close c within 5s: does it set a closed input to nil?")
+	case <-time.After(2 * time.Second):
+		return errors.New("fanIn of two closed inputs did not close c within 2s: does it set a closed input to nil?")
 	}
 }
 
@@ -187,9 +204,31 @@ func TestFanInEndsWhenBothInputsAreClosed(t *testing.T) {
 	}
 }
 
-// Equivalent change, which no test can see: a buffer on boring's c or on
-// fanIn's c. main is always already waiting to receive, so every send finds
-// its receiver at once.
+// Equivalent change, which no test can see: a buffer on boring's c. fanIn's
+// goroutine is always already waiting in its select, so every send finds its
+// receiver at once. A buffer on fanIn's c is seen only where a test holds
+// back its receive (TestFanInUsesOneGoroutine): main always waits for c.
+
+// Each boring closes its channel after its last message, so fanIn sets both
+// inputs to nil, leaves its loop and closes its output: a range over it ends.
+func TestFanInClosesOnceBothSpeakersAreDone(t *testing.T) {
+	t.Parallel()
+	synctest.Test(t, func(t *testing.T) {
+		c := fanIn(boring("Joe", 2, every(ms(10))), boring("Ann", 2, every(ms(15))))
+		done := make(chan struct{})
+		go func() {
+			for range c {
+			}
+			close(done)
+		}()
+		select {
+		case <-done:
+		case <-time.After(time.Hour):
+			t.Fatal("both speakers said their 2 messages and closed their channels, but fanIn never closed its output: " +
+				"once both inputs are nil its goroutine must close c")
+		}
+	})
+}
 
 func FuzzFanInKeepsEachSpeakersOrder(f *testing.F) {
 	for i, n := range [][2]uint8{{0, 0}, {5, 0}, {0, 5}, {3, 30}, {30, 30}, {17, 4}} {
@@ -203,7 +242,37 @@ func FuzzFanInKeepsEachSpeakersOrder(f *testing.F) {
 	})
 }
 
-// Going further.
+// Going further: the rules of select at work.
+
+func TestSelectEvaluatesEveryChannelAndValue(t *testing.T) {
+	t.Parallel()
+	evaluated, said := allEvaluated()
+	// Three channel expressions and the value to send, though only the
+	// receive from c1 proceeded.
+	if evaluated != 4 || said != "received 1 from c1" {
+		t.Fatalf("%d expressions evaluated, then %q; want 4, then \"received 1 from c1\"", evaluated, said)
+	}
+}
+
+func TestSelectBlocksUntilACaseCanProceed(t *testing.T) {
+	t.Parallel()
+	synctest.Test(t, func(t *testing.T) {
+		if waited, said := blocksUntilReady(ms(20)); waited != ms(20) || said != "received 2 from c2" {
+			t.Fatalf("blocksUntilReady waited %v, then %q; want exactly 20ms, then \"received 2 from c2\"", waited, said)
+		}
+	})
+}
+
+func TestSelectChoosesPseudoRandomly(t *testing.T) {
+	t.Parallel()
+	// Each of 10,000 choices is a fair coin: the standard deviation of a
+	// count is 50, so 40% and 60% are each 20 deviations from the mean. A
+	// biased select would fail; a fair one never will.
+	c1s, c2s := choosesRandomly()
+	if c1s+c2s != tries || c1s < tries*40/100 || c1s > tries*60/100 {
+		t.Fatalf("c1 chosen %d and c2 %d times in %d, want %d in all, each 40%% to 60%%", c1s, c2s, tries, tries)
+	}
+}
 
 func TestClosedChannelIsAlwaysReadyAndNilSwitchesItOff(t *testing.T) {
 	t.Parallel()
