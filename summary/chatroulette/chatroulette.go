@@ -11,7 +11,8 @@
 //
 // What to notice: match offers its connection on the partner channel and, in
 // the same select, tries to take one from it. The channel is unbuffered, so
-// the first to come waits and the second takes it and runs chat: nobody
+// the first to come waits in its select until a second comes: one of the two
+// hands its connection over, the other takes it and runs chat, and nobody
 // keeps a list of who is waiting. chat copies each way in its own goroutine
 // and ends the conversation at the first copy to stop, closing both. After
 // -wait alone, a third case of the same select pairs the connection with
@@ -19,7 +20,7 @@
 //
 // The default run is a scripted demo on a loopback port: alice and bob meet,
 // then carol waits alone and gets the bot. With -listen it is a real server
-// until Ctrl-C: try two or three nc clients.
+// until Ctrl-C that logs each step of the matcher: try two or three nc clients.
 package main
 
 import (
@@ -28,6 +29,7 @@ import (
 	"io"
 	"log"
 	"net"
+	"os"
 	"sync"
 	"time"
 )
@@ -42,6 +44,7 @@ type server struct {
 	chain   *Chain                  // the bots speak from it; every chat feeds it
 	config                          // wait (the talk's 5s), delay (its 1s), limits
 	log     *log.Logger
+	events  bool // log each event of the matcher, not only errors
 
 	// Changed: what lets the server stop, which the talk's never does.
 	quit     chan struct{}  // closed by shutdown: waiting matchers give up
@@ -66,35 +69,74 @@ func newServer(chain *Chain, c config, logger *log.Logger) *server {
 // serve is the talk's main after net.Listen: accept each connection and
 // match it in its own goroutine. It returns when l is closed.
 func (s *server) serve(l net.Listener) {
-	for {
+	// Changed: the talk's log.Fatal on any Accept error. Errors that pass
+	// (too many open files, a connection reset before it was accepted) are
+	// retried after a pause that starts at 5ms and doubles up to 1s, as
+	// net/http's server does; only a closed listener (shutdown) ends serve.
+	var pause time.Duration
+	for n := 1; ; n++ {
 		c, err := l.Accept()
-		if err != nil { // Changed: the talk's log.Fatal; shutdown closes l.
-			if !errors.Is(err, net.ErrClosed) {
-				s.log.Println(err)
-			}
+		if errors.Is(err, net.ErrClosed) {
 			return
 		}
-		if !s.track(c) { // Changed: accepted while stopping.
-			c.Close()
+		if err != nil {
+			pause = min(max(2*pause, 5*time.Millisecond), time.Second)
+			s.log.Printf("accept: %v; trying again in %v", err, pause)
+			select {
+			case <-time.After(pause):
+			case <-s.quit:
+				return
+			}
 			continue
 		}
-		s.wg.Go(func() { s.match(s.socket(c)) }) // Changed: counted; socket feeds the chain.
+		pause = 0
+		switch s.track(c) {
+		case errStopping: // Changed: accepted while stopping.
+			c.Close()
+			continue
+		case errFull: // Changed: at most maxConns served at once.
+			s.event("connection %d turned away: -maxconns %d are here", n, s.maxConns)
+			s.wg.Go(func() { turnAway(c, s.writeTimeout) })
+			continue
+		}
+		// Changed: the talk's both/chat.go calls match(c) on the bare TCP
+		// connection, so what TCP clients type never feeds the chain; here
+		// every connection is a socket, whose reads feed it. The goroutine
+		// is counted so that shutdown can wait for it.
+		s.wg.Go(func() { s.match(s.socket(c, n)) })
 	}
+}
+
+// turnAway tells c, one connection too many, to come back later, and closes
+// it.
+func turnAway(c net.Conn, writeTimeout time.Duration) {
+	c.SetWriteDeadline(time.Now().Add(writeTimeout))
+	fmt.Fprintln(c, "Too many people here right now; try again later.")
+	c.Close()
 }
 
 // match waits for a partner: it either hands c over to a goroutine that is
 // waiting, or takes a waiting connection and chats with it, or, after
-// s.wait alone, chats with a bot.
-func (s *server) match(c io.ReadWriteCloser) {
+// s.wait alone, chats with a bot. (Changed: c is a socket, the talk's any
+// io.ReadWriteCloser, so that the select can hear c's client hang up.)
+func (s *server) match(c socket) {
 	fmt.Fprint(c, "Waiting for a partner...")
+	// Changed: with -listen, s.event logs each step of this select, so a
+	// reader can watch it work; the demo prints what its clients hear.
+	s.event("%v waiting", c)
 	select {
 	case s.partner <- c:
 		// now handled by the other goroutine
 	case p := <-s.partner:
+		s.event("%v took %v from the partner channel", c, p)
 		s.chat(p, c)
 	case <-time.After(s.wait):
+		s.event("the bot joined %v", c)
 		s.chat(s.Bot(), c)
 	case <-s.quit: // Changed: the server is stopping.
+		c.Close()
+	case <-c.gone: // Changed: c hung up while waiting: it is nobody's partner.
+		s.event("%v left", c)
 		c.Close()
 	}
 }
@@ -198,18 +240,92 @@ func (b bot) Close() error {
 type socket struct {
 	io.Reader
 	io.Writer
+	// Changed: the talk's third field is done, which Close signals so that
+	// a websocket's handler returns; a TCP connection has no handler to keep
+	// running, so close forgets the connection and closes it. n numbers it
+	// for the log, and gone is closed if its client hangs up while waiting.
 	close func() error
+	n     int
+	gone  <-chan struct{}
 }
 
-func (s socket) Close() error { return s.close() }
+func (c socket) Close() error   { return c.close() }
+func (c socket) String() string { return fmt.Sprintf("connection %d", c.n) }
 
-// socket wraps c so that everything read from it is written to the chain.
-func (s *server) socket(c net.Conn) socket {
-	t := timed{c, s.idle, s.writeTimeout}
-	return socket{io.TeeReader(t, s.chain), t, func() error {
+// socket wraps c, the n-th connection accepted, so that everything read from
+// it is written to the chain, and starts watching it while it waits.
+func (s *server) socket(c net.Conn, n int) socket {
+	w := &watched{
+		timed: timed{c, s.idle, s.writeTimeout},
+		s:     s, n: n,
+		gone:  make(chan struct{}),
+		done:  make(chan struct{}),
+		typed: make([]byte, 0, maxTyped),
+	}
+	s.wg.Go(w.watch)
+	return socket{io.TeeReader(w, s.chain), w, func() error {
 		s.forget(c)
 		return c.Close()
-	}}
+	}, n, w.gone}
+}
+
+// maxTyped is how much a client may type while it waits for a partner and
+// the server still reads it: a client who types more waits, unread, as in
+// the talk, and a hang-up after that is noticed only once the chat begins.
+const maxTyped = 4 << 10
+
+// watched is a connection whose client may hang up while it waits for a
+// partner. Changed: in the talk nothing reads a waiting connection, so a
+// client who leaves while "Waiting for a partner..." becomes the next
+// client's partner, who hears "Found one! Say hi." and then the end.
+type watched struct {
+	timed
+	s     *server // for the log
+	n     int
+	gone  chan struct{} // closed by watch when the client hangs up
+	done  chan struct{} // closed when watch returns
+	typed []byte        // what the client typed while waiting; read first
+	stop  sync.Once
+}
+
+// watch reads the connection until the first Read of the chat stops it (or
+// until maxTyped bytes are read, or the connection is closed), keeping what
+// it reads, and closes gone if the client hangs up meanwhile.
+func (w *watched) watch() {
+	defer close(w.done)
+	for len(w.typed) < cap(w.typed) {
+		n, err := w.Conn.Read(w.typed[len(w.typed):cap(w.typed)])
+		w.typed = w.typed[:len(w.typed)+n]
+		if err != nil {
+			if !errors.Is(err, os.ErrDeadlineExceeded) && !closedByUs(err) {
+				close(w.gone)
+			}
+			return
+		}
+	}
+}
+
+// aLongTimeAgo is a deadline that has passed: it ends a pending Read at once.
+var aLongTimeAgo = time.Unix(1, 0)
+
+// Read stops the watch the first time (the chat has begun), then returns what
+// the client typed while waiting before reading on.
+func (w *watched) Read(p []byte) (int, error) {
+	w.stop.Do(func() {
+		w.Conn.SetReadDeadline(aLongTimeAgo)
+		<-w.done
+		w.Conn.SetReadDeadline(time.Time{})
+	})
+	if len(w.typed) > 0 {
+		n := copy(p, w.typed)
+		w.typed = w.typed[n:]
+		return n, nil
+	}
+	n, err := w.timed.Read(p)
+	if err == io.EOF {
+		w.s.event("connection %d left", w.n)
+	}
+	return n, err
 }
 
 // timed gives each Read and each Write on a connection a deadline of its
@@ -241,16 +357,24 @@ func closedByUs(err error) bool {
 	return errors.Is(err, net.ErrClosed) || errors.Is(err, io.ErrClosedPipe)
 }
 
-// track records an accepted connection so shutdown can close it; it reports
-// false if the server is already stopping.
-func (s *server) track(c net.Conn) bool {
+var (
+	errStopping = errors.New("the server is stopping")
+	errFull     = errors.New("maxConns connections are here")
+)
+
+// track records an accepted connection so shutdown can close it, unless the
+// server is stopping or already serves maxConns connections.
+func (s *server) track(c net.Conn) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.stopping {
-		return false
+		return errStopping
+	}
+	if len(s.conns) >= s.maxConns {
+		return errFull
 	}
 	s.conns[c] = true
-	return true
+	return nil
 }
 
 func (s *server) forget(c net.Conn) {
@@ -276,6 +400,13 @@ func (s *server) shutdown(l net.Listener) {
 		c.Close() // each chat's copy from c fails: chat closes both and returns
 	}
 	s.wg.Wait()
+}
+
+// event logs one line of what the matcher does, with -listen only.
+func (s *server) event(format string, args ...any) {
+	if s.events {
+		s.log.Printf(format, args...)
+	}
 }
 
 // start serves l in a goroutine of the server's own.

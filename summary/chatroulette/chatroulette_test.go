@@ -9,112 +9,65 @@ import (
 	"log"
 	"math/rand/v2"
 	"net"
+	"os"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"testing/synctest"
 	"time"
 	"unicode/utf8"
 )
 
-// safetyNet bounds how long a test over TCP waits for an event: a hang fails
-// instead of stalling the run. No assertion depends on it.
-const safetyNet = 10 * time.Second
+// bound is how long a test over TCP waits for an event: a break that hangs
+// fails within seconds, saying what it waited for. No assertion depends on
+// it; the clients' own reads and writes fail after 5s too (dial).
+const bound = 5 * time.Second
+
+// within fails the test unless f returns within bound.
+func within(t *testing.T, what string, f func()) {
+	t.Helper()
+	done := make(chan struct{})
+	go func() {
+		f()
+		close(done)
+	}()
+	select {
+	case <-done:
+	case <-time.After(bound):
+		t.Fatalf("%s: still waiting after %v", what, bound)
+	}
+}
+
+// withMax gives c the default -maxconns where it has none.
+func withMax(c config) config {
+	if c.maxConns == 0 {
+		c.maxConns = 1000
+	}
+	return c
+}
 
 // tcpServer starts a server with c's durations on an ephemeral 127.0.0.1
-// port and hands the test each connection it accepts, as a tap (see
-// tapListener for readUntil). stop shuts the server down, once (the test's
-// cleanup calls it too), and returns what it logged.
-func tcpServer(t *testing.T, c config, readUntil int) (s *server, addr string, taps chan *tap, stop func() string) {
+// port. stop shuts the server down, once (the test's cleanup calls it too),
+// and returns what it logged.
+func tcpServer(t *testing.T, c config) (s *server, addr string, stop func() string) {
 	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
 	var logged bytes.Buffer // read once shutdown has waited for every writer
-	s = newServer(NewChain(2, 1), c, log.New(&logged, "", 0))
-	taps = make(chan *tap, 1000)
-	tl := tapListener{l, taps, readUntil}
-	s.start(tl)
+	s = newServer(NewChain(2, 1), withMax(c), log.New(&logged, "", 0))
+	s.start(l)
 	stop = sync.OnceValue(func() string {
-		s.shutdown(tl)
+		within(t, "shutdown (every chat ends, every goroutine the server started is done)", func() { s.shutdown(l) })
 		return logged.String()
 	})
 	t.Cleanup(func() { stop() })
-	return s, l.Addr().String(), taps, stop
-}
-
-// A tapListener hands the server each connection it accepts wrapped in a
-// tap, and the test the same tap on taps.
-type tapListener struct {
-	net.Listener
-	taps      chan *tap
-	readUntil int
-}
-
-func (l tapListener) Accept() (net.Conn, error) {
-	c, err := l.Listener.Accept()
-	if err != nil {
-		return nil, err
-	}
-	tc := &tap{Conn: c, closed: make(chan struct{}), until: l.readUntil, back: make(chan struct{}), stuck: make(chan struct{})}
-	l.taps <- tc
-	return tc, nil
-}
-
-// A tap is a server-side connection that tells the test what the server does
-// with it: closed is closed when the server closes it, back when the server
-// comes back to read after having read until bytes (0: never), and stuck once
-// one of the server's writes to it has waited stuckAfter. Until back, each
-// Read returns at most one byte.
-type tap struct {
-	net.Conn
-	closeOnce   sync.Once
-	closed      chan struct{}
-	read, until int // only the server's one copy from this connection reads
-	back        chan struct{}
-	stuckOnce   sync.Once
-	stuck       chan struct{}
-}
-
-// stuckAfter is how long a write must wait before a tap calls it stuck: far
-// longer than any write to a socket with room takes, even on a loaded machine.
-const stuckAfter = 500 * time.Millisecond
-
-func (c *tap) Write(p []byte) (int, error) {
-	t := time.AfterFunc(stuckAfter, func() { c.stuckOnce.Do(func() { close(c.stuck) }) })
-	defer t.Stop()
-	return c.Conn.Write(p)
-}
-
-func (c *tap) Read(p []byte) (int, error) {
-	if c.until > 0 && c.read >= c.until {
-		close(c.back)
-		c.until = 0
-	}
-	if c.until > 0 {
-		p = p[:min(len(p), 1)]
-	}
-	n, err := c.Conn.Read(p)
-	c.read += n
-	return n, err
-}
-
-func (c *tap) Close() error {
-	c.closeOnce.Do(func() { close(c.closed) })
-	return c.Conn.Close()
-}
-
-// await fails the test unless ch is closed within the safety net.
-func await(t *testing.T, ch <-chan struct{}, what string) {
-	t.Helper()
-	select {
-	case <-ch:
-	case <-time.After(safetyNet):
-		t.Fatalf("%s: still waiting after %v", what, safetyNet)
-	}
+	return s, l.Addr().String(), stop
 }
 
 // join dials addr as name and waits for the server's first words.
@@ -193,7 +146,7 @@ func TestMatchPairsEveryoneAndTheOddOneWaits(t *testing.T) {
 		t.Run(fmt.Sprint(n), func(t *testing.T) {
 			t.Parallel()
 			// No bot: nobody may be paired with anything but a person.
-			_, addr, _, stop := tcpServer(t, config{wait: time.Hour, delay: time.Hour}, 0)
+			_, addr, stop := tcpServer(t, config{wait: time.Hour, delay: time.Hour})
 			type pairing struct{ name, partner string }
 			met := make(chan pairing)
 			meet := func(c *client) { // greeted, c says its name and hears its partner's
@@ -270,7 +223,7 @@ func randomBytes(seed uint64, n int) []byte {
 
 func TestChatRelaysEveryByteBothWays(t *testing.T) {
 	t.Parallel()
-	s, addr, _, stop := tcpServer(t, config{wait: time.Hour, delay: time.Hour}, 0)
+	s, addr, stop := tcpServer(t, config{wait: time.Hour, delay: time.Hour})
 	alice, bob := pair(t, addr, "alice", "bob")
 	// Both ways at once: neither side's copy waits for the other's.
 	var wg sync.WaitGroup
@@ -301,7 +254,7 @@ func TestPartnerLeavingClosesTheOther(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			_, addr, _, stop := tcpServer(t, config{wait: time.Hour, delay: time.Hour}, 0)
+			_, addr, stop := tcpServer(t, config{wait: time.Hour, delay: time.Hour})
 			leaver, stayer := pair(t, addr, "a", "b")
 			if tc.leaver == "b" {
 				leaver, stayer = stayer, leaver
@@ -320,84 +273,6 @@ func TestPartnerLeavingClosesTheOther(t *testing.T) {
 			}
 		})
 	}
-}
-
-// TestAClientThatStopsReadingEndsItsChat is the case the write timeout is
-// for: bob stops reading, alice writes until everything between them is
-// full, then leaves. In the talk the server's write to bob would wait
-// forever and the chat, with both sockets, would never end. Run with -v to
-// see how long it takes to end.
-func TestAClientThatStopsReadingEndsItsChat(t *testing.T) {
-	t.Parallel()
-	const writeTimeout = time.Second
-	_, addr, taps, stop := tcpServer(t, config{wait: time.Hour, delay: time.Hour, writeTimeout: writeTimeout}, 0)
-	alice, _ := pair(t, addr, "alice", "bob")
-	a, b := <-taps, <-taps
-	// The sockets on the way buffer megabytes: alice writes until the
-	// server's write to bob is stuck, so that it no longer reads from her.
-	go func() {
-		chunk := make([]byte, 64<<10)
-		for {
-			if _, err := alice.conn.Write(chunk); err != nil {
-				return // alice has left
-			}
-		}
-	}()
-	await(t, b.stuck, "the server's write to bob getting stuck")
-	alice.conn.Close()
-	left := time.Now()
-	await(t, a.closed, "the server closing alice")
-	await(t, b.closed, "the server closing bob")
-	t.Logf("the chat ended %v after alice left (-writetimeout %v; bob has read nothing)", time.Since(left).Round(time.Millisecond), writeTimeout)
-	if logged := stop(); !strings.Contains(logged, "i/o timeout") {
-		t.Errorf("the server logged %q, want the write's timeout", logged)
-	}
-}
-
-// TestABotKeepsOneGoroutineHoweverOftenItIsWritten has the server read
-// carol one byte at a time, so her 20,000 bytes reach her bot as 20,000
-// writes, while its answer is an hour away. In the talk each write started a
-// goroutine that slept before answering. Run with -v to see the server's
-// goroutines after the writes and the process's memory before and after.
-func TestABotKeepsOneGoroutineHoweverOftenItIsWritten(t *testing.T) {
-	// Not parallel: it measures the whole process's memory.
-	const writes = 20_000
-	_, addr, taps, _ := tcpServer(t, config{wait: time.Millisecond, delay: time.Hour}, writes)
-	carol := join(t, addr, "carol")
-	hear(t, carol, "Found one! Say hi.\n") // the bot, after -wait
-	tc := <-taps
-	mem := inUse()
-	if _, err := carol.conn.Write(bytes.Repeat([]byte("x"), writes)); err != nil {
-		t.Fatal(err)
-	}
-	await(t, tc.back, "the server reading all of carol's bytes")
-	goroutines, memAfter := chatGoroutines(), inUse()
-	t.Logf("after %d one-byte writes to a bot: the server runs %d goroutines; heap and stacks in use %.1f MiB before the writes, %.1f MiB after",
-		writes, goroutines, float64(mem)/(1<<20), float64(memAfter)/(1<<20))
-	if goroutines != 5 {
-		t.Errorf("the server runs %d goroutines, want 5: accept loop, carol's matcher, two copies, the bot's speaker", goroutines)
-	}
-}
-
-// chatGoroutines returns how many goroutines are running this package's
-// code, not counting the tests' own.
-func chatGoroutines() int {
-	buf := make([]byte, 64<<10)
-	for {
-		n := runtime.Stack(buf, true)
-		if n < len(buf) {
-			buf = buf[:n]
-			break
-		}
-		buf = make([]byte, 2*len(buf))
-	}
-	n := 0
-	for _, g := range bytes.Split(buf, []byte("\n\n")) {
-		if bytes.Contains(g, []byte("summary/chatroulette.")) && !bytes.Contains(g, []byte("summary/chatroulette.Test")) {
-			n++
-		}
-	}
-	return n
 }
 
 // inUse returns the bytes of heap and goroutine stacks in use after a
@@ -457,38 +332,10 @@ func (l *pipeListener) dial(t *testing.T, name string) *client {
 // pipeServer starts a server with c's durations and an empty chain behind a
 // pipeListener, inside the caller's synctest bubble.
 func pipeServer(c config) (*server, *pipeListener) {
-	s := newServer(NewChain(2, 1), c, log.New(io.Discard, "", 0))
+	s := newServer(NewChain(2, 1), withMax(c), log.New(io.Discard, "", 0))
 	l := newPipeListener()
 	s.start(l)
 	return s, l
-}
-
-// bubbled returns how many goroutines the caller's synctest bubble holds, the
-// caller included, once every one of them has run as far as it can without
-// time passing: a goroutine that sleeps or is blocked counts, one that has
-// ended does not.
-func bubbled() int {
-	synctest.Wait()
-	buf := make([]byte, 64<<10)
-	for {
-		n := runtime.Stack(buf, true)
-		if n < len(buf) {
-			buf = buf[:n]
-			break
-		}
-		buf = make([]byte, 2*len(buf))
-	}
-	// Each goroutine's header reads "goroutine N [state, synctest bubble B]:";
-	// the caller's comes first.
-	first, _, _ := bytes.Cut(buf, []byte("\n"))
-	bubble := first[bytes.LastIndex(first, []byte(", synctest bubble ")):]
-	n := 0
-	for line := range bytes.Lines(buf) {
-		if bytes.HasPrefix(line, []byte("goroutine ")) && bytes.HasSuffix(bytes.TrimSuffix(line, []byte("\n")), bubble) {
-			n++
-		}
-	}
-	return n
 }
 
 // chatting returns how many connections the server holds.
@@ -527,16 +374,12 @@ func TestBotJoinsAtWaitAndAnswersADelayAfterTheFirstUnansweredWrite(t *testing.T
 		answer(6 * time.Second)
 		answer(0)
 		// A thousand writes, the first at 1h6s: one answer, a delay after
-		// the first. The bot still has one goroutine.
-		goroutines := bubbled()
+		// the first.
 		for i := range 1000 {
 			say(t, carol, "zebras eat quinces")
 			if i == 0 {
 				time.Sleep(time.Millisecond)
 			}
-		}
-		if n := bubbled(); n != goroutines {
-			t.Errorf("%d goroutines in the bubble after a thousand writes, %d before", n, goroutines)
 		}
 		answer(time.Hour + 7*time.Second)
 		answer(0)
@@ -644,7 +487,8 @@ func TestIdleEndsTheChatOfAClientSilentThatLong(t *testing.T) {
 // slowClose is a server-side connection that is slow to finish: its second
 // and later Close take closeDelay (shutdown closes each connection first,
 // quickly; the chats' own closes come after), and a Read that fails takes
-// readDelay to say so.
+// readDelay to say so (but not the Read that the chat's start interrupts
+// with a deadline, which ends the watch of a waiting connection).
 type slowClose struct {
 	net.Conn
 	readDelay, closeDelay time.Duration
@@ -660,7 +504,7 @@ func (c slowClose) Close() error {
 
 func (c slowClose) Read(b []byte) (int, error) {
 	n, err := c.Conn.Read(b)
-	if err != nil {
+	if err != nil && !errors.Is(err, os.ErrDeadlineExceeded) {
 		time.Sleep(c.readDelay)
 	}
 	return n, err
@@ -697,7 +541,7 @@ func TestShutdownWaitsForEveryGoroutineItStarted(t *testing.T) {
 
 func shutdownWaits(t *testing.T, acceptDelay, closeDelay, want time.Duration) {
 	var logged bytes.Buffer
-	s := newServer(newSeededChain(1), config{wait: 5 * time.Second, delay: time.Hour}, log.New(&logged, "", 0))
+	s := newServer(newSeededChain(1), withMax(config{wait: 5 * time.Second, delay: time.Hour}), log.New(&logged, "", 0))
 	l := newPipeListener()
 	l.closeDelay = acceptDelay
 	s.start(l)
@@ -719,6 +563,7 @@ func shutdownWaits(t *testing.T, acceptDelay, closeDelay, want time.Duration) {
 	// and forgets him, before or after shutdown lists the connections to
 	// close: a race, so his connection is a plain one, not slow.
 	dave := l.dial(t, "dave")
+	synctest.Wait() // every copy is reading: the watches of the chats' connections have stopped
 	start := time.Now()
 	s.shutdown(l)
 	// shutdown closes carol, alice and bob, and each chat's copies fail to
@@ -753,6 +598,184 @@ func TestAConnectionAcceptedDuringShutdownIsClosedAtOnce(t *testing.T) {
 		if err := <-heard; err != io.EOF {
 			t.Errorf("the late connection read %v, want EOF: the server closed it without a word", err)
 		}
+	})
+}
+
+func TestAClientWhoLeavesWhileWaitingIsNobodysPartner(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		s, l := pipeServer(config{wait: 5 * time.Second, delay: time.Hour})
+		alice := l.dial(t, "alice")
+		alice.conn.Close() // alice hangs up while "Waiting for a partner..."
+		if n := chatting(s); n != 0 {
+			t.Errorf("the server still holds %d connections after alice hung up while waiting, want 0", n)
+		}
+		start := time.Now()
+		bob := l.dial(t, "bob")
+		hear(t, bob, "Found one! Say hi.\n")
+		if waited := time.Since(start); waited != 5*time.Second {
+			t.Errorf("bob found a partner after %v, want the bot after -wait, 5s: alice, who had hung up while waiting, was still on the partner channel, a ghost partner", waited)
+		}
+		bob.conn.Close()
+		s.shutdown(l)
+	})
+}
+
+func TestWhatAClientTypesWhileWaitingReachesItsPartner(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		s, l := pipeServer(config{wait: time.Hour, delay: time.Hour})
+		alice := l.dial(t, "alice")
+		typed := make(chan error, 1)
+		go func() { // over net.Pipe a write waits for its read: only the watch reads alice now
+			_, err := fmt.Fprintln(alice.conn, "anyone here?")
+			typed <- err
+		}()
+		time.Sleep(time.Minute)
+		bob := l.dial(t, "bob")
+		greet(t, alice, bob)
+		if got := line(t, bob); got != "anyone here?" {
+			t.Errorf("bob heard %q, want what alice typed while she waited", got)
+		}
+		if err := <-typed; err != nil {
+			t.Errorf("alice typed: %v", err)
+		}
+		alice.conn.Close()
+		s.shutdown(l)
+	})
+}
+
+// A flakyListener's Accept fails fails times, then returns one connection,
+// then fails again fails times, then waits until it is closed. at records
+// when each Accept was called.
+type flakyListener struct {
+	*pipeListener
+	fails, calls int
+	at           []time.Duration
+	start        time.Time
+}
+
+func (l *flakyListener) Accept() (net.Conn, error) {
+	l.at = append(l.at, time.Since(l.start))
+	l.calls++
+	switch {
+	case l.calls <= l.fails || l.calls > l.fails+1 && l.calls <= 2*l.fails+1:
+		return nil, &net.OpError{Op: "accept", Net: "tcp", Err: os.NewSyscallError("accept4", syscall.EMFILE)}
+	case l.calls == l.fails+1:
+		_, srv := net.Pipe()
+		return srv, nil
+	}
+	return l.pipeListener.Accept()
+}
+
+func TestServeRetriesAFailingAcceptWithAGrowingPause(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		var logged bytes.Buffer
+		s := newServer(NewChain(2, 1), withMax(config{wait: time.Hour, delay: time.Hour, writeTimeout: time.Second}), log.New(&logged, "", 0))
+		l := &flakyListener{pipeListener: newPipeListener(), fails: 10, start: time.Now()}
+		s.start(l)
+		time.Sleep(time.Hour)
+		s.shutdown(l) // serve has returned: l.at is the test's to read
+		var pauses []time.Duration
+		for i := 1; i < len(l.at); i++ {
+			pauses = append(pauses, l.at[i]-l.at[i-1])
+		}
+		want := []time.Duration{ms(5), ms(10), ms(20), ms(40), ms(80), ms(160), ms(320), ms(640), ms(1000), ms(1000), 0, ms(5), ms(10), ms(20), ms(40), ms(80), ms(160), ms(320), ms(640), ms(1000), ms(1000)}
+		if !slices.Equal(pauses, want) {
+			t.Errorf("serve called Accept again after pauses of %v,\nwant %v: after each failing Accept it must try again, 5ms later first, the pause doubling up to 1s, and back to 5ms once a connection comes", pauses, want)
+		}
+		if first, _, _ := strings.Cut(logged.String(), "\n"); first != "accept: accept tcp: accept4: too many open files; trying again in 5ms" {
+			t.Errorf("the server's first log line is %q, want the error and the pause", first)
+		}
+	})
+}
+
+func TestAConnectionOverMaxConnsHearsOneLineAndIsClosed(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		s, l := pipeServer(config{wait: time.Hour, delay: time.Hour, writeTimeout: time.Second, maxConns: 2})
+		alice, bob := l.dial(t, "alice"), l.dial(t, "bob")
+		greet(t, alice, bob)
+		mine, srv := net.Pipe()
+		l.conns <- srv
+		heard, err := io.ReadAll(mine)
+		if want := "Too many people here right now; try again later.\n"; string(heard) != want || err != nil {
+			t.Errorf("a third connection with -maxconns 2 heard %q (%v), want %q and then the end of the connection", heard, err, want)
+		}
+		// bob leaves: his chat with alice ends, and the server has room again.
+		bob.conn.Close()
+		if n := chatting(s); n != 0 {
+			t.Fatalf("%d connections held after bob left, want 0", n)
+		}
+		carol := l.dial(t, "carol")
+		carol.conn.Close()
+		s.shutdown(l)
+	})
+}
+
+func TestWithListenTheServerLogsEachEvent(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		var logged bytes.Buffer
+		s := newServer(NewChain(2, 1), withMax(config{wait: 5 * time.Second, delay: time.Hour, writeTimeout: time.Hour}), log.New(&logged, "", 0))
+		s.events = true
+		l := newPipeListener()
+		s.start(l)
+		alice := l.dial(t, "alice")
+		synctest.Wait()
+		bob := l.dial(t, "bob")
+		greet(t, alice, bob)
+		alice.conn.Close()
+		synctest.Wait()
+		carol := l.dial(t, "carol")
+		hear(t, carol, "Found one! Say hi.\n") // the bot, after -wait
+		carol.conn.Close()
+		synctest.Wait()
+		dave := l.dial(t, "dave")
+		dave.conn.Close()
+		synctest.Wait()
+		s.shutdown(l)
+		want := `connection 1 waiting
+connection 2 waiting
+connection 2 took connection 1 from the partner channel
+connection 1 left
+connection 3 waiting
+the bot joined connection 3
+connection 3 left
+connection 4 waiting
+connection 4 left
+`
+		// alice and bob are both in the select: either may take the other.
+		if got := strings.Replace(logged.String(), "connection 1 took connection 2", "connection 2 took connection 1", 1); got != want {
+			t.Errorf("the server logged:\n%s\nwant one line an event:\n%s", logged.String(), want)
+		}
+	})
+}
+
+// TestABotKeepsOneGoroutineHoweverOftenItIsWritten has carol write 20,000
+// single bytes, each read on its own, so her bot is written to 20,000 times
+// while its answer is an hour away. In the talk each write started a
+// goroutine that slept before answering. Not parallel: it counts the
+// process's goroutines. Run with -v to see the memory in use before and after.
+func TestABotKeepsOneGoroutineHoweverOftenItIsWritten(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		const writes = 20_000
+		s, l := pipeServer(config{wait: time.Millisecond, delay: time.Hour, writeTimeout: time.Hour})
+		carol := l.dial(t, "carol")
+		hear(t, carol, "Found one! Say hi.\n") // the bot, after -wait
+		synctest.Wait()
+		goroutines, mem := runtime.NumGoroutine(), inUse()
+		one := []byte("x")
+		for range writes {
+			if _, err := carol.conn.Write(one); err != nil {
+				t.Fatal(err)
+			}
+		}
+		synctest.Wait()
+		after, memAfter := runtime.NumGoroutine(), inUse()
+		t.Logf("after %d one-byte writes to a bot: %d more goroutines; heap and stacks in use %.1f MiB before the writes, %.1f MiB after",
+			writes, after-goroutines, float64(mem)/(1<<20), float64(memAfter)/(1<<20))
+		if after != goroutines {
+			t.Errorf("%d goroutines after %d writes to a bot whose answer is an hour away, %d before: the bot must answer from its one speaker, not start a goroutine a write", after, writes, goroutines)
+		}
+		carol.conn.Close()
+		s.shutdown(l)
 	})
 }
 
@@ -858,14 +881,14 @@ func TestChainIsSafeForConcurrentUse(t *testing.T) {
 // BenchmarkMatchAndChat measures pairing two connections through the partner
 // channel, relaying one line and ending the chat, over net.Pipe.
 func BenchmarkMatchAndChat(b *testing.B) {
-	s := newServer(NewChain(2, 1), config{wait: time.Hour, delay: time.Hour}, log.New(io.Discard, "", 0))
+	s := newServer(NewChain(2, 1), withMax(config{wait: time.Hour, delay: time.Hour}), log.New(io.Discard, "", 0))
 	const greeting = "Waiting for a partner...Found one! Say hi.\n"
 	line := []byte("hello\n")
 	for b.Loop() {
 		a, sa := net.Pipe()
 		c, sc := net.Pipe()
-		s.wg.Go(func() { s.match(s.socket(sa)) })
-		s.wg.Go(func() { s.match(s.socket(sc)) })
+		s.wg.Go(func() { s.match(s.socket(sa, 1)) })
+		s.wg.Go(func() { s.match(s.socket(sc, 2)) })
 		greeted := make(chan struct{})
 		go func() {
 			io.ReadFull(c, make([]byte, len(greeting))) // whichever order chat greets them

@@ -40,7 +40,8 @@ const (
 // A Chain maps each context of prefixLen words it has seen (as
 // Prefix.String gives it) to every word that followed it, once per time it
 // did: a word is chosen in proportion to how often it came after that
-// context. mu guards everything below it.
+// context. mu guards the map chain, above it, and the fields below it;
+// prefixLen never changes.
 type Chain struct {
 	chain     map[string][]string
 	prefixLen int
