@@ -16,6 +16,7 @@ package main
 import (
 	"sync"
 	"sync/atomic"
+	"time"
 )
 
 // A counter is a reference counter that many goroutines may use at once.
@@ -83,6 +84,23 @@ type atomicCounter struct{ n atomic.Int64 }
 
 func (c *atomicCounter) Inc()         { c.n.Add(1) }
 func (c *atomicCounter) Value() int64 { return c.n.Load() }
+
+// hammer increments c from the given number of goroutines, increments times
+// each, and returns how long that took. It returns once every goroutine is
+// done: only then is the count complete.
+func hammer(c counter, goroutines, increments int) time.Duration {
+	start := time.Now()
+	var wg sync.WaitGroup
+	for range goroutines {
+		wg.Go(func() {
+			for range increments {
+				c.Inc()
+			}
+		})
+	}
+	wg.Wait()
+	return time.Since(start)
+}
 
 // squares squares 1..n with the given number of workers and returns the
 // channel of squares, in no particular order, closed once every worker is

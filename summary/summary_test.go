@@ -80,6 +80,7 @@ func TestReadsWhileIncrementingNeverGoBackwards(t *testing.T) {
 
 func TestChanCounterGoroutineEndsOnClose(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
+		before := bubbled()
 		c := newChanCounter()
 		c.Inc()
 		c.Inc()
@@ -87,18 +88,39 @@ func TestChanCounterGoroutineEndsOnClose(t *testing.T) {
 			t.Fatalf("Value() = %d, want 2", v)
 		}
 		c.Close()
-		// If own were still waiting in its select, synctest.Test would fail
-		// when this function returns.
+		if n := bubbled() - before; n != 0 {
+			t.Fatalf("the channel counter's goroutine still waits in its select after Close: Close must tell it to quit")
+		}
 	})
+}
+
+// The mutex counter's goroutines really run at once here, outside a bubble,
+// where a goroutine waiting for a mutex would stop virtual time.
+func TestMutexCounterUnlocksAfterEachIncrement(t *testing.T) {
+	t.Parallel()
+	c := &mutexCounter{}
+	done := make(chan struct{})
+	go func() {
+		hammer(c, 4, 1000)
+		close(done)
+	}()
+	select {
+	case <-done:
+		if got := c.Value(); got != 4000 {
+			t.Errorf("the mutex counter counted %d, want 4000", got)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatalf("4 goroutines × 1000 increments of the mutex counter not done after 5s: an Inc that leaves the mutex locked makes every later Lock wait for ever")
+	}
 }
 
 func TestHammerTakesAsLongAsOneGoroutinesIncrements(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		// Each increment takes 1µs of virtual time; 4 goroutines work at
-		// once, so 10 increments each take 10µs, 0.25µs an increment.
+		// once, so 10 increments each take 10µs.
 		var n atomic.Int64
-		if cost := hammer(sleepyCounter{&n}, 4, 10); cost != 250 || n.Load() != 40 {
-			t.Errorf("hammer: %vns an increment for %d increments, want 250ns for 40", cost, n.Load())
+		if took := hammer(sleepyCounter{&n}, 4, 10); took != 10*time.Microsecond || n.Load() != 40 {
+			t.Errorf("hammer returned after %v with %d of 40 increments done, want 10µs and all 40: it must wait for its goroutines before it stops the clock", took, n.Load())
 		}
 	})
 }
@@ -115,9 +137,19 @@ func TestSquaresDeliversEveryResultOnceAndCloses(t *testing.T) {
 			t.Run(fmt.Sprintf("%d jobs %d workers", n, workers), func(t *testing.T) {
 				synctest.Test(t, func(t *testing.T) {
 					var processed atomic.Int64
+					results := squares(n, workers, &processed)
 					var got []int
-					for sq := range squares(n, workers, &processed) { // ends only if the channel is closed
-						got = append(got, sq)
+					done := make(chan struct{})
+					go func() {
+						for sq := range results { // ends only once results is closed
+							got = append(got, sq)
+						}
+						close(done)
+					}()
+					select {
+					case <-done:
+					case <-time.After(time.Hour):
+						t.Fatalf("squares never closed its results (%d jobs): the workers' range over jobs ends only when the sender closes jobs, and results closes only after wg.Wait", n)
 					}
 					slices.Sort(got)
 					want := make([]int, n)
@@ -145,7 +177,7 @@ func TestSquaresCountsOnlyWhatWasHandedOver(t *testing.T) {
 			// A worker's send waits for our receive, and it counts only
 			// after: processed can be neither ahead of us nor behind.
 			if p := processed.Load(); p != int64(received) {
-				t.Fatalf("processed = %d after %d squares received, want %d", p, received, received)
+				t.Fatalf("the workers counted %d squares handed over when the caller had received %d: a send into a buffer returns before the caller has the square", p, received)
 			}
 			<-results
 		}
