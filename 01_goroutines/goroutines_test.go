@@ -57,7 +57,7 @@ func TestIgnoringItReturnsAtOnceWhileBoringGoesOn(t *testing.T) {
 		start := time.Now()
 		ignoringIt(out, 3, every(ms(10)))
 		if d := time.Since(start); d != 0 {
-			t.Fatalf("ignoringIt returned after %v, want at once: the go statement does not make main wait for boring", d)
+			t.Errorf("ignoringIt returned after %v, want at once: the go statement does not make main wait for boring", d)
 		}
 		time.Sleep(time.Second) // boring is done after 30ms
 		if want := "   0ms boring! 0\n  10ms boring! 1\n  20ms boring! 2\n"; out.String() != want {
@@ -75,7 +75,7 @@ func TestMainListensThenLeavesWhileBoringTalks(t *testing.T) {
 		start := time.Now()
 		ignoringItALittleLess(out, ms(100), 6, every(ms(30)))
 		if d := time.Since(start); d != ms(100) {
-			t.Fatalf("main left after %v, want 100ms: main listens that long while boring talks beside it, in its own goroutine", d)
+			t.Errorf("main left after %v, want 100ms: main listens that long while boring talks beside it, in its own goroutine", d)
 		}
 		time.Sleep(time.Second)
 		want := `   0ms I'm listening.

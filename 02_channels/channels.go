@@ -22,7 +22,7 @@ import (
 // usingChannels is main from "Using channels": a channel connects main and
 // boring so that they can communicate.
 func usingChannels(w io.Writer, n int, pause func() time.Duration) {
-	c := make(chan string) // declared and made: var c chan string; c = make(chan string)
+	c := make(chan string) // declared and made in one statement ("Channels")
 	go boring("boring!", c, n, pause)
 	for range n { // n: as many as boring sends
 		fmt.Fprintf(w, "You say: %q\n", <-c) // a receive expression is just a value

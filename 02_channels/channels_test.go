@@ -91,6 +91,7 @@ func TestHandOffBufferingRemovesSynchronisation(t *testing.T) {
 				if d := time.Since(start); d != ms(90) {
 					t.Errorf("handOff returned at %v, want 90ms: it waits until the receiver has taken the last value", d)
 				}
+				time.Sleep(ms(90)) // a receiver that handOff did not wait for ends too
 			})
 		})
 	}
