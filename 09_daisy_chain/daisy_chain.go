@@ -7,9 +7,10 @@
 // Each gopher is a goroutine running f, blocked until the whisper reaches it.
 // daisyChain, the slide's main, links n gophers with n+1 channels, feeds 0 in
 // at the right and prints what comes out at the left: n. Below that the
-// program prints what the chain cost while every gopher waited: the time to
-// build it, the whisper's trip, and the stack and heap of each gopher.
-// -n sets the length; the default is the slide's 10,000.
+// program prints what the chain cost while every gopher waited (cost.go): the
+// time to build it, the whisper's trip and, in a chain of 1000 or more, the
+// time, stack and heap of each gopher. -n sets the length; the default is the
+// slide's 10,000.
 package main
 
 import (

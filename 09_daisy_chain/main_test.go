@@ -2,24 +2,14 @@ package main
 
 import (
 	"bytes"
-	"cmp"
 	"fmt"
+	"regexp"
 	"runtime"
 	"strings"
 	"testing"
 	"testing/synctest"
 	"time"
 )
-
-// runOK runs the program with args and returns what it printed; an error fails the test.
-func runOK(t *testing.T, args ...string) string {
-	t.Helper()
-	var out bytes.Buffer
-	if err := run(&out, args); err != nil {
-		t.Fatalf("run(%q): %v", args, err)
-	}
-	return out.String()
-}
 
 // bubbled returns how many goroutines the caller's synctest bubble holds, the
 // caller included, once every one of them has run as far as it can without
@@ -49,40 +39,89 @@ func bubbled() int {
 	return n
 }
 
-func TestRunPrintsTheResultAndTheCosts(t *testing.T) {
+// costs is the shape of the lines that follow the result of a chain of at
+// least fewGophers: their figures are measured, so they vary from run to run.
+var costs = regexp.MustCompile(`^  building the chain: \S+, \S+ a gopher
+  the whisper's trip: \S+, \S+ a hop
+  memory: \d+ bytes a gopher \(-?\d+ of stack, \d+ of heap for the goroutine and its channel\)
+$`)
+
+// The page's sample: what go run ./09_daisy_chain prints with its default
+// flags, but for the measured figures, which only their shape pins.
+func TestShowWithDefaultFlagsPrintsThePageSample(t *testing.T) {
 	t.Parallel()
-	// In a bubble no time passes, so the times are exactly 0.
 	synctest.Test(t, func(t *testing.T) {
-		want := "A chain of 3 gophers, each adding one: 0 goes in at the right, out at the left comes\n" +
-			"3\n" +
-			"  building the chain: 0s (0ns a gopher)\n" +
-			"  the whisper's trip: 0s (0ns a hop)\n" +
-			"  memory: " // then measured figures
-		if out := runOK(t, "-n", "3"); !strings.HasPrefix(out, want) || strings.Count(out, "\n") != 5 {
-			t.Errorf("run -n 3 printed:\n%s\nwant it to start:\n%s", out, want)
-		}
-		want = "A chain of 0 gophers, each adding one: 0 goes in at the right, out at the left comes\n0\n"
-		if out := runOK(t, "-n", "0"); out != want {
-			t.Errorf("-n 0 printed %q, want %q", out, want)
+		const want = "A chain of 10000 gophers, each adding one: 0 goes in at the right, out at the left comes\n10000\n"
+		var out bytes.Buffer
+		show(&out, 10_000)
+		got, rest, ok := strings.Cut(out.String(), "10000\n")
+		if got += "10000\n"; !ok || got != want || !costs.MatchString(rest) {
+			t.Fatalf("output:\n%s\nwant:\n%sthen the costs, shaped as\n%s", out.String(), want, costs)
 		}
 	})
 }
 
-func TestRunLeavesNoGoroutineBehind(t *testing.T) {
+// Chains shorter than fewGophers print their two times but no cost a gopher;
+// one gopher is one, not "1 gophers". In a bubble no time passes, so the
+// times are exactly 0.
+func TestShowOfShortChains(t *testing.T) {
+	t.Parallel()
+	synctest.Test(t, func(t *testing.T) {
+		for n, want := range map[int]string{
+			0: "A chain of 0 gophers, each adding one: 0 goes in at the right, out at the left comes\n0\n",
+			1: "A chain of 1 gopher, adding one: 0 goes in at the right, out at the left comes\n1\n" +
+				"  building the chain: 0s\n  the whisper's trip: 0s\n" +
+				"  a gopher's cost: not shown under 1000 gophers, where the chain's fixed costs swamp it\n",
+			999: "A chain of 999 gophers, each adding one: 0 goes in at the right, out at the left comes\n999\n" +
+				"  building the chain: 0s\n  the whisper's trip: 0s\n" +
+				"  a gopher's cost: not shown under 1000 gophers, where the chain's fixed costs swamp it\n",
+		} {
+			var out bytes.Buffer
+			show(&out, n)
+			if out.String() != want {
+				t.Errorf("-n %d printed:\n%s\nwant:\n%s", n, out.String(), want)
+			}
+		}
+	})
+}
+
+func TestShowLeavesNoGoroutineBehind(t *testing.T) {
 	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
 		before := bubbled()
-		out := runOK(t)
+		show(new(bytes.Buffer), 10_000)
 		if n := bubbled() - before; n != 0 {
-			t.Fatalf("%d goroutines still alive when run returned, want 0", n)
-		}
-		const want = "A chain of 10000 gophers, each adding one: 0 goes in at the right, out at the left comes\n10000\n"
-		if !strings.HasPrefix(out, want) {
-			t.Errorf("run with default flags printed:\n%s\nwant it to start:\n%s", out, want)
+			t.Fatalf("show returned with %d goroutines still blocked, want 0: gophers still wait for a whisper that never came", n)
 		}
 	})
 }
 
+func TestCheckAcceptsTheStatedBoundsOnly(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		n    int
+		args []string
+		ok   bool
+	}{{0, nil, true}, {maxN, nil, true}, {-1, nil, false}, {maxN + 1, nil, false}, {5, []string{"extra"}, false}} {
+		if err := check(c.n, c.args); (err == nil) != c.ok {
+			t.Errorf("check(%d, %q) = %v, want ok %t", c.n, c.args, err, c.ok)
+		}
+	}
+}
+
+func TestSig3KeepsThreeSignificantDigits(t *testing.T) {
+	t.Parallel()
+	for d, want := range map[time.Duration]string{
+		0: "0s", 999: "999ns", 6460: "6.46µs", 6464: "6.46µs", 21_345_678: "21.3ms", 2_345_678_901: "2.35s",
+	} {
+		if got := sig3(d).String(); got != want {
+			t.Errorf("sig3(%d) = %s, want %s", int64(d), got, want)
+		}
+	}
+}
+
+// measureChain in real time: the figures must agree with each other and be
+// what a goroutine costs, within loose bounds; no timing is asserted.
 func TestMeasureChainPrintsWhatEachGopherCost(t *testing.T) {
 	// Not parallel, so no other test's gophers come or go meanwhile. Ended
 	// goroutines' stacks stay cached for reuse until a collection frees their
@@ -91,24 +130,29 @@ func TestMeasureChainPrintsWhatEachGopherCost(t *testing.T) {
 	const n = 1000
 	var out bytes.Buffer
 	measureChain(&out, n) // in real time: a bubble's clock would read 0s
-	var buildText, tripText string
-	var buildEach, tripEach, total, stack, heap float64
-	_, err := fmt.Sscanf(out.String(), "1000\n  building the chain: %s (%fns a gopher)\n  the whisper's trip: %s (%fns a hop)\n"+
-		"  memory: %f bytes a gopher (%f of stack, %f of heap", &buildText, &buildEach, &tripText, &tripEach, &total, &stack, &heap)
-	build, err1 := time.ParseDuration(buildText)
-	trip, err2 := time.ParseDuration(tripText)
-	if err = cmp.Or(err, err1, err2); err != nil {
+	var buildText, buildEachText, tripText, tripEachText string
+	var total, stack, heap float64
+	_, err := fmt.Sscanf(out.String(), "1000\n  building the chain: %s %s a gopher\n  the whisper's trip: %s %s a hop\n"+
+		"  memory: %f bytes a gopher (%f of stack, %f of heap", &buildText, &buildEachText, &tripText, &tripEachText, &total, &stack, &heap)
+	if err != nil {
 		t.Fatalf("measureChain(%d) printed:\n%s\n%v", n, out.String(), err)
 	}
-	// Each total is rounded to 0.1ms, each figure a gopher to 1ns.
-	near := func(x, y, within float64) bool { return x-y <= within && y-x <= within }
-	if !near(float64(build)/n, buildEach, 1e5/n+1) || !near(float64(trip)/n, tripEach, 1e5/n+1) {
-		t.Errorf("build %v is not %vns a gopher, or trip %v not %vns a hop", build, buildEach, trip, tripEach)
+	var d [4]time.Duration
+	for i, s := range []string{strings.TrimSuffix(buildText, ","), buildEachText, strings.TrimSuffix(tripText, ","), tripEachText} {
+		if d[i], err = time.ParseDuration(s); err != nil {
+			t.Fatalf("measureChain(%d) printed:\n%s\n%v", n, out.String(), err)
+		}
+	}
+	// Each figure has three significant digits: a total over n is its figure
+	// a gopher within 1%.
+	near := func(total, each time.Duration) bool { return (total/n - each).Abs() <= each/100+1 }
+	if !near(d[0], d[1]) || !near(d[2], d[3]) {
+		t.Errorf("build %v is not %v a gopher, or trip %v not %v a hop", d[0], d[1], d[2], d[3])
 	}
 	// Each gopher has a stack of 2 KB (4 KB under the race detector) and
 	// a channel on the heap. Some still reuse stacks and goroutine
 	// records left in caches, so only loose bounds hold.
-	if stack < 512 || heap < 64 || stack < heap || !near(total, stack+heap, 1) {
+	if stack < 512 || heap < 64 || stack < heap || (total-stack-heap) > 1 || (stack+heap-total) > 1 {
 		t.Errorf("a gopher took %v bytes: %v of stack and %v of heap; want at least 512 and 64, adding up", total, stack, heap)
 	}
 }
