@@ -5,22 +5,24 @@
 //
 // Sections: "Context", "Derived contexts", "Example: Google Web Search",
 // "The server program", "Package userip", "Package google" (Sameer Ajmani,
-// "Go Concurrency Patterns: Context", the Go blog, July 2014,
-// go.dev/blog/context).
+// "Go Concurrency Patterns: Context", the Go blog, July 2014, go.dev/blog/context).
 //
 // Watch each request's outcome on the client, then on the backend: the fast
 // search is answered; the timed-out one gets 504 at its timeout, and the
 // backend's own request ends then, not when it would have answered; when the
 // client gives up, the backend's request ends too, because handleSearch
 // derives its context from the request's instead of context.Background().
-// With -listen localhost:8080 both servers run until Ctrl-C, and
-// curl 'localhost:8080/search?q=golang&timeout=80ms' gets a 504 from a
-// backend that takes 100ms (-latency).
+// The backend sees "canceled", never "deadline exceeded": the frontend's
+// deadline ends the frontend's context, and the backend only hears the
+// connection close. With -listen localhost:8080 both servers run until
+// Ctrl-C, and curl 'localhost:8080/search?q=golang&timeout=80ms' gets a 504
+// from a backend that takes 100ms (-latency).
 //
 // userip.go is the article's package userip. SearchToday (-today) is the
-// same search as written today, without httpDo. The backend is a fake on a
-// loopback port (main.go) speaking the JSON of the Google Web Search API,
-// which Google has since turned off.
+// same search as written today, without httpDo. The backend is a fake
+// (servers.go) speaking the JSON of the Google Web Search API, which Google
+// has since turned off; the demo runs both servers in this process, over
+// net.Pipe (memnet.go).
 package main
 
 import (

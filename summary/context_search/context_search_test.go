@@ -143,7 +143,7 @@ func TestCallerGoingAwayEndsTheBackendRequest(t *testing.T) {
 				if rec.Code != http.StatusInternalServerError || rec.Body.String() != want {
 					t.Errorf("%s: got %d %q, want 500 %q", target, rec.Code, rec.Body.String(), want)
 				}
-				want = `q="channels" from userip 192.0.2.1: its request's context ended after 30ms (context canceled), so it stopped`
+				want = `q="channels" from userip 192.0.2.1: its request's context ended after 30ms (context canceled: the frontend hung up, and a server is not told why), so it stopped`
 				if got := r.events(); len(got) != 2 || got[1] != want {
 					t.Fatalf("%s: backend saw %q, want its request cancelled at 30ms", target, got)
 				}

@@ -74,7 +74,7 @@ func show(w io.Writer, d time.Duration, urls []string) {
 	transport := &http.Transport{}
 	which := "the URLs given:"
 	if len(urls) == 0 {
-		var pn pipeNet
+		var pn memNet
 		transport.DialContext = pn.DialContext
 		var stop func()
 		urls, stop = startServers(ctx, &pn)
@@ -118,7 +118,7 @@ func httpHead(transport *http.Transport) Head {
 // know) and 500 (broken), and a server that refuses connections until
 // lateStart, then answers 200. It returns their URLs and stop, which closes
 // both servers and waits for them.
-func startServers(ctx context.Context, pn *pipeNet) (urls []string, stop func()) {
+func startServers(ctx context.Context, pn *memNet) (urls []string, stop func()) {
 	mux := http.NewServeMux()
 	mux.HandleFunc("/fast", func(http.ResponseWriter, *http.Request) {})
 	mux.HandleFunc("/slow", func(_ http.ResponseWriter, r *http.Request) {

@@ -13,21 +13,21 @@ import (
 	"syscall"
 )
 
-// A pipeNet is an in-process network. Its zero value has no listeners.
-type pipeNet struct {
+// A memNet is an in-process network. Its zero value has no listeners.
+type memNet struct {
 	mu        sync.Mutex
-	listeners map[string]*pipeListener
+	listeners map[string]*memListener
 	dialed    int // connections made, which numbers each client's port
 }
 
 // Listen returns a listener on addr, a name such as "backend:80", which
 // DialContext reaches until the listener is closed.
-func (n *pipeNet) Listen(addr string) net.Listener {
-	l := &pipeListener{n: n, addr: pipeAddr(addr), conns: make(chan net.Conn), closed: make(chan struct{})}
+func (n *memNet) Listen(addr string) net.Listener {
+	l := &memListener{n: n, addr: memAddr(addr), conns: make(chan net.Conn), closed: make(chan struct{})}
 	n.mu.Lock()
 	defer n.mu.Unlock()
 	if n.listeners == nil {
-		n.listeners = map[string]*pipeListener{}
+		n.listeners = map[string]*memListener{}
 	}
 	n.listeners[addr] = l
 	return l
@@ -36,19 +36,19 @@ func (n *pipeNet) Listen(addr string) net.Listener {
 // DialContext connects to the listener on addr, as http.Transport's
 // DialContext does; with none there, it fails as a refused TCP connection
 // does. The server's end reports a loopback address as its peer.
-func (n *pipeNet) DialContext(ctx context.Context, network, addr string) (net.Conn, error) {
+func (n *memNet) DialContext(ctx context.Context, network, addr string) (net.Conn, error) {
 	n.mu.Lock()
 	l := n.listeners[addr]
 	n.dialed++
 	port := 40000 + n.dialed
 	n.mu.Unlock()
-	refused := &net.OpError{Op: "dial", Net: network, Addr: pipeAddr(addr), Err: syscall.ECONNREFUSED}
+	refused := &net.OpError{Op: "dial", Net: network, Addr: memAddr(addr), Err: syscall.ECONNREFUSED}
 	if l == nil {
 		return nil, refused
 	}
 	client, server := net.Pipe()
 	select {
-	case l.conns <- pipeConn{server, pipeAddr("127.0.0.1:" + strconv.Itoa(port))}:
+	case l.conns <- memConn{server, memAddr("127.0.0.1:" + strconv.Itoa(port))}:
 		return client, nil
 	case <-l.closed:
 		return nil, refused
@@ -57,16 +57,16 @@ func (n *pipeNet) DialContext(ctx context.Context, network, addr string) (net.Co
 	}
 }
 
-// A pipeListener hands each connection dialled to it to Accept.
-type pipeListener struct {
-	n      *pipeNet
-	addr   pipeAddr
+// A memListener hands each connection dialled to it to Accept.
+type memListener struct {
+	n      *memNet
+	addr   memAddr
 	conns  chan net.Conn
 	closed chan struct{}
 	once   sync.Once
 }
 
-func (l *pipeListener) Accept() (net.Conn, error) {
+func (l *memListener) Accept() (net.Conn, error) {
 	select {
 	case c := <-l.conns:
 		return c, nil
@@ -75,7 +75,7 @@ func (l *pipeListener) Accept() (net.Conn, error) {
 	}
 }
 
-func (l *pipeListener) Close() error {
+func (l *memListener) Close() error {
 	l.once.Do(func() {
 		close(l.closed)
 		l.n.mu.Lock()
@@ -87,18 +87,18 @@ func (l *pipeListener) Close() error {
 	return nil
 }
 
-func (l *pipeListener) Addr() net.Addr { return l.addr }
+func (l *memListener) Addr() net.Addr { return l.addr }
 
-// A pipeAddr is the name a pipeListener listens on.
-type pipeAddr string
+// A memAddr is the name a memListener listens on.
+type memAddr string
 
-func (a pipeAddr) Network() string { return "pipe" }
-func (a pipeAddr) String() string  { return string(a) }
+func (a memAddr) Network() string { return "pipe" }
+func (a memAddr) String() string  { return string(a) }
 
-// A pipeConn is the server's end of a connection, with its peer's address.
-type pipeConn struct {
+// A memConn is the server's end of a connection, with its peer's address.
+type memConn struct {
 	net.Conn
-	remote pipeAddr
+	remote memAddr
 }
 
-func (c pipeConn) RemoteAddr() net.Addr { return c.remote }
+func (c memConn) RemoteAddr() net.Addr { return c.remote }
