@@ -338,6 +338,22 @@ func pipeServer(c config) (*server, *pipeListener) {
 	return s, l
 }
 
+// shutdownWithin shuts s down and fails the test unless shutdown returns
+// within an hour of the bubble's time.
+func shutdownWithin(t *testing.T, s *server, l net.Listener) {
+	t.Helper()
+	done := make(chan struct{})
+	go func() {
+		s.shutdown(l)
+		close(done)
+	}()
+	select {
+	case <-done:
+	case <-time.After(time.Hour):
+		t.Fatal("shutdown has not returned an hour later: a goroutine the server started never ended (a matcher that never hears quit, a copy stuck in its send on errc, a chat that never ends)")
+	}
+}
+
 // chatting returns how many connections the server holds.
 func chatting(s *server) int {
 	synctest.Wait()
@@ -398,7 +414,7 @@ func TestBotJoinsAtWaitAndAnswersADelayAfterTheFirstUnansweredWrite(t *testing.T
 		answer(t0 + 5*time.Second)
 		answer(0)
 		carol.conn.Close()
-		s.shutdown(l)
+		shutdownWithin(t, s, l)
 	})
 }
 
@@ -424,7 +440,7 @@ func TestAPartnerJustBeforeWaitBeatsTheBot(t *testing.T) {
 		if got := line(t, alice); got != "hi alice" {
 			t.Errorf("alice heard %q", got)
 		}
-		s.shutdown(l)
+		shutdownWithin(t, s, l)
 	})
 }
 
@@ -449,7 +465,7 @@ func TestAWriteThatTakesLongerThanWriteTimeoutEndsTheChat(t *testing.T) {
 		if _, err := bob.r.ReadByte(); err != io.EOF {
 			t.Errorf("bob read %v, want EOF: the server closed his connection", err)
 		}
-		s.shutdown(l)
+		shutdownWithin(t, s, l)
 	})
 }
 
@@ -478,7 +494,7 @@ func TestIdleEndsTheChatOfAClientSilentThatLong(t *testing.T) {
 				if n := chatting(s); n != want {
 					t.Errorf("-idle %v: %d connections held after a minute's silence from bob, want %d", idle, n, want)
 				}
-				s.shutdown(l)
+				shutdownWithin(t, s, l)
 			})
 		})
 	}
@@ -565,13 +581,13 @@ func shutdownWaits(t *testing.T, acceptDelay, closeDelay, want time.Duration) {
 	dave := l.dial(t, "dave")
 	synctest.Wait() // every copy is reading: the watches of the chats' connections have stopped
 	start := time.Now()
-	s.shutdown(l)
+	shutdownWithin(t, s, l)
 	// shutdown closes carol, alice and bob, and each chat's copies fail to
 	// read: carol's after 10ms, alice's after 20ms, bob's after 30ms. Then
 	// carol's chat closes carol and the bot, alice's closes alice and bob.
 	// The bot's answer, an hour away, is dropped, not waited for.
 	if elapsed := time.Since(start); elapsed != want {
-		t.Errorf("shutdown took %v, want %v", elapsed, want)
+		t.Errorf("shutdown took %v, want %v: it returns once every goroutine the server started has ended; dave, waiting alone, hears quit at once, and each chat ends as its copies fail", elapsed, want)
 	}
 	for _, c := range []*client{alice, bob, carol, dave} {
 		if _, err := c.r.ReadByte(); err != io.EOF {
@@ -594,7 +610,7 @@ func TestAConnectionAcceptedDuringShutdownIsClosedAtOnce(t *testing.T) {
 			_, err := mine.Read(make([]byte, 1))
 			heard <- err
 		}()
-		s.shutdown(l)
+		shutdownWithin(t, s, l)
 		if err := <-heard; err != io.EOF {
 			t.Errorf("the late connection read %v, want EOF: the server closed it without a word", err)
 		}
@@ -607,7 +623,7 @@ func TestAClientWhoLeavesWhileWaitingIsNobodysPartner(t *testing.T) {
 		alice := l.dial(t, "alice")
 		alice.conn.Close() // alice hangs up while "Waiting for a partner..."
 		if n := chatting(s); n != 0 {
-			t.Errorf("the server still holds %d connections after alice hung up while waiting, want 0", n)
+			t.Errorf("the server still holds alice's connection after she hung up while waiting (%d held, want 0)", n)
 		}
 		start := time.Now()
 		bob := l.dial(t, "bob")
@@ -616,7 +632,7 @@ func TestAClientWhoLeavesWhileWaitingIsNobodysPartner(t *testing.T) {
 			t.Errorf("bob found a partner after %v, want the bot after -wait, 5s: alice, who had hung up while waiting, was still on the partner channel, a ghost partner", waited)
 		}
 		bob.conn.Close()
-		s.shutdown(l)
+		shutdownWithin(t, s, l)
 	})
 }
 
@@ -639,7 +655,7 @@ func TestWhatAClientTypesWhileWaitingReachesItsPartner(t *testing.T) {
 			t.Errorf("alice typed: %v", err)
 		}
 		alice.conn.Close()
-		s.shutdown(l)
+		shutdownWithin(t, s, l)
 	})
 }
 
@@ -695,6 +711,7 @@ func TestAConnectionOverMaxConnsHearsOneLineAndIsClosed(t *testing.T) {
 		greet(t, alice, bob)
 		mine, srv := net.Pipe()
 		l.conns <- srv
+		mine.SetReadDeadline(time.Now().Add(time.Minute)) // a turned-away connection ends at once
 		heard, err := io.ReadAll(mine)
 		if want := "Too many people here right now; try again later.\n"; string(heard) != want || err != nil {
 			t.Errorf("a third connection with -maxconns 2 heard %q (%v), want %q and then the end of the connection", heard, err, want)
@@ -706,7 +723,7 @@ func TestAConnectionOverMaxConnsHearsOneLineAndIsClosed(t *testing.T) {
 		}
 		carol := l.dial(t, "carol")
 		carol.conn.Close()
-		s.shutdown(l)
+		shutdownWithin(t, s, l)
 	})
 }
 
@@ -730,7 +747,7 @@ func TestWithListenTheServerLogsEachEvent(t *testing.T) {
 		dave := l.dial(t, "dave")
 		dave.conn.Close()
 		synctest.Wait()
-		s.shutdown(l)
+		shutdownWithin(t, s, l)
 		want := `connection 1 waiting
 connection 2 waiting
 connection 2 took connection 1 from the partner channel
@@ -771,11 +788,11 @@ func TestABotKeepsOneGoroutineHoweverOftenItIsWritten(t *testing.T) {
 		after, memAfter := runtime.NumGoroutine(), inUse()
 		t.Logf("after %d one-byte writes to a bot: %d more goroutines; heap and stacks in use %.1f MiB before the writes, %.1f MiB after",
 			writes, after-goroutines, float64(mem)/(1<<20), float64(memAfter)/(1<<20))
-		if after != goroutines {
+		if after > goroutines { // fewer: a goroutine of another test ended meanwhile
 			t.Errorf("%d goroutines after %d writes to a bot whose answer is an hour away, %d before: the bot must answer from its one speaker, not start a goroutine a write", after, writes, goroutines)
 		}
 		carol.conn.Close()
-		s.shutdown(l)
+		shutdownWithin(t, s, l)
 	})
 }
 
