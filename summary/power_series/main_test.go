@@ -8,44 +8,8 @@ import (
 	"testing/synctest"
 )
 
-// runOK runs the program with args and returns what it printed; an error fails the test.
-func runOK(t *testing.T, args ...string) string {
-	t.Helper()
-	var out bytes.Buffer
-	if err := run(&out, args); err != nil {
-		t.Fatalf("run(%q): %v", args, err)
-	}
-	return out.String()
-}
-
-// bubbled returns how many goroutines the caller's synctest bubble holds, the
-// caller included, once every one of them has run as far as it can without
-// time passing: a goroutine that sleeps or is blocked counts, one that has
-// ended does not.
-func bubbled() int {
-	synctest.Wait()
-	buf := make([]byte, 64<<10)
-	for {
-		n := runtime.Stack(buf, true)
-		if n < len(buf) {
-			buf = buf[:n]
-			break
-		}
-		buf = make([]byte, 2*len(buf))
-	}
-	// Each goroutine's header reads "goroutine N [state, synctest bubble B]:";
-	// the caller's comes first.
-	first, _, _ := bytes.Cut(buf, []byte("\n"))
-	bubble := first[bytes.LastIndex(first, []byte(", synctest bubble ")):]
-	n := 0
-	for line := range bytes.Lines(buf) {
-		if bytes.HasPrefix(line, []byte("goroutine ")) && bytes.HasSuffix(bytes.TrimSuffix(line, []byte("\n")), bubble) {
-			n++
-		}
-	}
-	return n
-}
-
+// The page's sample: what go run ./summary/power_series prints with its
+// default flags, before the ledger's line.
 const defaultOutput = `The first 10 coefficients (constant term first) of power series computed by networks of goroutines:
 1/(1-x)      = Rep(1)                  1 1 1 1 1 1 1 1 1 1
 3            = Mon(3, 0)               3 0 0 0 0 0 0 0 0 0
@@ -61,31 +25,75 @@ cos(x)       = Integ(1, -sin)          1 0 -1/2 0 1/24 0 -1/720 0 1/40320 0
 sin^2+cos^2  = Mul(S, S) + Mul(C, C)   1 0 0 0 0 0 0 0 0 0
 `
 
-func TestRunPrintsEachSeriesExactly(t *testing.T) {
+func TestShowWithDefaultFlagsPrintsThePageSample(t *testing.T) {
+	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
-		if got := runOK(t); got != defaultOutput {
-			t.Fatalf("the default run printed\n%s\nwant\n%s", got, defaultOutput)
-		}
-		// -n 0 prints each line without coefficients, -n 1 with one.
-		for n, want := range map[string][]string{
-			"0": {"1/(1-x)      = Rep(1)\n", "cos(x)       = Integ(1, -sin)\n"},
-			"1": {"1/(1-x)      = Rep(1)                  1\n", "sin(x)       = Integ(0, cos)           0\n"},
-		} {
-			got := runOK(t, "-n", n)
-			if !strings.HasPrefix(got, "The first "+n+" coefficients") || strings.Count(got, "\n") != 1+len(demoSeries()) ||
-				!strings.Contains(got, want[0]) || !strings.Contains(got, want[1]) {
-				t.Errorf("-n %s printed:\n%s", n, got)
-			}
+		var out bytes.Buffer
+		show(&out, 10)
+		if out.String() != defaultOutput {
+			t.Fatalf("output:\n%s\nwant:\n%s", out.String(), defaultOutput)
 		}
 	})
 }
 
-func TestRunLeavesNoGoroutineBehind(t *testing.T) {
+// -n 0 prints each line without coefficients, -n 1 with one.
+func TestShowPrintsNCoefficientsOfEachSeries(t *testing.T) {
+	t.Parallel()
+	for n, want := range map[int][]string{
+		0: {"1/(1-x)      = Rep(1)\n", "cos(x)       = Integ(1, -sin)\n"},
+		1: {"1/(1-x)      = Rep(1)                  1\n", "sin(x)       = Integ(0, cos)           0\n"},
+	} {
+		synctest.Test(t, func(t *testing.T) {
+			var out bytes.Buffer
+			show(&out, n)
+			got := out.String()
+			if !strings.HasPrefix(got, "The first ") || strings.Count(got, "\n") != 1+len(demoSeries()) ||
+				!strings.Contains(got, want[0]) || !strings.Contains(got, want[1]) {
+				t.Errorf("-n %d printed:\n%s", n, got)
+			}
+		})
+	}
+}
+
+// networkGoroutines is how many goroutines of any network run now, counted
+// as the ledger counts: from the goroutine profile, by the functions on each
+// stack (spawn's closure, whose name depends on where spawn was inlined). One
+// told to stop that has not yet run still counts.
+func networkGoroutines() int {
+	n := 0
+	for _, pcs := range others() {
+		frames := runtime.CallersFrames(pcs)
+		for more := true; more; {
+			var f runtime.Frame
+			f, more = frames.Next()
+			if strings.Contains(f.Function, "(*network).spawn.func") {
+				n++
+				break
+			}
+		}
+	}
+	return n
+}
+
+// Not parallel: another test's networks would count too.
+func TestShowClosesEveryNetworkItStarts(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		before := bubbled()
-		runOK(t)
-		if n := bubbled() - before; n != 0 {
-			t.Fatalf("%d goroutines still alive when run returned, want 0", n)
+		show(new(bytes.Buffer), 10)
+		if n := networkGoroutines(); n != 0 {
+			t.Fatalf("show returned with %d goroutines of its networks still running: it must Close each network it starts", n)
 		}
 	})
+}
+
+func TestCheckAcceptsTheStatedBoundsOnly(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		n    int
+		args []string
+		ok   bool
+	}{{0, nil, true}, {200, nil, true}, {-1, nil, false}, {201, nil, false}, {5, []string{"extra"}, false}} {
+		if err := check(c.n, c.args); (err == nil) != c.ok {
+			t.Errorf("check(%d, %q) = %v, want ok %t", c.n, c.args, err, c.ok)
+		}
+	}
 }

@@ -26,15 +26,15 @@ import (
 	"fmt"
 	"io"
 	"math/big"
-	"runtime"
 	"sync"
 	"sync/atomic"
 )
 
 // A network is the goroutines and streams of one computation.
 // Changed: the source has none, and its goroutines never stop (its main
-// returns with them blocked). Here every send and receive on a stream also waits
-// on quit, and every goroutine is started by spawn, so Close can stop them all.
+// returns with them blocked). Here every send and receive on a stream also
+// waits on quit and reports false once quit is closed, every goroutine then
+// returns, and every goroutine is started by spawn, so Close can stop them all.
 type network struct {
 	quit    chan struct{} // closed by the consumer when it has read what it wants
 	wg      sync.WaitGroup
@@ -55,19 +55,18 @@ func (n *network) spawn(f func()) {
 }
 
 // Close tells every goroutine of the network to stop and waits until each
-// has returned. Nobody may read a stream of the network afterwards.
+// has returned. A get from a stream of the network afterwards reports false.
+// Close must be called once.
 func (n *network) Close() {
 	close(n.quit)
 	n.wg.Wait()
 }
 
-// stop ends the calling goroutine of a network whose quit is closed.
-func stop() {
-	runtime.Goexit() // runs the goroutine's deferred calls: spawn's bookkeeping
-}
-
 // A dch is a demand channel: the consumer sends on req, then receives the
 // next coefficient on dat.
+// Changed: no nam field (the source names each stream with a letter that
+// nothing reads), and req carries nothing (the source's chan int carries
+// seqno, a count of requests that nothing reads either).
 type dch struct {
 	req chan struct{}
 	// Changed: exact big.Rat values (the source: int64 fractions, and exp's
@@ -102,50 +101,58 @@ func mkdch2(net *network) *dch2 {
 	return &dch2{mkdch(net), mkdch(net)}
 }
 
-// demand blocks until the consumer of Z asks for a coefficient.
-func (Z *dch) demand() {
+// demand blocks until the consumer of Z asks for a coefficient. It reports
+// false once Z's network is closed: its caller then returns.
+// (The source writes <-Z.req where this is called.)
+func (Z *dch) demand() bool {
 	select {
 	case <-Z.req:
-	case <-Z.net.quit:
-		stop()
+		return true
+	case <-Z.net.quit: // no request will come any more
+		return false
 	}
 }
 
-// reply sends the coefficient Z's consumer asked for.
-func (Z *dch) reply(u *big.Rat) {
+// reply sends the coefficient Z's consumer asked for. It reports false once
+// Z's network is closed. (The source writes Z.dat <- u.)
+func (Z *dch) reply(u *big.Rat) bool {
 	select {
 	case Z.dat <- u:
+		return true
 	case <-Z.net.quit:
-		stop()
+		return false
 	}
 }
 
-// put waits for a request on out and sends dat.
-func put(dat *big.Rat, out *dch) {
-	out.demand()
-	out.reply(dat)
+// put waits for a request on out and sends dat. It reports false once out's
+// network is closed.
+func put(dat *big.Rat, out *dch) bool {
+	return out.demand() && out.reply(dat)
 }
 
-// get asks in for its next coefficient and returns it.
-func get(in *dch) *big.Rat {
+// get asks in for its next coefficient and returns it. ok is false once
+// in's network is closed, and then u is nil.
+// Changed: the ok result (the source's get returns the coefficient alone:
+// nothing there ever stops a network).
+func get(in *dch) (u *big.Rat, ok bool) {
 	select {
 	case in.req <- struct{}{}:
 	case <-in.net.quit:
-		stop()
+		return nil, false
 	}
 	select {
 	case u := <-in.dat:
-		return u
+		return u, true
 	case <-in.net.quit:
-		stop()
+		return nil, false
 	}
-	panic("unreachable")
 }
 
-// get2 gets one coefficient from each of two streams, asking both at once.
+// get2 gets one coefficient from each of two streams, asking both at once;
+// ok is false once their network is closed.
 // (The source's get2 hands the pair to getn, written for n streams but
 // working only for two.)
-func get2(in0, in1 *dch) [2]*big.Rat {
+func get2(in0, in1 *dch) ([2]*big.Rat, bool) {
 	req := [2]chan<- struct{}{in0.req, in1.req}
 	var dat [2]<-chan *big.Rat // nil until we have asked: a nil channel is never ready
 	var out [2]*big.Rat
@@ -160,24 +167,26 @@ func get2(in0, in1 *dch) [2]*big.Rat {
 		case out[1] = <-dat[1]:
 			dat[1] = nil
 		case <-in0.net.quit:
-			stop()
+			return [2]*big.Rat{}, false
 		}
 	}
-	return out
+	return out, true
 }
 
-// copy passes every coefficient of in to out, each when out asks for it.
-func copy(in *dch, out *dch) {
-	for {
-		out.demand()
-		out.reply(get(in))
+// copyPS passes every coefficient of in to out, each when out asks for it.
+// Changed: the source's name is copy, which would hide Go's builtin copy.
+func copyPS(in *dch, out *dch) {
+	for out.demand() {
+		u, ok := get(in)
+		if !ok || !out.reply(u) {
+			return
+		}
 	}
 }
 
-// repeat sends dat for ever.
+// repeat sends dat for ever (until the network is closed).
 func repeat(dat *big.Rat, out *dch) {
-	for {
-		put(dat, out)
+	for put(dat, out) {
 	}
 }
 
@@ -245,13 +254,18 @@ func neg(u *big.Rat) *big.Rat {
 	return new(big.Rat).Neg(u)
 }
 
-// printn writes the first n coefficients of U to w, separated by spaces.
+// printn writes the first n coefficients of U to w, separated by spaces,
+// or as many as come before U's network is closed.
 func printn(w io.Writer, U PS, n int) {
 	for i := range n {
+		u, ok := get(U)
+		if !ok {
+			break
+		}
 		if i > 0 {
 			fmt.Fprint(w, " ")
 		}
-		fmt.Fprint(w, get(U).RatString())
+		fmt.Fprint(w, u.RatString())
 	}
 	fmt.Fprintln(w)
 }
@@ -271,10 +285,11 @@ func Add(U, V PS) PS {
 	sameNetwork(U, V)
 	Z := mkdch(U.net)
 	U.net.spawn(func() {
-		for {
-			Z.demand()
-			uv := get2(U, V)
-			Z.reply(add(uv[0], uv[1]))
+		for Z.demand() {
+			uv, ok := get2(U, V)
+			if !ok || !Z.reply(add(uv[0], uv[1])) {
+				return
+			}
 		}
 	})
 	return Z
@@ -284,9 +299,11 @@ func Add(U, V PS) PS {
 func Cmul(c *big.Rat, U PS) PS {
 	Z := mkdch(U.net)
 	U.net.spawn(func() {
-		for {
-			Z.demand()
-			Z.reply(mul(c, get(U)))
+		for Z.demand() {
+			u, ok := get(U)
+			if !ok || !Z.reply(mul(c, u)) {
+				return
+			}
 		}
 	})
 	return Z
@@ -313,10 +330,13 @@ func Mon(net *network, c *big.Rat, n int) PS {
 	Z := mkdch(net)
 	net.spawn(func() {
 		for range n {
-			put(itor(0), Z)
+			if !put(itor(0), Z) {
+				return
+			}
 		}
-		put(c, Z)
-		repeat(itor(0), Z) // where the source ends the series
+		if put(c, Z) {
+			repeat(itor(0), Z) // where the source ends the series
+		}
 	})
 	return Z
 }
@@ -331,15 +351,23 @@ func Mul(U, V PS) PS {
 	sameNetwork(U, V)
 	Z := mkdch(U.net)
 	U.net.spawn(func() {
-		Z.demand()
-		uv := get2(U, V)
-		Z.reply(mul(uv[0], uv[1]))
+		if !Z.demand() {
+			return
+		}
+		uv, ok := get2(U, V)
+		if !ok || !Z.reply(mul(uv[0], uv[1])) {
+			return
+		}
 		UU := Split(U)
 		VV := Split(V)
 		W := Add(Cmul(uv[0], VV[0]), Cmul(uv[1], UU[0]))
-		Z.demand()
-		Z.reply(get(W))
-		copy(Add(W, Mul(UU[1], VV[1])), Z)
+		if !Z.demand() {
+			return
+		}
+		if w, ok := get(W); !ok || !Z.reply(w) {
+			return
+		}
+		copyPS(Add(W, Mul(UU[1], VV[1])), Z)
 	})
 	return Z
 }
@@ -348,11 +376,17 @@ func Mul(U, V PS) PS {
 func Diff(U PS) PS {
 	Z := mkdch(U.net)
 	U.net.spawn(func() {
-		Z.demand()
-		get(U) // the constant term: its derivative is 0
+		if !Z.demand() {
+			return
+		}
+		if _, ok := get(U); !ok { // the constant term: its derivative is 0
+			return
+		}
 		for i := int64(1); ; i++ {
-			Z.reply(mul(itor(i), get(U)))
-			Z.demand()
+			u, ok := get(U)
+			if !ok || !Z.reply(mul(itor(i), u)) || !Z.demand() {
+				return
+			}
 		}
 	})
 	return Z
@@ -362,10 +396,14 @@ func Diff(U PS) PS {
 func Integ(c *big.Rat, U PS) PS {
 	Z := mkdch(U.net)
 	U.net.spawn(func() {
-		put(c, Z) // before reading U: this is what lets a feedback loop start
-		for i := int64(1); ; i++ {
-			Z.demand()
-			Z.reply(mul(i2tor(1, i), get(U)))
+		if !put(c, Z) { // before reading U: this is what lets a feedback loop start
+			return
+		}
+		for i := int64(1); Z.demand(); i++ {
+			u, ok := get(U)
+			if !ok || !Z.reply(mul(i2tor(1, i), u)) {
+				return
+			}
 		}
 	})
 	return Z

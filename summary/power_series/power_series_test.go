@@ -2,16 +2,37 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"math/big"
+	"strings"
 	"testing"
 	"testing/synctest"
+	"time"
 )
 
-// take reads the first n coefficients of U.
-func take(U PS, n int) []*big.Rat {
+// take reads the first n coefficients of U, or fails the test in the
+// pattern's words if the network cannot give them.
+func take(t *testing.T, U PS, n int) []*big.Rat {
+	t.Helper()
 	out := make([]*big.Rat, n)
-	for i := range out {
-		out[i] = get(U)
+	read := make(chan int, 1) // how many came before the network closed
+	go func() {
+		for i := range out {
+			var ok bool
+			if out[i], ok = get(U); !ok {
+				read <- i
+				return
+			}
+		}
+		read <- n
+	}()
+	select {
+	case i := <-read:
+		if i < n {
+			t.Fatalf("get of coefficient %d reported a closed network, and nobody closed it", i)
+		}
+	case <-time.After(time.Hour):
+		t.Fatalf("no answer to a get for an hour: the network is deadlocked (a feedback loop starts only if Integ gives its constant before it reads its input)")
 	}
 	return out
 }
@@ -27,13 +48,22 @@ func want(t *testing.T, name string, got []*big.Rat, f func(k int64) *big.Rat) {
 }
 
 // closeAndCheck closes net and checks that no goroutine of it is running:
-// Close must have waited for every one. synctest.Test then also fails if any
-// goroutine of the bubble is left blocked.
+// Close must have told every one to stop and waited for it. synctest.Test
+// then also fails if any goroutine of the bubble is left blocked.
 func closeAndCheck(t *testing.T, net *network) {
 	t.Helper()
-	net.Close()
-	if r := net.running.Load(); r != 0 {
-		t.Fatalf("after Close, %d goroutines of the network still run", r)
+	running := make(chan int64, 1) // as Close returns
+	go func() {
+		net.Close()
+		running <- net.running.Load()
+	}()
+	select {
+	case r := <-running:
+		if r != 0 {
+			t.Fatalf("Close returned while %d goroutines of the network still ran: it must wait for them", r)
+		}
+	case <-time.After(time.Hour):
+		t.Fatalf("Close never returned: a goroutine of the network never stopped (is quit closed, and does every wait on a stream also wait on quit?)")
 	}
 }
 
@@ -44,7 +74,7 @@ func factorial(k int64) *big.Int {
 func TestExpCoefficientsAreOneOverKFactorial(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		net := newNetwork()
-		got := take(Exp(Mon(net, itor(1), 1)), 30)
+		got := take(t, Exp(Mon(net, itor(1), 1)), 30)
 		want(t, "exp(x)", got, func(k int64) *big.Rat { return new(big.Rat).SetFrac(big.NewInt(1), factorial(k)) })
 		closeAndCheck(t, net)
 	})
@@ -55,7 +85,7 @@ func TestExpOfOnesMatchesTheSource(t *testing.T) {
 	// there as Exp(Ones) with the constant term ignored.
 	synctest.Test(t, func(t *testing.T) {
 		net := newNetwork()
-		got := take(Exp(Rep(net, itor(1))), 10)
+		got := take(t, Exp(Rep(net, itor(1))), 10)
 		wants := []*big.Rat{itor(1), itor(1), i2tor(3, 2), i2tor(13, 6), i2tor(73, 24), i2tor(167, 40),
 			i2tor(4051, 720), i2tor(37633, 5040), i2tor(43817, 4480), i2tor(4596553, 362880)}
 		want(t, "Exp(Rep(1))", got, func(k int64) *big.Rat { return wants[k] })
@@ -66,7 +96,7 @@ func TestExpOfOnesMatchesTheSource(t *testing.T) {
 func TestOneOverOneMinusXSquaredCountsUp(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		net := newNetwork()
-		got := take(Mul(Rep(net, itor(1)), Rep(net, itor(1))), 40)
+		got := take(t, Mul(Rep(net, itor(1)), Rep(net, itor(1))), 40)
 		want(t, "1/(1-x)^2", got, func(k int64) *big.Rat { return itor(k + 1) })
 		closeAndCheck(t, net)
 	})
@@ -79,7 +109,7 @@ func TestMulMultiplies(t *testing.T) {
 		U := Add(Mon(net, itor(1), 0), Mon(net, itor(2), 1))
 		V := Add(Add(Mon(net, itor(3), 0), Mon(net, itor(-1), 1)), Mon(net, itor(5), 2))
 		wants := []int64{3, 5, 3, 10, 0, 0, 0, 0}
-		want(t, "(1+2x)(3-x+5x^2)", take(Mul(U, V), len(wants)), func(k int64) *big.Rat { return itor(wants[k]) })
+		want(t, "(1+2x)(3-x+5x^2)", take(t, Mul(U, V), len(wants)), func(k int64) *big.Rat { return itor(wants[k]) })
 		closeAndCheck(t, net)
 	})
 }
@@ -90,7 +120,7 @@ func TestSinSquaredPlusCosSquaredIsOne(t *testing.T) {
 		sin, cos := SinCos(net)
 		SS, CC := Split(sin), Split(cos)
 		one := Add(Mul(SS[0], SS[1]), Mul(CC[0], CC[1]))
-		want(t, "sin²+cos²", take(one, 20), func(k int64) *big.Rat {
+		want(t, "sin²+cos²", take(t, one, 20), func(k int64) *big.Rat {
 			if k == 0 {
 				return itor(1)
 			}
@@ -119,10 +149,10 @@ func TestSinAndCosCoefficients(t *testing.T) {
 		}
 		// Read them interleaved, as each feeds the other.
 		for k := range int64(20) {
-			if s := get(sin); s.Cmp(taylor(1)(k)) != 0 {
+			if s := take(t, sin, 1)[0]; s.Cmp(taylor(1)(k)) != 0 {
 				t.Fatalf("sin: coefficient %d is %s", k, s.RatString())
 			}
-			if c := get(cos); c.Cmp(taylor(0)(k)) != 0 {
+			if c := take(t, cos, 1)[0]; c.Cmp(taylor(0)(k)) != 0 {
 				t.Fatalf("cos: coefficient %d is %s", k, c.RatString())
 			}
 		}
@@ -145,7 +175,7 @@ func TestDiffOfIntegIsIdentity(t *testing.T) {
 				UU := Split(build(net))
 				back := Diff(Integ(i2tor(2, 3), UU[0]))
 				for k := range 15 {
-					if b, u := get(back), get(UU[1]); b.Cmp(u) != 0 {
+					if b, u := take(t, back, 1)[0], take(t, UU[1], 1)[0]; b.Cmp(u) != 0 {
 						t.Fatalf("coefficient %d: Diff(Integ(c, U)) gives %s, U gives %s", k, b.RatString(), u.RatString())
 					}
 				}
@@ -175,7 +205,7 @@ func TestEachOperation(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
 				net := newNetwork()
-				want(t, tc.name, take(tc.build(net), len(tc.want)), func(k int64) *big.Rat { return tc.want[k] })
+				want(t, tc.name, take(t, tc.build(net), len(tc.want)), func(k int64) *big.Rat { return tc.want[k] })
 				closeAndCheck(t, net)
 			})
 		})
@@ -187,10 +217,11 @@ func TestEachOperation(t *testing.T) {
 func counted(net *network, asked *int) PS {
 	Z := mkdch(net)
 	net.spawn(func() {
-		for i := int64(0); ; i++ {
-			Z.demand()
+		for i := int64(0); Z.demand(); i++ {
 			*asked++ // read by the test only after synctest.Wait
-			Z.reply(itor(i))
+			if !Z.reply(itor(i)) {
+				return
+			}
 		}
 	})
 	return Z
@@ -205,19 +236,19 @@ func TestSplitGivesBothReadersEveryCoefficientAndAsksOnlyOnDemand(t *testing.T) 
 		if asked != 0 {
 			t.Fatalf("split asked its input for %d coefficients before anyone asked it", asked)
 		}
-		want(t, "reader 0 ahead", take(UU[0], 5), func(k int64) *big.Rat { return itor(k) })
+		want(t, "reader 0 ahead", take(t, UU[0], 5), func(k int64) *big.Rat { return itor(k) })
 		synctest.Wait()
 		if asked != 5 {
 			t.Fatalf("reader 0 read 5, split asked its input for %d", asked)
 		}
-		want(t, "reader 1 behind", take(UU[1], 3), func(k int64) *big.Rat { return itor(k) })
+		want(t, "reader 1 behind", take(t, UU[1], 3), func(k int64) *big.Rat { return itor(k) })
 		synctest.Wait()
 		if asked != 5 {
 			t.Fatalf("reader 1 read what reader 0 had read, yet split asked its input again (%d)", asked)
 		}
 		// Now reader 1 overtakes reader 0.
-		want(t, "reader 1 ahead", take(UU[1], 4), func(k int64) *big.Rat { return itor(k + 3) })
-		want(t, "reader 0 behind", take(UU[0], 2), func(k int64) *big.Rat { return itor(k + 5) })
+		want(t, "reader 1 ahead", take(t, UU[1], 4), func(k int64) *big.Rat { return itor(k + 3) })
+		want(t, "reader 0 behind", take(t, UU[0], 2), func(k int64) *big.Rat { return itor(k + 5) })
 		synctest.Wait()
 		if asked != 7 {
 			t.Fatalf("the readers read 7 distinct coefficients, split asked for %d", asked)
@@ -243,7 +274,7 @@ func TestOperationsAskTheirInputOnlyOnDemand(t *testing.T) {
 				for range 4 {
 					synctest.Wait()
 					seen = append(seen, asked)
-					get(Z)
+					take(t, Z, 1)
 				}
 				synctest.Wait()
 				seen = append(seen, asked)
@@ -266,7 +297,7 @@ func TestEveryGoroutineStopsWhenTheConsumerIsDone(t *testing.T) {
 			t.Run(fmt.Sprintf("%s/%d", s.code, n), func(t *testing.T) {
 				synctest.Test(t, func(t *testing.T) {
 					net := newNetwork()
-					take(s.build(net), n)
+					take(t, s.build(net), n)
 					synctest.Wait() // every goroutine started so far has counted itself in
 					if r := net.running.Load(); r < 1 {
 						t.Fatalf("%d goroutines running while the series is read", r)
@@ -286,7 +317,7 @@ func TestExpsNetworkGrowsAsItRuns(t *testing.T) {
 		E := Exp(Mon(net, itor(1), 1))
 		var running []int64
 		for k := 1; k <= 30; k++ {
-			get(E)
+			take(t, E, 1)
 			if k == 1 || k == 10 || k == 30 {
 				synctest.Wait()
 				running = append(running, net.running.Load())
@@ -328,7 +359,7 @@ func BenchmarkExp(b *testing.B) {
 		b.Run(fmt.Sprintf("n=%d", n), func(b *testing.B) {
 			for b.Loop() {
 				net := newNetwork()
-				take(Exp(Mon(net, itor(1), 1)), n)
+				printn(io.Discard, Exp(Mon(net, itor(1), 1)), n)
 				net.Close()
 			}
 			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(n), "ns/coefficient")
@@ -343,20 +374,24 @@ func TestEverySendAndReceiveOnAStreamGivesWayToQuit(t *testing.T) {
 	// Close must still end it.
 	synctest.Test(t, func(t *testing.T) {
 		net := newNetwork()
-		never := func(name string) { t.Errorf("%s returned a value after Close", name) }
+		never := func(name string, ok bool) {
+			if ok {
+				t.Errorf("%s reported success after Close", name)
+			}
+		}
 		idle := mkdch(net)
-		net.spawn(func() { idle.demand(); never("demand") }) // no request ever comes
+		net.spawn(func() { never("demand", idle.demand()) }) // no request ever comes
 		unread := mkdch(net)
-		net.spawn(func() { unread.reply(itor(1)); never("reply") }) // nobody receives
+		net.spawn(func() { never("reply", unread.reply(itor(1))) }) // nobody receives
 		deaf := mkdch(net)
-		net.spawn(func() { get(deaf); never("get") }) // nobody takes the request
+		net.spawn(func() { _, ok := get(deaf); never("get", ok) }) // nobody takes the request
 		mute := mkdch(net)
-		net.spawn(func() { get(mute); never("get") }) // the request is taken, no answer comes
+		net.spawn(func() { _, ok := get(mute); never("get", ok) }) // the request is taken, no answer comes
 		<-mute.req
 		deaf2, deaf3 := mkdch(net), mkdch(net)
-		net.spawn(func() { get2(deaf2, deaf3); never("get2") }) // neither takes the request
+		net.spawn(func() { _, ok := get2(deaf2, deaf3); never("get2", ok) }) // neither takes the request
 		mute2, mute3 := mkdch(net), mkdch(net)
-		net.spawn(func() { get2(mute2, mute3); never("get2") }) // both take it, neither answers
+		net.spawn(func() { _, ok := get2(mute2, mute3); never("get2", ok) }) // both take it, neither answers
 		<-mute2.req
 		<-mute3.req
 		net.spawn(func() { split(mkdch(net), mkdch2(net)) }) // no reader ever asks
@@ -391,10 +426,12 @@ func TestCloseStopsANetworkInTheMiddleOfItsWork(t *testing.T) {
 					U := build(net)
 					started := make(chan struct{})
 					net.spawn(func() {
-						take(U, k)
+						take(t, U, k)
 						close(started)
 						for {
-							get(U)
+							if _, ok := get(U); !ok {
+								return // Close came
+							}
 						}
 					})
 					<-started
@@ -422,9 +459,31 @@ func TestGet2AsksBothInputsAtOnce(t *testing.T) {
 			close(vAsked)
 			V.reply(itor(2))
 		})
-		if got := get2(U, V); got[0].Cmp(itor(1)) != 0 || got[1].Cmp(itor(2)) != 0 {
-			t.Fatalf("get2 = %v, want [1 2]", got)
+		if got, ok := get2(U, V); !ok || got[0].Cmp(itor(1)) != 0 || got[1].Cmp(itor(2)) != 0 {
+			t.Fatalf("get2 = %v, %t, want [1 2], true", got, ok)
 		}
 		closeAndCheck(t, net)
+	})
+}
+
+// A consumer that asks after Close hears that the network is closed and goes
+// on: get returns, it does not end the goroutine that called it.
+func TestGetAfterCloseReportsTheEndAndReturns(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		net := newNetwork()
+		U := Rep(net, itor(1))
+		take(t, U, 2)
+		closeAndCheck(t, net)
+		if u, ok := get(U); ok || u != nil {
+			t.Fatalf("get after Close = %v, %t, want nil, false", u, ok)
+		}
+		if uv, ok := get2(U, U); ok {
+			t.Fatalf("get2 after Close = %v, true, want false", uv)
+		}
+		var out strings.Builder
+		printn(&out, U, 3)
+		if out.String() != "\n" {
+			t.Fatalf("printn after Close printed %q, want only the line's end", out.String())
+		}
 	})
 }
