@@ -1,131 +1,60 @@
 package main
 
 import (
-	"cmp"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"math/rand/v2"
 	"os"
-	"runtime/trace"
 	"sync"
 	"time"
 )
 
 const (
-	name  = "select_timeout"
-	about = `select_timeout: main stops listening to Joe after 100ms for one message, then after 500ms in all
-usage: go run ./07_select_timeout [flags]`
-	// A run ends when the last Joe has made all his pauses. With 10 messages it
-	// takes 2s or more about once in 40 million runs; the second Joe runs out
-	// before the 500ms timeout about once in 28 (TestDefaultNKeepsARunUnder2s).
+	// defaultN keeps a run, which lasts until both Joes have made all their pauses, under 2s
+	// but once in 40 million; the second Joe runs out before 500ms once in 28.
 	defaultN = 10
-	maxN     = 1000                   // far more than either timeout lets through
 	maxPause = 150 * time.Millisecond // the talk's rand.Intn(1500) milliseconds, divided by ten
 )
 
 func main() {
-	if err := run(os.Stdout, os.Args[1:]); err != nil && !errors.Is(err, flag.ErrHelp) { // -h: exit status 0
-		fmt.Fprintf(os.Stderr, "%s: %v (see -h)\n", name, err) // exactly one line
+	n := flag.Int("n", defaultN, "most messages Joe says in each part (0 to 1000)")
+	seed := flag.Uint64("seed", 173, "seed for Joe's random pauses")
+	flag.Usage = func() {
+		fmt.Fprintln(os.Stderr, "main stops listening to Joe after 100ms for one message, then after 500ms in all.")
+		fmt.Fprintln(os.Stderr, "usage: go run ./07_select_timeout [flags]")
+		flag.PrintDefaults()
+	}
+	flag.Parse()
+	if err := check(*n, flag.Args()); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		flag.Usage()
 		os.Exit(2)
 	}
+	show(os.Stdout, *n, *seed)
+	ledger(os.Stdout, 100*time.Millisecond)
 }
 
-// run parses args and shows the pattern, writing what a reader sees to w.
-func run(w io.Writer, args []string) error {
-	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	n := fs.Int("n", defaultN, fmt.Sprintf("most messages Joe says in each part (0 to %d)", maxN))
-	var seed uint64
-	return command(fs, w, args, &seed, func() error { return between("-n", *n, 0, maxN) }, func() error {
-		fmt.Fprintf(w, "Joe pauses up to 150ms after each of at most %d messages; main stops listening at a timeout.\n", *n)
-		// Each drain runs while main goes on; main waits for them all at the end.
-		var drains sync.WaitGroup
-		fmt.Fprintln(w, "Timeout using select: 100ms for each message.")
-		timeoutEachMessage(newStampWriter(w), *n, randomPauses(seed, 1, maxPause), &drains)
-		fmt.Fprintln(w, "Timeout for whole conversation using select: 500ms in all.")
-		timeoutWholeConversation(newStampWriter(w), *n, randomPauses(seed, 2, maxPause), &drains)
-		drains.Wait()
-		fmt.Fprintln(w, "Every Joe has said his last message; main returns.")
-		return nil
-	})
-}
-
-// command parses args into fs after adding the flags every program shares:
-// -trace, and -seed unless seed is nil. -h prints about and the flags to w.
-// Once check (if any) accepts the values, command starts what they ask for,
-// runs show, stops the trace and, when the seed was picked here, ends with
-// the line that replays it. Errors come back for main to print as one line.
-func command(fs *flag.FlagSet, w io.Writer, args []string, seed *uint64, check, show func() error) (err error) {
-	file := fs.String("trace", "", "write a runtime/trace execution trace to `file` (view: go tool trace file)")
-	if seed != nil {
-		fs.Uint64Var(seed, "seed", 0, "seed for the random draws (0: pick one and print it)")
+// check returns an error unless n is in range and no argument follows the flags.
+func check(n int, args []string) error {
+	if n < 0 || n > 1000 { // 1000 is far more than either timeout lets through
+		return fmt.Errorf("-n must be between 0 and 1000, got %d", n)
 	}
-	fs.SetOutput(io.Discard) // the flag package would print errors and usage itself
-	if err = fs.Parse(args); errors.Is(err, flag.ErrHelp) {
-		fmt.Fprintln(w, about)
-		fs.SetOutput(w)
-		fs.PrintDefaults()
-	} else if err == nil && fs.NArg() > 0 {
-		err = fmt.Errorf("unexpected argument %q", fs.Arg(0))
-	} else if err == nil && check != nil {
-		err = check()
-	}
-	if err != nil {
-		return err
-	}
-	if *file != "" {
-		f, err := os.Create(*file)
-		if err == nil {
-			err = trace.Start(f) // fails only while another trace runs; the collector then closes f
-		}
-		if err != nil {
-			return fmt.Errorf("-trace: %w", err)
-		}
-		defer func() {
-			trace.Stop()
-			err = cmp.Or(err, f.Close())
-		}()
-	}
-	picked := seed != nil && *seed == 0
-	if picked {
-		*seed = max(rand.Uint64(), 1) // 0 means "pick one"
-	}
-	if err = show(); err == nil && picked {
-		fmt.Fprintf(w, "seed %d: run again with -seed %d for the same random draws\n", *seed, *seed)
-	}
-	return err
-}
-
-// between returns an error naming the flag f unless lo <= v <= hi.
-func between[T int | time.Duration](f string, v, lo, hi T) error {
-	if v < lo || v > hi {
-		return fmt.Errorf("%s must be between %v and %v, got %v", f, lo, hi, v)
+	if len(args) > 0 {
+		return fmt.Errorf("unexpected argument %q", args[0])
 	}
 	return nil
 }
 
-// randomPauses returns a source of pauses in whole milliseconds in [0, max),
-// drawn from its own stream of seed. Each goroutine that pauses needs its own
-// source: a rand.Rand is not safe for concurrent use.
-func randomPauses(seed, stream uint64, max time.Duration) func() time.Duration {
-	r := rand.New(rand.NewPCG(seed, stream))
-	return func() time.Duration { return time.Duration(r.Int64N(max.Milliseconds())) * time.Millisecond }
-}
-
-// stampWriter puts the time since its creation, in milliseconds, before each
-// line. Each Write must be one whole line, as fmt.Fprintln writes it; only one
-// goroutine may write.
-type stampWriter struct {
-	w     io.Writer
-	start time.Time
-}
-
-func newStampWriter(w io.Writer) *stampWriter { return &stampWriter{w, time.Now()} }
-
-func (s *stampWriter) Write(p []byte) (int, error) {
-	if _, err := fmt.Fprintf(s.w, "%4dms %s", time.Since(s.start).Milliseconds(), p); err != nil {
-		return 0, err
-	}
-	return len(p), nil
+// show is the whole program but its flags: the two slides' mains, one after
+// the other, each Joe with pauses drawn from his own stream of seed; then it
+// waits for both Joes to end.
+func show(w io.Writer, n int, seed uint64) {
+	fmt.Fprintf(w, "Joe pauses up to 150ms after each of at most %d messages; main stops listening at a timeout.\n", n)
+	var drains sync.WaitGroup // each drain runs while main goes on; main waits for them all at the end
+	fmt.Fprintln(w, "Timeout using select: 100ms for each message.")
+	timeoutEachMessage(newStampWriter(w), n, randomPauses(seed, 1, maxPause), &drains)
+	fmt.Fprintln(w, "Timeout for whole conversation using select: 500ms in all.")
+	timeoutWholeConversation(newStampWriter(w), n, randomPauses(seed, 2, maxPause), &drains)
+	drains.Wait()
+	fmt.Fprintln(w, "Every Joe has said his last message; main returns.")
 }

@@ -2,22 +2,14 @@ package main
 
 import (
 	"bytes"
+	"fmt"
 	"math"
 	"runtime"
+	"strings"
 	"testing"
 	"testing/synctest"
 	"time"
 )
-
-// runOK runs the program with args and returns what it printed; an error fails the test.
-func runOK(t *testing.T, args ...string) string {
-	t.Helper()
-	var out bytes.Buffer
-	if err := run(&out, args); err != nil {
-		t.Fatalf("run(%q): %v", args, err)
-	}
-	return out.String()
-}
 
 // bubbled returns how many goroutines the caller's synctest bubble holds, the
 // caller included, once every one of them has run as far as it can without
@@ -47,54 +39,65 @@ func bubbled() int {
 	return n
 }
 
-func TestRunWithASeed(t *testing.T) {
+// The page's sample: what go run ./07_select_timeout prints with its default flags.
+func TestShowWithDefaultFlagsPrintsThePageSample(t *testing.T) {
 	t.Parallel()
+	// Seed 173 draws the first Joe's pauses 31, 24, 65, 33, 3, 72, 40, then
+	// 120ms: eight messages, then too slow. The second Joe's are 108, 113,
+	// 124, 83, 81ms: each over 100ms but the last, yet heard, until 500ms.
+	// No pause main waits out comes within 5ms of 100ms, no message within
+	// 5ms of 500ms (the next would come at 509ms).
 	const want = `Joe pauses up to 150ms after each of at most 10 messages; main stops listening at a timeout.
 Timeout using select: 100ms for each message.
    0ms Joe: 0
-  49ms Joe: 1
-  90ms Joe: 2
- 174ms Joe: 3
- 230ms Joe: 4
- 330ms You're too slow.
+  31ms Joe: 1
+  55ms Joe: 2
+ 120ms Joe: 3
+ 153ms Joe: 4
+ 156ms Joe: 5
+ 228ms Joe: 6
+ 268ms Joe: 7
+ 368ms You're too slow.
 Timeout for whole conversation using select: 500ms in all.
    0ms Joe: 0
-  75ms Joe: 1
- 104ms Joe: 2
- 235ms Joe: 3
- 335ms Joe: 4
- 350ms Joe: 5
- 490ms Joe: 6
+ 108ms Joe: 1
+ 221ms Joe: 2
+ 345ms Joe: 3
+ 428ms Joe: 4
  500ms You talk too much.
 Every Joe has said his last message; main returns.
 `
 	synctest.Test(t, func(t *testing.T) {
 		start := time.Now()
-		if got := runOK(t, "-seed", "9"); got != want {
-			t.Errorf("run -seed 9 printed:\n%s\nwant:\n%s", got, want)
+		var out bytes.Buffer
+		show(&out, defaultN, 173)
+		if out.String() != want {
+			t.Errorf("show printed:\n%s\nwant:\n%s", out.String(), want)
 		}
-		// The first Joe, drained from 330ms while the second part runs, ends
-		// at 713ms, after his ten pauses. The second starts at 330ms and, drained
-		// from 830ms, ends after his ten pauses (924ms in all): run returns then.
-		// A drain in line would have started the second part at 713ms.
-		if took := time.Since(start); took != ms(330+924) {
-			t.Errorf("run returned after %v, want 1254ms, when the last Joe has ended", took)
+		// The first Joe, drained from 368ms while the second part runs, ends
+		// at 538ms, after his ten pauses. The second starts at 368ms and,
+		// drained from 868ms, ends after his ten pauses (901ms in all): show
+		// returns then. A drain in line would have started the second part
+		// only at 538ms.
+		if took := time.Since(start); took != ms(368+901) {
+			t.Errorf("show returned after %v, want 1.269s, when the last Joe has ended", took)
 		}
 	})
 }
 
-func TestRunLeavesNoGoroutineBehind(t *testing.T) {
+func TestShowLeavesNoGoroutineBehind(t *testing.T) {
 	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
 		before := bubbled()
-		runOK(t, "-seed", "1")
+		show(new(bytes.Buffer), defaultN, 1)
 		if n := bubbled() - before; n != 0 {
-			t.Fatalf("%d goroutines still alive when run returned, want 0", n)
+			t.Fatalf("show returned with %d goroutines still sleeping or blocked, want 0: "+
+				"a Joe is still talking to his drain (does main wait for the drains?)", n)
 		}
 	})
 }
 
-func TestRunWithNoMessages(t *testing.T) {
+func TestShowWithNoMessages(t *testing.T) {
 	t.Parallel()
 	const want = `Joe pauses up to 150ms after each of at most 0 messages; main stops listening at a timeout.
 Timeout using select: 100ms for each message.
@@ -104,10 +107,38 @@ Timeout for whole conversation using select: 500ms in all.
 Every Joe has said his last message; main returns.
 `
 	synctest.Test(t, func(t *testing.T) {
-		if got := runOK(t, "-n", "0", "-seed", "9"); got != want {
-			t.Errorf("run -n 0 printed:\n%s\nwant:\n%s", got, want)
+		var out bytes.Buffer
+		if show(&out, 0, 173); out.String() != want {
+			t.Errorf("-n 0 printed:\n%s\nwant:\n%s", out.String(), want)
 		}
 	})
+}
+
+// With the most messages -n allows, each part ends at its timeout.
+func TestShowWithTheMostMessages(t *testing.T) {
+	t.Parallel()
+	synctest.Test(t, func(t *testing.T) {
+		var out bytes.Buffer
+		show(&out, 1000, 173)
+		for _, want := range []string{"ms You're too slow.\n", "ms You talk too much.\n"} {
+			if !strings.Contains(out.String(), want) {
+				t.Errorf("-n 1000 printed:\n%s\nwant a line ending %q", out.String(), want)
+			}
+		}
+	})
+}
+
+func TestCheckAcceptsTheStatedBoundsOnly(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		n    int
+		args []string
+		ok   bool
+	}{{0, nil, true}, {1000, nil, true}, {-1, nil, false}, {1001, nil, false}, {5, []string{"extra"}, false}} {
+		if err := check(c.n, c.args); (err == nil) != c.ok {
+			t.Errorf("check(%d, %q) = %v, want ok %t", c.n, c.args, err, c.ok)
+		}
+	}
 }
 
 // TestDefaultNKeepsARunUnder2s computes, from the distribution of Joe's
@@ -158,4 +189,24 @@ func TestDefaultNKeepsARunUnder2s(t *testing.T) {
 	if slow > 1e-7 || runsOut > 1.0/25 {
 		t.Errorf("-n %d: P(run >= 2s) = %.2g, want under 1e-7; P(runs out) = %.4f, want under 1/25", n, slow, runsOut)
 	}
+}
+
+// The ledger names each stuck goroutine by where it waits.
+func TestLedgerNamesWhereGoroutinesAreStuck(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		stuck := make(chan string)
+		_, _, line, _ := runtime.Caller(0)
+		for range 2 {
+			go func() { stuck <- "not yet received" }() // line+2: the line the ledger must name
+		}
+		synctest.Wait() // both are blocked in their send
+		var out bytes.Buffer
+		ledger(&out, 0)
+		want := fmt.Sprintf("  2 sending on a channel in TestLedgerNamesWhereGoroutinesAreStuck.func1.1 at main_test.go:%d\n", line+2)
+		if !strings.HasPrefix(out.String(), "goroutines still running: ") || !strings.Contains(out.String(), want) {
+			t.Fatalf("ledger printed:\n%s\nwant a count, then the line\n%s", out.String(), want)
+		}
+		<-stuck
+		<-stuck
+	})
 }

@@ -73,10 +73,10 @@ func timeoutWholeConversation(w io.Writer, n int, pause func() time.Duration, dr
 func boring(msg string, n int, pause func() time.Duration) <-chan string {
 	c := make(chan string)
 	go func() {
-		defer close(c)     // Changed: n messages, then the sender closes c,
-		for i := range n { // so that the goroutine ends and receivers see it.
+		defer close(c) // Changed: the sender closes c after its last pause, so receivers see that Joe has finished.
+		for i := range n {
 			c <- fmt.Sprintf("%s: %d", msg, i) // blocks until someone receives
-			time.Sleep(pause())                // Changed: pause is an argument, so a caller chooses the pauses.
+			time.Sleep(pause())
 		}
 	}()
 	return c
