@@ -221,9 +221,10 @@ func cancellation(w io.Writer) {
 	// done will be closed by the deferred call.
 }
 
-// Changed: the three MD5Alls are methods, and what they read with and which
-// directory they skip travel in a value, so a caller chooses the reader (for
-// the article's ioutil.ReadFile: the program's counts the reads under way and
+// Changed: the three MD5Alls (and sumFiles, walkFiles and digester, which
+// they call) are methods, and what they read with and which directory they
+// skip travel in a value, so a caller chooses the reader (in place of the
+// article's ioutil.ReadFile: the program's counts the reads under way and
 // waits like a slow disk) and leaves out .git.
 type files struct {
 	readFile func(name string) ([]byte, error) // reads a whole file

@@ -183,14 +183,11 @@ func (s *sub) Close() error {
 	return <-errc     // loop's reply
 }
 
-// "Fix: Disable fetch case when too much pending"
-
-const maxPending = 10
-
 // loop periodically fetches Items, sends them on s.updates, and exits when
 // Close is called. Its state is its local variables: no other goroutine can
 // reach them, so nothing needs a lock.
 func (s *sub) loop() {
+	const maxPending = 10 // "Fix: Disable fetch case when too much pending"
 	// "Fix: Run Fetch asynchronously"
 	type fetchResult struct {
 		fetched []Item
@@ -263,7 +260,7 @@ type merge struct {
 	updates chan Item
 	quit    chan struct{}
 	errs    chan error
-	// Changed: once and err make a second Close safe (see Close).
+	// once and err make a second Close safe (see Close).
 	once sync.Once
 	err  error // the first Close's result
 }

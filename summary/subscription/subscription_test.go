@@ -325,6 +325,7 @@ func TestDuplicatesAreFilteredByGUID(t *testing.T) {
 }
 
 func TestPendingStopsFetchingAtMaxPending(t *testing.T) {
+	const maxPending = 10 // loop's bound, the talk's
 	// The check comes before a fetch: with k items per fetch, the loop fetches
 	// while fewer than maxPending wait, so pending ends at the first multiple
 	// of k from maxPending on: never more than maxPending plus one fetch.
