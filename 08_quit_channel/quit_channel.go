@@ -64,6 +64,9 @@ func receiveOnQuit(w io.Writer, r *rand.Rand, pause func() time.Duration, cleanu
 // boringRoundTrip is the second slide's boring (rcvquit.go): told to quit, it
 // cleans up and answers on quit before it returns. It too pauses before each
 // select.
+//
+// Changed: named boringRoundTrip, so that both slides' boring live in one
+// package.
 func boringRoundTrip(msg string, quit chan string, pause func() time.Duration, cleanup func()) <-chan string {
 	c := make(chan string)
 	go func() {
