@@ -28,6 +28,22 @@ func sleeper(d time.Duration, result int) func() int {
 	}
 }
 
+// balanced runs loadBalance and fails the test, in the pattern's words, if
+// it never returns.
+func balanced(t *testing.T, b *Balancer, n int, requesters []load) {
+	t.Helper()
+	returned := make(chan struct{})
+	go func() {
+		loadBalance(b, n, requesters)
+		close(returned)
+	}()
+	select {
+	case <-returned:
+	case <-time.After(time.Hour):
+		t.Fatalf("loadBalance never returned: the balancer still waits to hear that requests are done (%d pending; does each worker send itself on done after it answers?)", b.pending())
+	}
+}
+
 func policyName(roundRobin bool) string {
 	if roundRobin {
 		return "roundrobin"
@@ -67,7 +83,7 @@ func TestEveryRequestIsAnsweredOnceWithItsOwnResult(t *testing.T) {
 				b.roundRobin = roundRobin
 				events := 0
 				b.after = func(Pool) { events++ }
-				loadBalance(b, n, requesters)
+				balanced(t, b, n, requesters)
 				for i := range nRequester {
 					if calls[i] != n || answers[i] != n {
 						t.Errorf("requester %d: work ran %d times, %d answers heard; want %d of each", i, calls[i], answers[i], n)
@@ -92,6 +108,8 @@ type poolEvent struct {
 	at      time.Duration
 	pending []int
 }
+
+func (e poolEvent) String() string { return fmt.Sprintf("%v %v", e.at, e.pending) }
 
 func recordEvents(b *Balancer, start time.Time, workers []*Worker) *[]poolEvent {
 	var events []poolEvent
@@ -127,7 +145,7 @@ func TestDispatchNeverWaitsForABusyWorker(t *testing.T) {
 			{21 * time.Millisecond, []int{0}}, // B completed
 		}
 		if fmt.Sprint(*events) != fmt.Sprint(want) {
-			t.Errorf("events %v, want %v", *events, want)
+			t.Errorf("the pool after each event (when, pending): %v, want %v: B must be handed over at 2ms, while the worker is busy with A, not once it is free", *events, want)
 		}
 		if latency != [2]time.Duration{10 * time.Millisecond, 19 * time.Millisecond} {
 			t.Errorf("latencies %v, want [10ms 19ms] (B waits in the worker's queue for A)", latency)
@@ -225,12 +243,19 @@ func TestBalanceEndsOnlyOnceEveryCompletionIsHeardAndEveryWorkerIsDone(t *testin
 // index is its place.
 func checkPool(t *testing.T, p Pool, step int) {
 	t.Helper()
+	seen := map[*Worker]bool{}
+	for _, w := range p {
+		if seen[w] {
+			t.Fatalf("step %d: a worker is in the heap twice: completed must take it out before it pushes it back", step)
+		}
+		seen[w] = true
+	}
 	for i, w := range p {
 		if w.index != i {
-			t.Fatalf("step %d: worker at %d has index %d", step, i, w.index)
+			t.Fatalf("step %d: the worker at place %d of the heap has index %d: completed would move the wrong worker", step, i, w.index)
 		}
 		if parent := (i - 1) / 2; i > 0 && p[i].pending < p[parent].pending {
-			t.Fatalf("step %d: pending %d at %d is below its parent's %d at %d", step, p[i].pending, i, p[parent].pending, parent)
+			t.Fatalf("step %d: the heap is out of order: pending %d at place %d is below its parent's %d at %d", step, p[i].pending, i, p[parent].pending, parent)
 		}
 	}
 }
@@ -447,8 +472,15 @@ func TestAWorkerReportsWithoutWaitingForTheBalancer(t *testing.T) {
 		c := make(chan int)
 		w.requests <- Request{func() int { return 1 }, c}
 		w.requests <- Request{func() int { return 2 }, c}
-		if <-c != 1 || <-c != 2 {
-			t.Fatal("answers out of order")
+		for want := range []int{1, 2} {
+			select {
+			case got := <-c:
+				if got != want+1 {
+					t.Fatalf("answer %d, want %d", got, want+1)
+				}
+			case <-time.After(time.Hour):
+				t.Fatalf("answer %d never came: the worker is stuck sending on done while the balancer is not receiving (done needs room for every worker)", want+1)
+			}
 		}
 		<-b.done
 		<-b.done

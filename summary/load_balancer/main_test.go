@@ -2,51 +2,15 @@ package main
 
 import (
 	"bytes"
-	"runtime"
 	"strings"
 	"testing"
 	"testing/synctest"
 )
 
-// runOK runs the program with args and returns what it printed; an error fails the test.
-func runOK(t *testing.T, args ...string) string {
-	t.Helper()
-	var out bytes.Buffer
-	if err := run(&out, args); err != nil {
-		t.Fatalf("run(%q): %v", args, err)
-	}
-	return out.String()
-}
-
-// bubbled returns how many goroutines the caller's synctest bubble holds, the
-// caller included, once every one of them has run as far as it can without
-// time passing: a goroutine that sleeps or is blocked counts, one that has
-// ended does not.
-func bubbled() int {
-	synctest.Wait()
-	buf := make([]byte, 64<<10)
-	for {
-		n := runtime.Stack(buf, true)
-		if n < len(buf) {
-			buf = buf[:n]
-			break
-		}
-		buf = make([]byte, 2*len(buf))
-	}
-	// Each goroutine's header reads "goroutine N [state, synctest bubble B]:";
-	// the caller's comes first.
-	first, _, _ := bytes.Cut(buf, []byte("\n"))
-	bubble := first[bytes.LastIndex(first, []byte(", synctest bubble ")):]
-	n := 0
-	for line := range bytes.Lines(buf) {
-		if bytes.HasPrefix(line, []byte("goroutine ")) && bytes.HasSuffix(bytes.TrimSuffix(line, []byte("\n")), bubble) {
-			n++
-		}
-	}
-	return n
-}
-
-const wantSeed1 = `load_balancer: 100 requesters send 10 requests each to 10 workers (work up to 10ms, pauses up to 20ms)
+// The page's sample: what go run ./summary/load_balancer prints with its
+// default flags, in virtual time, where every sleep ends exactly on time. A
+// real run prints other numbers: the same workload, not the same timings.
+const defaultOutput = `load_balancer: 100 requesters send 10 requests each to 10 workers (work up to 10ms, pauses up to 20ms)
 variance: of pending requests across workers, after each event, averaged over the run
 latency: from a requester's send to its answer
 policy     requests variance        p50        p99
@@ -55,40 +19,38 @@ roundrobin     1000    9.560   35.544ms   76.146ms
 least loaded first: the heap keeps pending work more even than round robin (variance 0.298 < 9.560)
 `
 
-func TestRunWithSeedIsExactAndLeavesNoGoroutine(t *testing.T) {
+func TestShowWithDefaultFlagsPrintsThePageSample(t *testing.T) {
 	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
-		before := bubbled()
-		if got := runOK(t, "-seed", "1"); got != wantSeed1 {
-			t.Errorf("got\n%s\nwant\n%s", got, wantSeed1)
-		}
-		if n := bubbled() - before; n != 0 {
-			t.Fatalf("%d goroutines still alive when run returned, want 0", n)
+		var out bytes.Buffer
+		show(&out, roundRobins("both"), 100, 10, 10, 1)
+		if out.String() != defaultOutput {
+			t.Fatalf("output:\n%s\nwant:\n%s", out.String(), defaultOutput)
 		}
 	})
 }
 
 func TestPolicyRunsOneOrBothOnTheSameWorkload(t *testing.T) {
 	t.Parallel()
-	lines := strings.SplitAfter(wantSeed1, "\n")
+	lines := strings.SplitAfter(defaultOutput, "\n")
 	for policy, row := range map[string]string{"heap": lines[4], "roundrobin": lines[5]} {
 		synctest.Test(t, func(t *testing.T) {
 			// The same seed gives the same workload, so each policy's row is
 			// the row it has when both run.
-			if got, want := runOK(t, "-seed", "1", "-policy", policy), strings.Join(lines[:4], "")+row; got != want {
-				t.Errorf("-policy %s: got\n%s\nwant\n%s", policy, got, want)
+			var out bytes.Buffer
+			show(&out, roundRobins(policy), 100, 10, 10, 1)
+			if want := strings.Join(lines[:4], "") + row; out.String() != want {
+				t.Errorf("-policy %s: got\n%s\nwant\n%s", policy, out.String(), want)
 			}
 		})
 	}
-	if err := run(new(bytes.Buffer), []string{"-policy", "Heap"}); err == nil || !strings.Contains(err.Error(), "-policy must be heap, roundrobin or both") {
-		t.Errorf("-policy Heap: %v, want an error naming -policy", err)
-	}
 }
 
-func TestRunWithNoRequestsPrintsNoLatency(t *testing.T) {
+func TestShowWithNoRequestsPrintsNoLatency(t *testing.T) {
 	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
-		got := runOK(t, "-seed", "3", "-n", "0", "-requesters", "1", "-workers", "1")
+		var out bytes.Buffer
+		show(&out, roundRobins("both"), 1, 1, 0, 3)
 		want := `load_balancer: 1 requesters send 0 requests each to 1 workers (work up to 1ms, pauses up to 2ms)
 variance: of pending requests across workers, after each event, averaged over the run
 latency: from a requester's send to its answer
@@ -97,8 +59,30 @@ heap              0    0.000          -          -
 roundrobin        0    0.000          -          -
 on this run the heap is no more even than round robin (variance 0.000 >= 0.000)
 `
-		if got != want {
-			t.Errorf("got\n%s\nwant\n%s", got, want)
+		if out.String() != want {
+			t.Errorf("got\n%s\nwant\n%s", out.String(), want)
 		}
 	})
+}
+
+func TestCheckAcceptsTheStatedBoundsOnly(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		policy              string
+		requesters, workers int
+		n                   int
+		args                []string
+		ok                  bool
+	}{
+		{"both", 1, 1, 0, nil, true}, {"heap", 1000, 100, 1000, nil, true}, {"roundrobin", 100, 10, 10, nil, true},
+		{"Heap", 100, 10, 10, nil, false}, {"", 100, 10, 10, nil, false},
+		{"both", 0, 10, 10, nil, false}, {"both", 1001, 10, 10, nil, false},
+		{"both", 100, 0, 10, nil, false}, {"both", 100, 101, 10, nil, false},
+		{"both", 100, 10, -1, nil, false}, {"both", 100, 10, 1001, nil, false},
+		{"both", 100, 10, 10, []string{"extra"}, false},
+	} {
+		if err := check(c.policy, c.requesters, c.workers, c.n, c.args); (err == nil) != c.ok {
+			t.Errorf("check(%q, %d, %d, %d, %q) = %v, want ok %t", c.policy, c.requesters, c.workers, c.n, c.args, err, c.ok)
+		}
+	}
 }
