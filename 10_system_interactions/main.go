@@ -24,7 +24,7 @@ const (
 )
 
 func main() {
-	queries := flag.Int("queries", 100, fmt.Sprintf("searches of each version at once for the table (0 to %d; 0: no table)", maxQueries))
+	queries := flag.Int("queries", 100, fmt.Sprintf("searches of each version at once for the table, 0 for none (0 to %d)", maxQueries))
 	replicas := flag.Int("replicas", 2, fmt.Sprintf("replicas of each service in 3.0 (1 to %d)", maxReplicas))
 	seed := flag.Uint64("seed", 28, "seed for the services' latencies")
 	flag.Usage = func() {

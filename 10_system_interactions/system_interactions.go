@@ -27,7 +27,8 @@ type Result string
 
 // Services are the fake search services.
 // Changed: the talk's package variables Web, Image, Video and Web1 … Video2
-// are fields, so each run and each test has services with latencies of its own.
+// are fields, so each test, and each slide's program here, has services with
+// latencies of its own.
 type Services struct {
 	Web, Image, Video                         Search
 	WebReplicas, ImageReplicas, VideoReplicas []Search // 3.0's Web1, Web2, ...: -replicas of each
@@ -184,7 +185,7 @@ type SearchContext func(ctx context.Context, query string) Result
 // ContextServices are 3.0's replicas again, each able to stop when told.
 type ContextServices struct {
 	Web, Image, Video []SearchContext
-	w                 io.Writer // where "timed out" goes
+	w                 io.Writer // where "stopped: …" goes
 }
 
 // withContext makes s's replicas again as SearchContexts, with the same
