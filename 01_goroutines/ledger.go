@@ -110,7 +110,7 @@ var waits = map[string]string{
 
 // whereIs returns the first frame of this program on the stack pcs (or, with
 // none, the first outside the runtime), and a line that says what the
-// goroutine is doing there.
+// goroutine is doing there, or that it has not started yet.
 func whereIs(pcs []uintptr) (f struct {
 	runtime.Frame
 	what string
@@ -134,6 +134,10 @@ func whereIs(pcs []uintptr) (f struct {
 		}
 	}
 	f.Frame = outside
+	if outside.Function == "" { // a goroutine that has not run yet holds only runtime.goexit
+		f.what = "not started yet"
+		return f
+	}
 	f.File = filepath.Base(outside.File)
 	f.what = fmt.Sprintf("%s in %s at %s:%d", doing, outside.Function, f.File, outside.Line)
 	return f
