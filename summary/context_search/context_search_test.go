@@ -134,7 +134,7 @@ func TestCallerGoingAwayEndsTheBackendRequest(t *testing.T) {
 				time.AfterFunc(30*time.Millisecond, cancel)
 				rec, elapsed := serve(ctx, s, target)
 				if elapsed != 30*time.Millisecond {
-					t.Errorf("%s: the handler returned after %v, want 30ms, when its caller went away", target, elapsed)
+					t.Errorf("%s: the handler returned after %v, want 30ms, when its caller went away: the search's context must derive from the request's, so that it ends with it", target, elapsed)
 				}
 				want := "context canceled\n"
 				if today {
@@ -274,7 +274,7 @@ func TestHttpDoWaitsForFWhenCancelled(t *testing.T) {
 			t.Errorf("httpDo returned %v, want ctx.Err()", err)
 		}
 		if !fDone || time.Since(start) != 30*time.Millisecond {
-			t.Errorf("httpDo returned at %v with f done %v, want at 30ms after f", time.Since(start), fDone)
+			t.Errorf("httpDo returned at %v with f done %v, want at 30ms, once f has returned: returning before f does lets Search read results while f still writes them", time.Since(start), fDone)
 		}
 	})
 }
