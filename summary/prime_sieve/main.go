@@ -10,7 +10,8 @@ import (
 )
 
 // maxPrimes bounds -n: the chain holds a goroutine per prime, and the
-// hand-offs grow as n² (the page measures 8,000 primes: about half a minute).
+// hand-offs grow as n²: 8,000 primes take over half a minute (the page has
+// the measurements).
 const maxPrimes = 10_000
 
 func main() {

@@ -135,7 +135,7 @@ func TestSieveReturnsOnlyOnceEveryGoroutineOfItsChainHasEnded(t *testing.T) {
 			select {
 			case l := <-left:
 				if l != 0 {
-					t.Fatalf("sieve(%d) returned while %d goroutines of its chain were still running: it must wait for them", n, l)
+					t.Fatalf("sieve(%d) returned with goroutines of its chain still running (%d): it must wait for them", n, l)
 				}
 			case <-time.After(time.Hour):
 				t.Fatalf("sieve(%d) never returned: generate or a filter never ended (did sieve close done?)", n)
