@@ -36,7 +36,8 @@ import (
 
 // A searcher serves /search by querying a search backend.
 // Changed: the backend's URL and the client are fields instead of the
-// article's Google URL and http.DefaultClient, so each run has its own.
+// article's Google URL and http.DefaultClient, so each run has its own; the
+// article's handleSearch and google.Search are its methods.
 type searcher struct {
 	backend string
 	client  *http.Client

@@ -434,11 +434,13 @@ func TestPollReturnsOnlyWhenEveryGoroutineHasEnded(t *testing.T) {
 	})
 }
 
-// peerTransport is a transport whose every connection leads to a server
-// goroutine, counted in wg, that reads the request and then does what behave
-// does with the connection, which it closes when behave returns.
+// peerTransport is a transport, one connection a request, whose every
+// connection leads to a server goroutine, counted in wg, that reads the
+// request and then does what behave does with the connection, which it
+// closes when behave returns. (With keep-alive, the endless body sent after
+// a HEAD answer would make the transport log an unsolicited response.)
 func peerTransport(wg *sync.WaitGroup, behave func(net.Conn)) *http.Transport {
-	return &http.Transport{DialContext: func(context.Context, string, string) (net.Conn, error) {
+	return &http.Transport{DisableKeepAlives: true, DialContext: func(context.Context, string, string) (net.Conn, error) {
 		client, server := net.Pipe()
 		wg.Go(func() {
 			defer server.Close()
