@@ -10,8 +10,8 @@ import (
 )
 
 // maxTerms bounds -n: Mul starts goroutines for every coefficient it gives
-// and exact coefficients grow long: 200 terms of each series take about a
-// second (the page measures them).
+// and exact coefficients grow long: 200 terms of each series take most of a
+// second (the page has the measurements).
 const maxTerms = 200
 
 func main() {
