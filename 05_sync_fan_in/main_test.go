@@ -83,7 +83,7 @@ func TestShowLeavesNoGoroutineBehind(t *testing.T) {
 		show(new(bytes.Buffer), 5, 1)
 		if n := bubbled() - before; n != 0 {
 			t.Fatalf("show returned with %d goroutines still sleeping or blocked, want 0: "+
-				"a speaker still waits for its go-ahead, or a fanIn goroutine for its input", n)
+				"a speaker still waits for its go-ahead, or a fanIn goroutine to pass a Message on (did main run all n rounds?)", n)
 		}
 	})
 }

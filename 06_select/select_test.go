@@ -163,7 +163,8 @@ func TestFanInSwitchesOffEachClosedInput(t *testing.T) {
 			synctest.Wait()
 			select {
 			case s, ok := <-c:
-				t.Fatalf("got %q (open: %t) while one input is still open and silent", s, ok)
+				t.Fatalf("fanIn's output gave %q (open: %t) while one input was still open and silent: "+
+					"its loop must go on until both inputs are closed", s, ok)
 			default: // still open, nothing to say
 			}
 			close(open)
