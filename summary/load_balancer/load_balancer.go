@@ -11,10 +11,10 @@
 // the requester directly and the balancer never sees a result. The balancer is
 // one goroutine running one select loop, the only one that touches the pool,
 // so the heap needs no lock. The talk's code keeps a round-robin dispatch
-// behind `if false`; the program measures both policies on one workload and prints,
-// for each, the variance of pending requests across workers and the requests'
-// latency. The heap keeps the load far more even; with the default seed it also cuts
-// the slow tail (p99), while the medians come out close.
+// behind `if false`; the program measures both policies on one workload and
+// prints, for each, the variance of pending requests across workers and the
+// requests' latency. The heap keeps the load far more even; with the default
+// seed it also cuts the slow tail (p99), while the medians come out close.
 //
 // A seed replays the workload (every pause and every piece of work), not the
 // timings: in a real run sleeps end a little late and the events interleave

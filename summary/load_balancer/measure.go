@@ -15,8 +15,8 @@ import (
 // requester pauses up to 2·nWorker units.
 // Changed: milliseconds for the talk's seconds, not the collection's usual
 // tenth: a run's time grows in proportion to unit, and at a tenth of a second
-// the talk's load would take about 55 s (a run takes 0.56 s at 1 ms and 5.4 s
-// at 10 ms; the page has the measurements).
+// a run of the talk's load takes about 53 s (0.6 s at 1 ms, 5.7 s at 10 ms:
+// the page has the measurements).
 const unit = time.Millisecond
 
 // A workload gives requester i its pauses and its work.
