@@ -42,7 +42,10 @@ func main() {
 		flag.Usage()
 		os.Exit(2)
 	}
-	show(os.Stdout, *d, urls)
+	if err := show(os.Stdout, new(loopNet), *d, urls); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
 	ledger(os.Stdout, 100*time.Millisecond)
 }
 
@@ -66,20 +69,23 @@ func check(d time.Duration, urls, args []string) error {
 	return nil
 }
 
-// show polls urls, or with none the local servers, for d, then stops every
-// goroutine it started, each line after the time since the start.
-func show(w io.Writer, d time.Duration, urls []string) {
+// show polls urls, or with none the local servers, which it serves on nw,
+// for d, then stops every goroutine it started, each line after the time
+// since the start. It returns an error if a local server cannot listen.
+func show(w io.Writer, nw network, d time.Duration, urls []string) (err error) {
 	ctx, cancel := context.WithTimeout(context.Background(), d)
 	defer cancel()
 	transport := &http.Transport{}
 	which := "the URLs given:"
 	if len(urls) == 0 {
-		var pn memNet
-		transport.DialContext = pn.DialContext
-		var stop func()
-		urls, stop = startServers(ctx, &pn)
-		defer stop()
-		which = fmt.Sprintf("servers in this process (over net.Pipe):\nfast, slow (%v), 404, 500, and one that is down until %v:", slowLatency, lateStart)
+		transport.DialContext = nw.DialContext
+		var stop func() error
+		urls, stop, err = startServers(ctx, nw)
+		if err != nil {
+			return err
+		}
+		defer func() { err = errors.Join(err, stop()) }()
+		which = fmt.Sprintf("servers %v:\nfast, slow (%v), 404, 500, and one that is down until %v:", nw, slowLatency, lateStart)
 	}
 	fmt.Fprintf(w, "Share Memory by Communicating: %d pollers HEAD each URL every %v, plus %v for each\n"+
 		"connection error in a row; a monitor goroutine owns each URL's last status and reports\n"+
@@ -89,6 +95,7 @@ func show(w io.Writer, d time.Duration, urls []string) {
 	poll(ctx, log.New(sw, "", 0), urls, httpHead(transport)) // the Logger lets one goroutine write at a time
 	transport.CloseIdleConnections()                         // ends the client's connection goroutines
 	fmt.Fprintln(sw, "stopped: the pollers, the sleepers, the feeder and the monitor have all returned")
+	return nil
 }
 
 // httpHead returns a Head that sends real HEAD requests through transport,
@@ -113,12 +120,13 @@ func httpHead(transport *http.Transport) Head {
 	}
 }
 
-// startServers serves, on pn, a local server whose paths answer 200 at once
+// startServers serves, on nw, a local server whose paths answer 200 at once
 // (fast), 200 after slowLatency (slow), 404 (missing, which the mux does not
 // know) and 500 (broken), and a server that refuses connections until
 // lateStart, then answers 200. It returns their URLs and stop, which closes
-// both servers and waits for them.
-func startServers(ctx context.Context, pn *memNet) (urls []string, stop func()) {
+// both servers, waits for them, and returns the late server's error if it
+// could not listen.
+func startServers(ctx context.Context, nw network) (urls []string, stop func() error, err error) {
 	mux := http.NewServeMux()
 	mux.HandleFunc("/fast", func(http.ResponseWriter, *http.Request) {})
 	mux.HandleFunc("/slow", func(_ http.ResponseWriter, r *http.Request) {
@@ -130,21 +138,33 @@ func startServers(ctx context.Context, pn *memNet) (urls []string, stop func()) 
 	mux.HandleFunc("/broken", func(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "broken on purpose", http.StatusInternalServerError)
 	})
+	l, err := nw.Listen("local:80")
+	if err != nil {
+		return nil, nil, err
+	}
 	local := &http.Server{Handler: mux}
 	late := &http.Server{Handler: http.HandlerFunc(func(http.ResponseWriter, *http.Request) {})}
 	var serving sync.WaitGroup
-	serving.Go(func() { local.Serve(pn.Listen("local:80")) }) // returns on Close
+	// lateErr is written by the late server's goroutine, read after serving.Wait.
+	var lateErr error
+	serving.Go(func() { local.Serve(l) }) // returns on Close
 	serving.Go(func() {
 		select {
 		case <-time.After(lateStart):
-			late.Serve(pn.Listen("late:80")) // returns on Close, at once if Close came first
+			l, err := nw.Listen("late:80")
+			if err != nil {
+				lateErr = fmt.Errorf("the late server: %w", err) // the polls of http://late/ go on being refused
+				return
+			}
+			late.Serve(l) // returns on Close, at once if Close came first
 		case <-ctx.Done():
 		}
 	})
 	urls = []string{"http://local/fast", "http://local/slow", "http://local/missing", "http://local/broken", "http://late/"}
-	return urls, func() {
+	return urls, func() error {
 		local.Close()
 		late.Close()
 		serving.Wait()
-	}
+		return lateErr
+	}, nil
 }

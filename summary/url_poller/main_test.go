@@ -44,13 +44,18 @@ func bubbled() int {
 }
 
 // The page's sample: what go run ./summary/url_poller prints with its default
-// flags, but for the ledger's line.
+// flags, but for the ledger's line, with its servers on 127.0.0.1. Here they
+// run over net.Pipe in virtual time, which the header says instead, and every
+// time is exact; on 127.0.0.1 a time may be a few ms later.
 func TestShowWithDefaultFlagsPrintsThePageSample(t *testing.T) {
 	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
-		const want = pageSample
+		nw := new(memNet)
+		want := strings.Replace(pageSample, "servers on 127.0.0.1:", fmt.Sprintf("servers %v:", nw), 1)
 		var out bytes.Buffer
-		show(&out, time.Second, nil)
+		if err := show(&out, nw, time.Second, nil); err != nil {
+			t.Fatal(err)
+		}
 		if out.String() != want {
 			t.Fatalf("output:\n%s\nwant:\n%s", out.String(), want)
 		}
@@ -59,7 +64,7 @@ func TestShowWithDefaultFlagsPrintsThePageSample(t *testing.T) {
 
 const pageSample = `Share Memory by Communicating: 2 pollers HEAD each URL every 250ms, plus 100ms for each
 connection error in a row; a monitor goroutine owns each URL's last status and reports
-them when one has changed. Stop after 1s. Polling servers in this process (over net.Pipe):
+them when one has changed. Stop after 1s. Polling servers on 127.0.0.1:
 fast, slow (50ms), 404, 500, and one that is down until 700ms:
   http://local/fast
   http://local/slow
@@ -91,7 +96,9 @@ func TestShowLeavesNoGoroutineBehind(t *testing.T) {
 	for _, d := range []time.Duration{0, ms(320), time.Second} {
 		synctest.Test(t, func(t *testing.T) {
 			before := bubbled()
-			show(new(bytes.Buffer), d, nil)
+			if err := show(new(bytes.Buffer), new(memNet), d, nil); err != nil {
+				t.Fatal(err)
+			}
 			if n := bubbled() - before; n != 0 {
 				t.Fatalf("-for %v: %d goroutines still sleeping or blocked when show returned, want 0: a poller, sleeper, the feeder, the monitor or a server was left behind", d, n)
 			}
@@ -127,6 +134,45 @@ func TestCheckAcceptsTheStatedBoundsOnly(t *testing.T) {
 // (network I/O is not durably blocking). Each waits on events, bounded by
 // realBound so that a break fails within seconds.
 const realBound = 5 * time.Second
+
+// The program's own run, on 127.0.0.1: show returns within realBound, with no
+// error, and prints what holds in every run whatever the times: the header,
+// the late server's first refusal, the other servers' answers by the first
+// report, and the stop.
+func TestRealShowOnLoopbackPrintsWhatEveryRunPrints(t *testing.T) {
+	t.Parallel()
+	var out bytes.Buffer
+	done := make(chan error, 1)
+	go func() { done <- show(&out, new(loopNet), time.Second, nil) }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("show on 127.0.0.1 returned %v, want nil: a local server could not listen", err)
+		}
+	case <-time.After(realBound):
+		t.Fatalf("show on 127.0.0.1 had not returned after %v, polling for 1s: a poller, sleeper, the feeder, the monitor or a server did not stop", realBound)
+	}
+	header, _, _ := strings.Cut(pageSample, "   0ms ")
+	got := out.String()
+	if !strings.HasPrefix(got, header) {
+		t.Errorf("output:\n%s\nwant it to begin with:\n%s", got, header)
+	}
+	for _, want := range []string{
+		"ms Error http://late/ dial tcp late:80: connection refused: 1 in a row, next poll in 350ms\n",
+		"ms Current state:\n",
+		"ms  http://local/broken 500 Internal Server Error\n",
+		"ms  http://local/fast 200 OK\n",
+		"ms  http://local/missing 404 Not Found\n",
+		"ms  http://local/slow 200 OK\n",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("output:\n%s\nwant a line ending %q: the local servers on 127.0.0.1 did not answer as over net.Pipe", got, want)
+		}
+	}
+	if want := "ms stopped: the pollers, the sleepers, the feeder and the monitor have all returned\n"; !strings.HasSuffix(got, want) {
+		t.Errorf("output:\n%s\nwant its last line to end %q", got, want)
+	}
+}
 
 func TestRealPollCountsConnectionErrorsOnly(t *testing.T) {
 	t.Parallel()
