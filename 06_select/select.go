@@ -7,17 +7,17 @@
 // The program prints one line for each of the slide's four rules of select,
 // each made by a select at work (rule 3's counts come from the runtime's own
 // random choice, which -seed does not reach). Then 04_fan_in's conversation
-// runs through fanIn rewritten as one goroutine with a for-select loop:
-// whoever is ready first is heard first, as before.
+// runs through fanIn rewritten as one goroutine with a for-select loop
+// (oldFanIn, the slide's "Old:", is there for the tests to compare): whoever
+// is ready first is heard first, as before.
 //
-// Going further, after the slide's code: the selects that show the rules, and
-// a closed channel, ready every time, against a nil one, never ready, which
-// is how fanIn switches off a closed input.
+// Going further: the selects behind the rules; why fanIn nils a closed input.
 package main
 
 import (
 	"fmt"
 	"io"
+	"sync"
 	"time"
 )
 
@@ -37,8 +37,34 @@ func slideSelect(c1, c2, c3 chan int) string {
 	}
 }
 
-// Fan-in again: the slide shows the old fanIn, 04_fan_in's, which starts one
-// goroutine per input. Rewritten with select, it needs only one.
+// Fan-in again.
+
+// oldFanIn is 04_fan_in's fanIn, which the slide shows again before rewriting
+// it: one goroutine per input copies it into c, and c closes once both are
+// done. Changed: named oldFanIn, after the slide's "Old:"; in the talk both
+// versions are called fanIn, and one package cannot hold two.
+func oldFanIn(input1, input2 <-chan string) <-chan string {
+	c := make(chan string)
+	// Changed: as in 04_fan_in, the copying goroutines end when their inputs
+	// close (the talk's for { c <- <-input1 } never does), and a third closes
+	// c once a WaitGroup says both are done.
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		for s := range input1 {
+			c <- s
+		}
+	})
+	wg.Go(func() {
+		for s := range input2 {
+			c <- s
+		}
+	})
+	go func() {
+		wg.Wait()
+		close(c)
+	}()
+	return c
+}
 
 // Fan-in using select.
 

@@ -60,6 +60,34 @@ func TestSlideSelectRunsDefaultOnlyWhenNobodyIsReady(t *testing.T) {
 	})
 }
 
+// Fan-in again.
+
+// The old fanIn has a goroutine for each input: while one waits to hand
+// Joe's message on, the other takes Ann's.
+func TestOldFanInTakesFromBothInputsAtOnce(t *testing.T) {
+	t.Parallel()
+	synctest.Test(t, func(t *testing.T) {
+		a, b := make(chan string), make(chan string)
+		c := oldFanIn(a, b)
+		a <- "Joe: 0"   // input1's goroutine takes it, then waits for someone to receive from c
+		synctest.Wait() // it is blocked in its send on c
+		select {
+		case b <- "Ann: 0": // input2's goroutine takes this one
+		default:
+			t.Fatal("while oldFanIn held Joe's message, nothing took Ann's from input2: it needs a goroutine for each input")
+		}
+		got := []string{<-c, <-c}
+		if got[0] == got[1] || (got[0] != "Joe: 0" && got[0] != "Ann: 0") || (got[1] != "Joe: 0" && got[1] != "Ann: 0") {
+			t.Fatalf("got %q, want \"Joe: 0\" and \"Ann: 0\"", got)
+		}
+		close(a)
+		close(b)
+		if s, ok := <-c; ok {
+			t.Fatalf("got %q, want c closed", s)
+		}
+	})
+}
+
 // Fan-in using select.
 
 func TestFastSpeakerIsHeardBeforeSlowOne(t *testing.T) {
@@ -290,6 +318,16 @@ func BenchmarkFanIn(b *testing.B) {
 	const n = 1000
 	for b.Loop() {
 		for range fanIn(boring("Joe", n/2, every(0)), boring("Ann", n/2, every(0))) {
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n), "ns/msg")
+}
+
+func BenchmarkOldFanIn(b *testing.B) {
+	// The same through the old fanIn, a goroutine per input.
+	const n = 1000
+	for b.Loop() {
+		for range oldFanIn(boring("Joe", n/2, every(0)), boring("Ann", n/2, every(0))) {
 		}
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n), "ns/msg")
