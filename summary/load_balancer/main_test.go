@@ -86,3 +86,21 @@ func TestCheckAcceptsTheStatedBoundsOnly(t *testing.T) {
 		}
 	}
 }
+
+// The ledger names a worker left running by where it waits: what the
+// program's last line shows if balance forgets to close a worker's requests.
+func TestLedgerNamesAWorkerLeftRunning(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		b := NewBalancer(1, 1)
+		synctest.Wait() // the worker waits for a request
+		var out bytes.Buffer
+		ledger(&out, 0)
+		for _, want := range []string{"goroutines still running: ", "receiving from a channel in (*Worker).work at load_balancer.go:"} {
+			if !strings.Contains(out.String(), want) {
+				t.Errorf("ledger printed:\n%s\nwant a line with %q", out.String(), want)
+			}
+		}
+		close(b.pool[0].requests)
+		b.workers.Wait()
+	})
+}

@@ -97,3 +97,21 @@ func TestCheckAcceptsTheStatedBoundsOnly(t *testing.T) {
 		}
 	}
 }
+
+// The ledger names a network nobody closed by where its goroutines wait:
+// what the program's last line shows if show forgets a Close.
+func TestLedgerNamesANetworkLeftRunning(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		net := newNetwork()
+		printn(new(bytes.Buffer), Exp(Mon(net, itor(1), 1)), 3)
+		synctest.Wait() // every goroutine of the network waits for a request
+		var out bytes.Buffer
+		ledger(&out, 0)
+		for _, want := range []string{"goroutines still running: ", "waiting in a select in (*dch).demand at power_series.go:"} {
+			if !strings.Contains(out.String(), want) {
+				t.Errorf("ledger printed:\n%s\nwant a line with %q", out.String(), want)
+			}
+		}
+		net.Close()
+	})
+}

@@ -150,8 +150,8 @@ func get(in *dch) (u *big.Rat, ok bool) {
 
 // get2 gets one coefficient from each of two streams, asking both at once;
 // ok is false once their network is closed.
-// (The source's get2 hands the pair to getn, written for n streams but
-// working only for two.)
+// Changed: get2 does the work itself; the source's get2 hands the pair to
+// getn, written for n streams but working only for two.
 func get2(in0, in1 *dch) ([2]*big.Rat, bool) {
 	req := [2]chan<- struct{}{in0.req, in1.req}
 	var dat [2]<-chan *big.Rat // nil until we have asked: a nil channel is never ready
