@@ -36,7 +36,7 @@ func main() {
 		flag.Usage()
 		os.Exit(2)
 	}
-	if err := show(os.Stdout, *listen, *latency, *today); err != nil {
+	if err := show(os.Stdout, new(loopNet), *listen, *latency, *today); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
@@ -55,15 +55,23 @@ func check(latency time.Duration, args []string) error {
 	return nil
 }
 
-// show runs the demo, with both servers in this process over net.Pipe, or,
-// with listen, serves the frontend there and the backend on a loopback port
-// until Ctrl-C, logging what the backend sees.
-func show(w io.Writer, listen string, latency time.Duration, today bool) error {
+// show runs the demo, with both servers on nw, or, with listen, serves the
+// frontend there and the backend on a loopback port until Ctrl-C, logging
+// what the backend sees. It returns an error if a server cannot listen.
+func show(w io.Writer, nw network, listen string, latency time.Duration, today bool) error {
 	if listen == "" {
-		var pn memNet
+		front, err := nw.Listen("frontend:80")
+		if err != nil {
+			return err
+		}
+		back, err := nw.Listen("backend:80")
+		if err != nil {
+			front.Close()
+			return err
+		}
 		events := newBackendLog()
-		sys := startSystem(pn.Listen("frontend:80"), pn.Listen("backend:80"), pn.DialContext, &fakeBackend{latency, events.report}, today)
-		searchDemo(w, sys, pn.DialContext, events, latency, today)
+		sys := startSystem(front, back, nw.DialContext, &fakeBackend{latency, events.report}, today)
+		searchDemo(w, sys, nw, events, latency, today)
 		sys.Close()
 		fmt.Fprintln(w, "both servers stopped")
 		return nil
@@ -91,16 +99,16 @@ func show(w io.Writer, listen string, latency time.Duration, today bool) error {
 
 // searchDemo makes three requests of the frontend: a fast one, one that
 // times out, and one whose client gives up half a latency after the backend
-// has it. For each it prints what the client got, then how the backend's own
-// request ended, as events reports it.
-func searchDemo(w io.Writer, sys *system, dial func(ctx context.Context, network, addr string) (net.Conn, error), events *backendLog, latency time.Duration, today bool) {
+// has it, dialling through nw. For each it prints what the client got, then
+// how the backend's own request ended, as events reports it.
+func searchDemo(w io.Writer, sys *system, nw network, events *backendLog, latency time.Duration, today bool) {
 	how := "the article's httpDo"
 	if today {
 		how = "http.NewRequestWithContext"
 	}
 	fmt.Fprintf(w, "context_search: /search derives its context from the request's, so the backend sees every cancellation (searching with %s)\n", how)
-	fmt.Fprintf(w, "frontend %s and fake backend %s, in this process over net.Pipe; the backend answers after %v\n", sys.URL, sys.backendURL, latency)
-	client := &http.Client{Transport: &http.Transport{DisableKeepAlives: true, DialContext: dial}}
+	fmt.Fprintf(w, "frontend %s and fake backend %s, %v; the backend answers after %v\n", sys.URL, sys.backendURL, nw, latency)
+	client := &http.Client{Transport: &http.Transport{DisableKeepAlives: true, DialContext: nw.DialContext}}
 	half := latency / 2
 	for _, r := range []struct {
 		what, query, timeout string

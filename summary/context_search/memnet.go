@@ -21,8 +21,8 @@ type memNet struct {
 }
 
 // Listen returns a listener on addr, a name such as "backend:80", which
-// DialContext reaches until the listener is closed.
-func (n *memNet) Listen(addr string) net.Listener {
+// DialContext reaches until the listener is closed. It never fails.
+func (n *memNet) Listen(addr string) (net.Listener, error) {
 	l := &memListener{n: n, addr: memAddr(addr), conns: make(chan net.Conn), closed: make(chan struct{})}
 	n.mu.Lock()
 	defer n.mu.Unlock()
@@ -30,7 +30,7 @@ func (n *memNet) Listen(addr string) net.Listener {
 		n.listeners = map[string]*memListener{}
 	}
 	n.listeners[addr] = l
-	return l
+	return l, nil
 }
 
 // DialContext connects to the listener on addr, as http.Transport's
@@ -56,6 +56,8 @@ func (n *memNet) DialContext(ctx context.Context, network, addr string) (net.Con
 		return nil, ctx.Err()
 	}
 }
+
+func (n *memNet) String() string { return "in this process (over net.Pipe)" }
 
 // A memListener hands each connection dialled to it to Accept.
 type memListener struct {
