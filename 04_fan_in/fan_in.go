@@ -25,10 +25,10 @@ import (
 func boring(msg string, n int, pause func() time.Duration) <-chan string {
 	c := make(chan string)
 	go func() {
-		for i := range n { // Changed: n messages, where the talk's loop never ends, so the goroutine ends.
-			// Changed: the pause comes from pause, so a caller chooses it, and
-			// before the send, not after it, so boring closes c as soon as main
-			// has its last message instead of sleeping on.
+		for i := range n {
+			// Changed: the pause comes before the send, not after it, so boring
+			// closes c as soon as main has its last message instead of sleeping
+			// once more.
 			time.Sleep(pause())
 			c <- fmt.Sprintf("%s: %d", msg, i) // blocks until fanIn's goroutine receives
 		}
