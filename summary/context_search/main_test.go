@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -123,6 +124,38 @@ func TestShowLeavesNoGoroutineBehind(t *testing.T) {
 			t.Fatalf("%d goroutines still sleeping or blocked when show returned, want 0: a server, handler, search or connection was left behind", n)
 		}
 	})
+}
+
+// When a server cannot listen, show returns the error, for main to print
+// before it exits 1, and leaves nothing behind.
+func TestShowReturnsAListenError(t *testing.T) {
+	t.Parallel()
+	for _, name := range []string{"frontend:80", "backend:80"} {
+		synctest.Test(t, func(t *testing.T) {
+			before := bubbled()
+			nw := &failingNet{name: name}
+			if err := show(new(bytes.Buffer), nw, "", minLatency, false); err == nil || !strings.Contains(err.Error(), "listen on "+name+": no port free") {
+				t.Errorf("with %s failing to listen, show returned %v, want that error", name, err)
+			}
+			if n := bubbled() - before; n != 0 {
+				t.Fatalf("with %s failing to listen, %d goroutines still sleeping or blocked when show returned, want 0: a server or its listener was left behind", name, n)
+			}
+		})
+	}
+}
+
+// A failingNet is a memNet on which listening on one name fails, as
+// net.Listen does when no port is free.
+type failingNet struct {
+	memNet
+	name string
+}
+
+func (n *failingNet) Listen(name string) (net.Listener, error) {
+	if name == n.name {
+		return nil, errors.New("listen on " + name + ": no port free")
+	}
+	return n.memNet.Listen(name)
 }
 
 func TestCheckAcceptsTheStatedBoundsOnly(t *testing.T) {
