@@ -64,9 +64,10 @@ func (n *network) Close() {
 
 // A dch is a demand channel: the consumer sends on req, then receives the
 // next coefficient on dat.
-// Changed: no nam field (the source names each stream with a letter that
-// nothing reads), and req carries nothing (the source's chan int carries
-// seqno, a count of requests that nothing reads either).
+// Changed: no nam field (the source numbers each stream, an index into its
+// string of names chnames, and nothing reads it), and req carries nothing
+// (the source's chan int carries seqno, a count of requests that nothing
+// reads either).
 type dch struct {
 	req chan struct{}
 	// Changed: exact big.Rat values (the source: int64 fractions, and exp's
@@ -141,8 +142,8 @@ func get(in *dch) (u *big.Rat, ok bool) {
 		return nil, false
 	}
 	select {
-	case u := <-in.dat:
-		return u, true
+	case v := <-in.dat:
+		return v, true
 	case <-in.net.quit:
 		return nil, false
 	}

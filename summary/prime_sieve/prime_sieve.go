@@ -85,6 +85,6 @@ func sieve(w io.Writer, n int) {
 		chain.Go(func() { filter(in, ch1, prime, done) })
 		ch = ch1
 	}
-	close(done) // every goroutine of the chain is blocked in a select that has this case
+	close(done) // each goroutine of the chain is in, or comes to, a select with a done case
 	chain.Wait()
 }
