@@ -21,8 +21,8 @@
 // userip.go is the article's package userip. SearchToday (-today) is the
 // same search as written today, without httpDo. The backend is a fake
 // (servers.go) speaking the JSON of the Google Web Search API, which Google
-// has since turned off; the demo runs both servers in this process, over
-// net.Pipe (memnet.go).
+// has since turned off; the demo runs both servers on 127.0.0.1, dialled by
+// name (loopnet.go), and its tests run them over net.Pipe (memnet.go).
 package main
 
 import (
