@@ -16,7 +16,7 @@ const maxN = 1_000_000
 func main() {
 	n := flag.Int("n", 10_000, fmt.Sprintf("gophers in the chain, about 2.8 KB each (0 to %d)", maxN))
 	flag.Usage = func() {
-		fmt.Fprintln(os.Stderr, "A whisper passes down a chain of goroutines, each adding one; the program prints what each cost.")
+		fmt.Fprintln(os.Stderr, "A whisper passes down a chain of goroutines, each adding one; it prints what the chain cost.")
 		fmt.Fprintln(os.Stderr, "usage: go run ./09_daisy_chain [flags]")
 		flag.PrintDefaults()
 	}

@@ -89,7 +89,7 @@ func TestShowLeavesNoGoroutineBehind(t *testing.T) {
 	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
 		before := bubbled()
-		show(new(bytes.Buffer), 10_000)
+		show(new(bytes.Buffer), 1000)
 		if n := bubbled() - before; n != 0 {
 			t.Fatalf("show returned with %d goroutines still blocked, want 0: gophers still wait for a whisper that never came", n)
 		}
