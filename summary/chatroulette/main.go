@@ -27,7 +27,7 @@ type config struct {
 
 func main() {
 	var c config
-	flag.StringVar(&c.listen, "listen", "", "serve on this loopback `address` (e.g. localhost:4000) until Ctrl-C; empty: a scripted demo on an ephemeral port")
+	flag.StringVar(&c.listen, "listen", "", "serve on this loopback `address` (e.g. localhost:4000, then: nc localhost 4000, twice) until Ctrl-C; empty: a scripted demo on an ephemeral port")
 	flag.DurationVar(&c.wait, "wait", 5*time.Second, "how long a connection waits alone before the bot joins (1ms to 1h0m0s; the demo uses 300ms unless set)")
 	flag.DurationVar(&c.delay, "delay", time.Second, "how long after a write the bot answers (0s to 1m0s; the demo uses 100ms unless set)")
 	flag.DurationVar(&c.writeTimeout, "writetimeout", 10*time.Second, "how long a write to a client may take before its chat ends (1ms to 1h0m0s)")
@@ -36,7 +36,7 @@ func main() {
 	seed := flag.Uint64("seed", 1, "seed for the bot's choice of words")
 	flag.Usage = func() {
 		fmt.Fprintln(os.Stderr, "A TCP server pairs strangers through one channel; a Markov bot keeps the lonely company.")
-		fmt.Fprintln(os.Stderr, "usage: go run ./summary/chatroulette [flags]   (with -listen localhost:4000: nc localhost 4000, twice)")
+		fmt.Fprintln(os.Stderr, "usage: go run ./summary/chatroulette [flags]")
 		flag.PrintDefaults()
 	}
 	flag.Parse()
