@@ -120,10 +120,10 @@ func turnAway(c net.Conn, writeTimeout time.Duration) {
 // s.wait alone, chats with a bot. (Changed: c is a socket, the talk's any
 // io.ReadWriteCloser, so that the select can hear c's client hang up.)
 func (s *server) match(c socket) {
-	fmt.Fprint(c, "Waiting for a partner...")
-	// Changed: with -listen, s.event logs each step of this select, so a
-	// reader can watch it work; the demo prints what its clients hear.
+	// Changed: with -listen, s.event logs each step of match, so a reader
+	// can watch its select work; the demo prints what its clients hear.
 	s.event("%v waiting", c)
+	fmt.Fprint(c, "Waiting for a partner...")
 	select {
 	case s.partner <- c:
 		// now handled by the other goroutine
