@@ -197,7 +197,8 @@ func TestStoppedMidPause(t *testing.T) {
 				}
 				checkNothingMore(t, c, sp.closes)
 				if took := time.Since(begin); took != want {
-					t.Fatalf("Joe stopped at %v, want %v", took, want)
+					t.Fatalf("told to stop at 13ms, mid-pause, Joe stopped at %v, want %v "+
+						"(the talk's boring finishes its pause, then selects; a speaker that listens while it pauses stops at once)", took, want)
 				}
 			})
 		})
