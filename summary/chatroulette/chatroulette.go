@@ -74,7 +74,8 @@ func (s *server) serve(l net.Listener) {
 	// retried after a pause that starts at 5ms and doubles up to 1s, as
 	// net/http's server does; only a closed listener (shutdown) ends serve.
 	var pause time.Duration
-	for n := 1; ; n++ {
+	accepted := 0
+	for {
 		c, err := l.Accept()
 		if errors.Is(err, net.ErrClosed) {
 			return
@@ -90,6 +91,8 @@ func (s *server) serve(l net.Listener) {
 			continue
 		}
 		pause = 0
+		accepted++
+		n := accepted // the connection's number, for the log
 		switch s.track(c) {
 		case errStopping: // Changed: accepted while stopping.
 			c.Close()
@@ -305,20 +308,19 @@ func (w *watched) watch() {
 	}
 }
 
-// aLongTimeAgo is a deadline that has passed: it ends a pending Read at once.
-var aLongTimeAgo = time.Unix(1, 0)
-
 // Read stops the watch the first time (the chat has begun), then returns what
 // the client typed while waiting before reading on.
 func (w *watched) Read(p []byte) (int, error) {
 	w.stop.Do(func() {
-		w.Conn.SetReadDeadline(aLongTimeAgo)
+		w.Conn.SetReadDeadline(time.Unix(1, 0)) // passed: the watch's Read ends at once
 		<-w.done
 		w.Conn.SetReadDeadline(time.Time{})
 	})
 	if len(w.typed) > 0 {
 		n := copy(p, w.typed)
-		w.typed = w.typed[n:]
+		if w.typed = w.typed[n:]; len(w.typed) == 0 {
+			w.typed = nil // all read: let the buffer go
+		}
 		return n, nil
 	}
 	n, err := w.timed.Read(p)
