@@ -640,9 +640,11 @@ func TestWhatAClientTypesWhileWaitingReachesItsPartner(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		s, l := pipeServer(config{wait: time.Hour, delay: time.Hour})
 		alice := l.dial(t, "alice")
+		long := strings.Repeat("x", 2*maxTyped)
 		typed := make(chan error, 1)
 		go func() { // over net.Pipe a write waits for its read: only the watch reads alice now
-			_, err := fmt.Fprintln(alice.conn, "anyone here?")
+			// More than the watch keeps: the rest waits in the connection.
+			_, err := fmt.Fprintf(alice.conn, "anyone here?\n%s\n", long)
 			typed <- err
 		}()
 		time.Sleep(time.Minute)
@@ -650,6 +652,9 @@ func TestWhatAClientTypesWhileWaitingReachesItsPartner(t *testing.T) {
 		greet(t, alice, bob)
 		if got := line(t, bob); got != "anyone here?" {
 			t.Errorf("bob heard %q, want what alice typed while she waited", got)
+		}
+		if got := line(t, bob); got != long {
+			t.Errorf("bob heard %d bytes of alice's second line, want all %d she typed while she waited", len(got), len(long))
 		}
 		if err := <-typed; err != nil {
 			t.Errorf("alice typed: %v", err)
