@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"os/signal"
 	"strings"
 	"sync"
 	"time"
@@ -42,7 +43,10 @@ func main() {
 		flag.Usage()
 		os.Exit(2)
 	}
-	if err := show(os.Stdout, new(loopNet), *d, urls); err != nil {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt) // Ctrl-C stops the polling early
+	err := show(ctx, os.Stdout, new(loopNet), *d, urls)
+	stop()
+	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
@@ -70,10 +74,11 @@ func check(d time.Duration, urls, args []string) error {
 }
 
 // show polls urls, or with none the local servers, which it serves on nw,
-// for d, then stops every goroutine it started, each line after the time
-// since the start. It returns an error if a local server cannot listen.
-func show(w io.Writer, nw network, d time.Duration, urls []string) (err error) {
-	ctx, cancel := context.WithTimeout(context.Background(), d)
+// for d or until ctx is done, then stops every goroutine it started, each line
+// after the time since the start. It returns an error if a local server
+// cannot listen.
+func show(ctx context.Context, w io.Writer, nw network, d time.Duration, urls []string) (err error) {
+	ctx, cancel := context.WithTimeout(ctx, d)
 	defer cancel()
 	transport := &http.Transport{}
 	which := "the URLs given:"

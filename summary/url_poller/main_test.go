@@ -54,7 +54,7 @@ func TestShowWithDefaultFlagsPrintsThePageSample(t *testing.T) {
 		nw := new(memNet)
 		want := strings.Replace(pageSample, "servers on 127.0.0.1:", fmt.Sprintf("servers %v:", nw), 1)
 		var out bytes.Buffer
-		if err := show(&out, nw, time.Second, nil); err != nil {
+		if err := show(context.Background(), &out, nw, time.Second, nil); err != nil {
 			t.Fatal(err)
 		}
 		if out.String() != want {
@@ -97,7 +97,7 @@ func TestShowLeavesNoGoroutineBehind(t *testing.T) {
 	for _, d := range []time.Duration{0, ms(320), time.Second} {
 		synctest.Test(t, func(t *testing.T) {
 			before := bubbled()
-			if err := show(new(bytes.Buffer), new(memNet), d, nil); err != nil {
+			if err := show(context.Background(), new(bytes.Buffer), new(memNet), d, nil); err != nil {
 				t.Fatal(err)
 			}
 			if n := bubbled() - before; n != 0 {
@@ -115,7 +115,7 @@ func TestShowReturnsAListenError(t *testing.T) {
 		synctest.Test(t, func(t *testing.T) {
 			before := bubbled()
 			nw := &failingNet{name: name}
-			if err := show(new(bytes.Buffer), nw, time.Second, nil); err == nil || !strings.Contains(err.Error(), "listen on "+name+": no port free") {
+			if err := show(context.Background(), new(bytes.Buffer), nw, time.Second, nil); err == nil || !strings.Contains(err.Error(), "listen on "+name+": no port free") {
 				t.Errorf("with %s failing to listen, show returned %v, want that error", name, err)
 			}
 			if n := bubbled() - before; n != 0 {
@@ -176,7 +176,7 @@ func TestRealShowOnLoopbackPrintsWhatEveryRunPrints(t *testing.T) {
 	t.Parallel()
 	var out bytes.Buffer
 	done := make(chan error, 1)
-	go func() { done <- show(&out, new(loopNet), time.Second, nil) }()
+	go func() { done <- show(t.Context(), &out, new(loopNet), time.Second, nil) }()
 	select {
 	case err := <-done:
 		if err != nil {
