@@ -107,6 +107,24 @@ func TestShowLeavesNoGoroutineBehind(t *testing.T) {
 	}
 }
 
+// Ctrl-C cancels the context main passes: show stops at once, as at the end
+// of -for, with every goroutine returned.
+func TestShowStopsWhenItsContextIsCancelled(t *testing.T) {
+	t.Parallel()
+	synctest.Test(t, func(t *testing.T) {
+		ctx, cancel := context.WithCancel(t.Context())
+		time.AfterFunc(ms(450), cancel) // Ctrl-C at 450ms
+		var out bytes.Buffer
+		start := time.Now()
+		if err := show(ctx, &out, new(memNet), time.Minute, nil); err != nil {
+			t.Fatal(err)
+		}
+		if took := time.Since(start); took != ms(450) || !strings.HasSuffix(out.String(), " 450ms stopped: the pollers, the sleepers, the feeder and the monitor have all returned\n") {
+			t.Fatalf("show returned after %v, printing:\n%s\nwant it to stop at 450ms, when its context was cancelled, with its stopped line", took, out.String())
+		}
+	})
+}
+
 // When a server cannot listen, show returns the error, for main to print
 // before it exits 1, and leaves nothing behind.
 func TestShowReturnsAListenError(t *testing.T) {
