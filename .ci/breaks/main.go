@@ -201,14 +201,16 @@ func apply(scratch string, it item) (time.Duration, error) {
 	return took, nil
 }
 
-// funcRange returns the byte range of the function or method named fn
-// ("name" or "Type.name") in the Go source src.
+// funcRange returns the byte range of the function or method named fn in the
+// Go source src: "name" names a function, or a method when only one has that
+// name; "Type.name" names a method.
 func funcRange(path string, src []byte, fn string) (int, int, error) {
 	fset := token.NewFileSet()
 	f, err := parser.ParseFile(fset, path, src, parser.ParseComments)
 	if err != nil {
 		return 0, 0, err
 	}
+	var found []*ast.FuncDecl
 	for _, d := range f.Decls {
 		fd, ok := d.(*ast.FuncDecl)
 		if !ok {
@@ -224,11 +226,14 @@ func funcRange(path string, src []byte, fn string) (int, int, error) {
 				name = id.Name + "." + name
 			}
 		}
-		if name == fn || fd.Name.Name == fn && fd.Recv == nil {
-			return fset.Position(fd.Pos()).Offset, fset.Position(fd.End()).Offset, nil
+		if name == fn || fd.Name.Name == fn {
+			found = append(found, fd)
 		}
 	}
-	return 0, 0, fmt.Errorf("%s: no func %s", path, fn)
+	if len(found) != 1 {
+		return 0, 0, fmt.Errorf("%s: %d funcs named %s, want one", path, len(found), fn)
+	}
+	return fset.Position(found[0].Pos()).Offset, fset.Position(found[0].End()).Offset, nil
 }
 
 // copyModule copies the module at src into dst, without .git.
