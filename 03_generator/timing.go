@@ -29,8 +29,6 @@ type stampWriter struct {
 func newStampWriter(w io.Writer) *stampWriter { return &stampWriter{w, time.Now()} }
 
 func (s *stampWriter) Write(p []byte) (int, error) {
-	if _, err := fmt.Fprintf(s.w, "%4dms %s", time.Since(s.start).Milliseconds(), p); err != nil {
-		return 0, err
-	}
-	return len(p), nil
+	_, err := fmt.Fprintf(s.w, "%4dms %s", time.Since(s.start).Milliseconds(), p)
+	return len(p), err
 }
