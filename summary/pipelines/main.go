@@ -5,7 +5,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"io/fs"
 	"maps"
 	"os"
 	"path/filepath"
@@ -14,15 +13,12 @@ import (
 	"time"
 )
 
-const (
-	maxDigesters = 1000
-	maxFiles     = 20_000 // the parallel MD5All starts a goroutine per file, each holding its file's contents
-	treeFiles    = 100    // files in the temporary tree digested without -dir
-)
+// treeFiles is how many files the program writes to a temporary tree for the
+// MD5Alls to digest.
+const treeFiles = 100
 
 func main() {
-	dir := flag.String("dir", "", fmt.Sprintf("the file tree MD5All digests, .git left out (at most %d files; default: %d files written to a temporary directory)", maxFiles, treeFiles))
-	digesters := flag.Int("digesters", 20, fmt.Sprintf("goroutines the bounded MD5All reads files with (1 to %d)", maxDigesters))
+	digesters := flag.Int("digesters", 20, "goroutines the bounded MD5All reads files with (1 to 1000)")
 	slow := flag.Duration("slow", 5*time.Millisecond, "how long each read waits first, as on a slow disk (0s to 100ms)")
 	flag.Usage = func() {
 		fmt.Fprintln(os.Stderr, "Pipelines stopped early with done, then MD5All serial, parallel and bounded: how many files each reads at once.")
@@ -30,23 +26,23 @@ func main() {
 		flag.PrintDefaults()
 	}
 	flag.Parse()
-	if err := check(*dir, *digesters, *slow, flag.Args()); err != nil {
+	if err := check(*digesters, *slow, flag.Args()); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		flag.Usage()
 		os.Exit(2)
 	}
-	if err := show(os.Stdout, *dir, *digesters, *slow); err != nil {
+	if err := show(os.Stdout, *digesters, *slow); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
 	ledger(os.Stdout, 100*time.Millisecond)
 }
 
-// check returns an error unless the flags are in range, dir (if any) holds
-// at most maxFiles files, and no argument follows the flags.
-func check(dir string, digesters int, slow time.Duration, args []string) error {
-	if digesters < 1 || digesters > maxDigesters {
-		return fmt.Errorf("-digesters must be between 1 and %d, got %d", maxDigesters, digesters)
+// check returns an error unless the flags are in range and no argument
+// follows them.
+func check(digesters int, slow time.Duration, args []string) error {
+	if digesters < 1 || digesters > 1000 {
+		return fmt.Errorf("-digesters must be between 1 and 1000, got %d", digesters)
 	}
 	if slow < 0 || slow > 100*time.Millisecond {
 		return fmt.Errorf("-slow must be between 0s and 100ms, got %v", slow)
@@ -54,15 +50,12 @@ func check(dir string, digesters int, slow time.Duration, args []string) error {
 	if len(args) > 0 {
 		return fmt.Errorf("unexpected argument %q", args[0])
 	}
-	if dir == "" {
-		return nil
-	}
-	return checkSize(dir, maxFiles)
+	return nil
 }
 
 // show is the whole program but its flags: the squares pipelines, then the
-// three MD5Alls on dir (or on a temporary tree), each read waiting slow.
-func show(w io.Writer, dir string, digesters int, slow time.Duration) error {
+// three MD5Alls on a temporary tree, each read waiting slow.
+func show(w io.Writer, digesters int, slow time.Duration) error {
 	fmt.Fprintln(w, "Pipelines: squares through gen, sq and merge, stopped early with done; then MD5All three ways.")
 	fmt.Fprintf(w, "square: %s\n", printed(square))
 	fmt.Fprintf(w, "fan-out, fan-in: %s (two sq stages: either order)\n", printed(fanOut))
@@ -74,25 +67,22 @@ func show(w io.Writer, dir string, digesters int, slow time.Duration) error {
 		strings.TrimSpace(got.String()), held)
 	fmt.Fprintf(w, "explicit cancellation: took %s; close(done) let every stage return\n", printed(cancellation))
 
-	what := fmt.Sprintf("%q", dir)
-	if dir == "" {
-		tmp, err := os.MkdirTemp("", "pipelines")
-		if err != nil {
-			return err
-		}
-		defer os.RemoveAll(tmp)
-		if err := writeTree(tmp, treeFiles); err != nil {
-			return err
-		}
-		dir, what = tmp, fmt.Sprintf("a temporary tree of %d files", treeFiles)
+	dir, err := os.MkdirTemp("", "pipelines")
+	if err != nil {
+		return err
 	}
-	fmt.Fprintf(w, "MD5All of %s, .git left out, each read waiting %v first (a slow disk):\n", what, slow)
+	defer os.RemoveAll(dir)
+	if err := writeTree(dir, treeFiles); err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "MD5All of a temporary tree of %d files, each read waiting %v first (a slow disk):\n", treeFiles, slow)
 	fmt.Fprintln(w, "  way        time  most reads at once")
+	var reads inFlight
 	var first map[string][md5.Size]byte
-	for i, way := range threeWays(digesters) {
-		var reads inFlight
+	for i, way := range threeWays(files{reads.counted(slow)}, digesters) {
+		reads.most = 0 // the MD5All before this one has returned with all its reads ended
 		start := time.Now()
-		m, err := way.md5All(files{readFile: reads.counted(slow), skip: ".git"}, dir)
+		m, err := way.md5All(dir)
 		if err != nil {
 			return fmt.Errorf("%s MD5All: %w", way.name, err)
 		}
@@ -110,22 +100,16 @@ func show(w io.Writer, dir string, digesters int, slow time.Duration) error {
 // A way is one of the three MD5Alls, with what to call it in the table.
 type way struct {
 	name, how string
-	md5All    func(f files, root string) (map[string][md5.Size]byte, error)
+	md5All    func(root string) (map[string][md5.Size]byte, error)
 }
 
-// threeWays returns the three MD5Alls, the bounded one with that many
-// digesters, each reading with the files it is given.
-func threeWays(digesters int) []way {
+// threeWays returns the three MD5Alls, each reading with f, the bounded one
+// with that many digesters.
+func threeWays(f files, digesters int) []way {
 	return []way{
-		{"serial", "one file after another", func(f files, root string) (map[string][md5.Size]byte, error) {
-			return serial{f}.MD5All(root)
-		}},
-		{"parallel", "a goroutine per file", func(f files, root string) (map[string][md5.Size]byte, error) {
-			return parallel{f}.MD5All(root)
-		}},
-		{"bounded", fmt.Sprintf("%d digesters", digesters), func(f files, root string) (map[string][md5.Size]byte, error) {
-			return bounded{f, digesters}.MD5All(root)
-		}},
+		{"serial", "one file after another", serial{f}.MD5All},
+		{"parallel", "a goroutine per file", parallel{f}.MD5All},
+		{"bounded", fmt.Sprintf("%d digesters", digesters), bounded{f, digesters}.MD5All},
 	}
 }
 
@@ -165,34 +149,6 @@ func writeTree(dir string, n int) error {
 		if err := os.WriteFile(filepath.Join(sub, fmt.Sprintf("f%03d.txt", i)), []byte(data), 0o644); err != nil {
 			return err
 		}
-	}
-	return nil
-}
-
-// checkSize refuses a tree of more than limit regular files (leaving out
-// .git, like the digests), before any MD5All starts. (A dir that is one file
-// is a tree of one.)
-func checkSize(dir string, limit int) error {
-	n := 0
-	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
-		switch {
-		case err != nil:
-			return err
-		case d.IsDir() && d.Name() == ".git":
-			return filepath.SkipDir
-		case d.Type().IsRegular():
-			n++
-			if n > limit {
-				return filepath.SkipAll // counting further changes nothing
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		return fmt.Errorf("-dir: %w", err)
-	}
-	if n > limit {
-		return fmt.Errorf("-dir %q holds more than %d files: the parallel MD5All would read them all at once; pick a smaller tree", dir, limit)
 	}
 	return nil
 }

@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"fmt"
 	"runtime"
 	"strings"
 	"testing"
@@ -58,7 +57,7 @@ square: 4 9
 fan-out, fan-in: 4 9 (two sq stages: either order)
 stopping short: took 4; a sender was still blocked holding 9 (a leak, had we not drained it here)
 explicit cancellation: took 4; close(done) let every stage return
-MD5All of a temporary tree of 100 files, .git left out, each read waiting 5ms first (a slow disk):
+MD5All of a temporary tree of 100 files, each read waiting 5ms first (a slow disk):
   way        time  most reads at once
   serial    500ms    1  one file after another
   parallel    5ms  100  a goroutine per file
@@ -68,7 +67,7 @@ the three agree on all 100 sums
 	synctest.Test(t, func(t *testing.T) {
 		before := bubbled()
 		var out bytes.Buffer
-		if err := show(&out, "", 20, 5*time.Millisecond); err != nil {
+		if err := show(&out, 20, 5*time.Millisecond); err != nil {
 			t.Fatal(err)
 		}
 		if got := inOneOrder(out.String()); got != want {
@@ -76,41 +75,6 @@ the three agree on all 100 sums
 		}
 		if n := bubbled() - before; n != 0 {
 			t.Fatalf("%d goroutines still sleeping or blocked when show returned, want 0: a stage or a digester was left behind", n)
-		}
-	})
-}
-
-// -dir names the tree: .git and links are left out, and a bound of more
-// digesters than files reads every file at once.
-func TestShowDigestsTheTreeInDir(t *testing.T) {
-	t.Parallel()
-	root := t.TempDir()
-	makeTree(t, root, 7)
-	synctest.Test(t, func(t *testing.T) {
-		var out bytes.Buffer
-		if err := show(&out, root, 1000, time.Millisecond); err != nil {
-			t.Fatal(err)
-		}
-		_, got, _ := strings.Cut(out.String(), "MD5All of ")
-		want := fmt.Sprintf(`%q, .git left out, each read waiting 1ms first (a slow disk):
-  way        time  most reads at once
-  serial      7ms    1  one file after another
-  parallel    1ms    7  a goroutine per file
-  bounded     1ms    7  1000 digesters
-the three agree on all 7 sums
-`, root)
-		if got != want {
-			t.Errorf("show -dir printed:\n%s\nwant:\n%s", got, want)
-		}
-	})
-}
-
-func TestShowReportsAMissingTree(t *testing.T) {
-	t.Parallel()
-	synctest.Test(t, func(t *testing.T) {
-		err := show(new(bytes.Buffer), t.TempDir()+"/missing", 20, 0)
-		if err == nil || !strings.HasPrefix(err.Error(), "serial MD5All: ") {
-			t.Fatalf("show of a missing tree returned %v, want the serial MD5All's error", err)
 		}
 	})
 }
@@ -129,33 +93,8 @@ func TestCheckAcceptsTheStatedBoundsOnly(t *testing.T) {
 		{20, -1, nil, false}, {20, 100*ms + 1, nil, false},
 		{20, 5 * ms, []string{"extra"}, false},
 	} {
-		if err := check("", c.digesters, c.slow, c.args); (err == nil) != c.ok {
-			t.Errorf("check(%q, %d, %v, %q) = %v, want ok %t", "", c.digesters, c.slow, c.args, err, c.ok)
+		if err := check(c.digesters, c.slow, c.args); (err == nil) != c.ok {
+			t.Errorf("check(%d, %v, %q) = %v, want ok %t", c.digesters, c.slow, c.args, err, c.ok)
 		}
-	}
-}
-
-func TestCheckSizeRefusesTreesOverTheLimit(t *testing.T) {
-	t.Parallel()
-	root := t.TempDir()
-	sums := makeTree(t, root, 7) // 7 files, plus .git/HEAD and a link, which do not count
-	if err := checkSize(root, 7); err != nil {
-		t.Fatalf("7 files with limit 7: %v", err)
-	}
-	err := checkSize(root, 6)
-	if err == nil || !strings.Contains(err.Error(), "more than 6 files") {
-		t.Fatalf("7 files with limit 6: %v, want a refusal", err)
-	}
-	if err := check(root+"/missing", 20, 0, nil); err == nil || !strings.HasPrefix(err.Error(), "-dir: ") {
-		t.Fatalf("a missing tree: %v, want a -dir error", err)
-	}
-	for file := range sums { // one file is a tree of one
-		if err := checkSize(file, 1); err != nil {
-			t.Fatalf("one file with limit 1: %v", err)
-		}
-		if err := checkSize(file, 0); err == nil || !strings.Contains(err.Error(), "more than 0 files") {
-			t.Fatalf("one file with limit 0: %v, want a refusal", err)
-		}
-		break
 	}
 }

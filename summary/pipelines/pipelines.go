@@ -222,13 +222,11 @@ func cancellation(w io.Writer) {
 }
 
 // Changed: the three MD5Alls (and sumFiles, walkFiles and digester, which
-// they call) are methods, and what they read with and which directory they
-// skip travel in a value, so a caller chooses the reader (in place of the
-// article's ioutil.ReadFile: the program's counts the reads under way and
-// waits like a slow disk) and leaves out .git.
+// they call) are methods, and what they read with travels in a value, so a
+// caller chooses the reader in place of the article's ioutil.ReadFile: the
+// program's counts the reads under way and waits like a slow disk.
 type files struct {
 	readFile func(name string) ([]byte, error) // reads a whole file
-	skip     string                            // a directory name not to walk into; "" skips nothing
 }
 
 // serial digests one file after another.
@@ -244,9 +242,6 @@ func (s serial) MD5All(root string) (map[string][md5.Size]byte, error) {
 	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
-		}
-		if d.IsDir() && d.Name() == s.skip {
-			return filepath.SkipDir // .git is left out (see files)
 		}
 		if !d.Type().IsRegular() {
 			return nil
@@ -288,9 +283,6 @@ func (p parallel) sumFiles(done <-chan struct{}, root string) (<-chan result, <-
 		err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
 			if err != nil {
 				return err
-			}
-			if d.IsDir() && d.Name() == p.skip {
-				return filepath.SkipDir // .git is left out
 			}
 			if !d.Type().IsRegular() {
 				return nil
@@ -367,9 +359,6 @@ func (b bounded) walkFiles(done <-chan struct{}, root string) (<-chan string, <-
 		errc <- filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
 			if err != nil {
 				return err
-			}
-			if d.IsDir() && d.Name() == b.skip {
-				return filepath.SkipDir // .git is left out
 			}
 			if !d.Type().IsRegular() {
 				return nil

@@ -185,7 +185,7 @@ func TestPipelineWithDoneDeliversEverythingWhenReadToTheEnd(t *testing.T) {
 
 // makeTree writes n files with distinct contents under dir, some nested, and
 // returns the MD5 sum of each, computed here independently of MD5All. It also
-// writes what MD5All must leave out: a .git directory and a symbolic link.
+// writes what MD5All must leave out: a symbolic link.
 func makeTree(t testing.TB, dir string, n int) map[string][md5.Size]byte {
 	t.Helper()
 	want := make(map[string][md5.Size]byte)
@@ -201,13 +201,6 @@ func makeTree(t testing.TB, dir string, n int) map[string][md5.Size]byte {
 		}
 		want[path] = md5.Sum(data)
 	}
-	git := filepath.Join(dir, "d0", ".git")
-	if err := os.MkdirAll(git, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(git, "HEAD"), []byte("ref: refs/heads/main\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
 	if err := os.Symlink("d1", filepath.Join(dir, "link")); err != nil {
 		t.Fatal(err)
 	}
@@ -215,13 +208,11 @@ func makeTree(t testing.TB, dir string, n int) map[string][md5.Size]byte {
 }
 
 // ways returns the three MD5Alls that show uses (main.go's threeWays),
-// reading with readFile and leaving out .git, by name.
+// reading with readFile, by name.
 func ways(readFile func(string) ([]byte, error), numDigesters int) map[string]func(string) (map[string][md5.Size]byte, error) {
 	m := make(map[string]func(string) (map[string][md5.Size]byte, error))
-	for _, w := range threeWays(numDigesters) {
-		m[w.name] = func(root string) (map[string][md5.Size]byte, error) {
-			return w.md5All(files{readFile: readFile, skip: ".git"}, root)
-		}
+	for _, w := range threeWays(files{readFile}, numDigesters) {
+		m[w.name] = w.md5All
 	}
 	return m
 }
@@ -238,34 +229,9 @@ func TestMD5AllThreeWaysAgreeOn500Files(t *testing.T) {
 					t.Fatal(err)
 				}
 				if !maps.Equal(got, want) {
-					t.Fatalf("%s MD5All returned %d sums, not the %d expected ones (.git and links left out)", name, len(got), len(want))
+					t.Fatalf("%s MD5All returned %d sums, not the %d expected ones (links left out)", name, len(got), len(want))
 				}
 			})
-		})
-	}
-}
-
-func TestMD5AllWithoutSkipReadsDotGitToo(t *testing.T) {
-	t.Parallel()
-	root := t.TempDir()
-	want := makeTree(t, root, 3)
-	data, err := os.ReadFile(filepath.Join(root, "d0", ".git", "HEAD"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	want[filepath.Join(root, "d0", ".git", "HEAD")] = md5.Sum(data)
-	f := files{readFile: os.ReadFile}
-	for name, md5All := range map[string]func(string) (map[string][md5.Size]byte, error){
-		"serial": serial{f}.MD5All, "parallel": parallel{f}.MD5All, "bounded": bounded{f, 2}.MD5All,
-	} {
-		synctest.Test(t, func(t *testing.T) {
-			got, err := md5All(root)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !maps.Equal(got, want) {
-				t.Fatalf("%s MD5All with no skip: %d sums, want %d", name, len(got), len(want))
-			}
 		})
 	}
 }
