@@ -83,8 +83,11 @@ func demo(out *log.Logger, s *server, l net.Listener, dial func(name string) (*c
 	sc.hear(carol, " the bot, a -delay later")
 	sc.leave(carol, nil)
 	s.shutdown(l)
-	sc.print("the server stops: listener closed, every chat ended, every goroutine done")
-	return sc.err
+	if sc.err != nil {
+		return sc.err
+	}
+	out.Printf("the server stops: listener closed, every chat ended, every goroutine done")
+	return nil
 }
 
 // A script is the demo's clients and where they print, step by step. Once a
@@ -94,13 +97,6 @@ type script struct {
 	out  *log.Logger
 	dial func(name string) (*client, error)
 	err  error
-}
-
-// print prints a line unless a step has failed.
-func (sc *script) print(format string, args ...any) {
-	if sc.err == nil {
-		sc.out.Printf(format, args...)
-	}
 }
 
 func (sc *script) connect(name string) (c *client) {
@@ -114,8 +110,9 @@ func (sc *script) connect(name string) (c *client) {
 func (sc *script) hear(c *client, how string) {
 	if sc.err == nil {
 		var line string
-		line, sc.err = c.readLine()
-		sc.print("%s hears%s: %s", c.name, how, line)
+		if line, sc.err = c.readLine(); sc.err == nil {
+			sc.out.Printf("%s hears%s: %s", c.name, how, line)
+		}
 	}
 }
 
@@ -134,14 +131,15 @@ func (sc *script) leave(c, partner *client) {
 		return
 	}
 	c.conn.Close()
-	sc.print("%s leaves", c.name)
+	sc.out.Printf("%s leaves", c.name)
 	if partner == nil {
 		return
 	}
 	if _, err := partner.r.ReadByte(); err != io.EOF {
 		sc.err = fmt.Errorf("%s: read %v, want the connection closed", partner.name, err)
+		return
 	}
-	sc.print("%s's connection closes: when one leaves, the server ends the chat", partner.name)
+	sc.out.Printf("%s's connection closes: when one leaves, the server ends the chat", partner.name)
 }
 
 // A client is one person at a connection.

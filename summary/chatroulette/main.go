@@ -8,16 +8,6 @@ import (
 	"time"
 )
 
-// The demo's own -wait and -delay, short so that it ends in under a second
-// (the talk's 5s and 1s would make it last 7s), and the longest durations the
-// flags take.
-const (
-	demoWait    = 300 * time.Millisecond
-	demoDelay   = 100 * time.Millisecond
-	maxDuration = time.Hour
-	maxDelay    = time.Minute
-)
-
 // config is what the flags choose.
 type config struct {
 	listen                          string
@@ -55,16 +45,17 @@ func main() {
 	ledger(os.Stdout, 100*time.Millisecond)
 }
 
-// demoDurations gives the demo its own -wait and -delay, unless fs, parsed,
-// has them set on the command line.
+// demoDurations gives the demo its own -wait and -delay, short so that it ends
+// in under a second (the talk's 5s and 1s would make it last 7s), unless fs,
+// parsed, has them set on the command line.
 func demoDurations(c *config, fs *flag.FlagSet) {
 	set := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
 	if !set["wait"] {
-		c.wait = demoWait
+		c.wait = 300 * time.Millisecond
 	}
 	if !set["delay"] {
-		c.delay = demoDelay
+		c.delay = 100 * time.Millisecond
 	}
 }
 
@@ -79,10 +70,10 @@ func check(c config, args []string) error {
 		flag      string
 		v, lo, hi time.Duration
 	}{
-		{"-wait", c.wait, time.Millisecond, maxDuration},
-		{"-delay", c.delay, 0, maxDelay},
-		{"-writetimeout", c.writeTimeout, time.Millisecond, maxDuration},
-		{"-idle", c.idle, 0, maxDuration},
+		{"-wait", c.wait, time.Millisecond, time.Hour},
+		{"-delay", c.delay, 0, time.Minute},
+		{"-writetimeout", c.writeTimeout, time.Millisecond, time.Hour},
+		{"-idle", c.idle, 0, time.Hour},
 	} {
 		if d.v < d.lo || d.v > d.hi {
 			return fmt.Errorf("%s must be between %v and %v, got %v", d.flag, d.lo, d.hi, d.v)

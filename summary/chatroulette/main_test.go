@@ -66,7 +66,7 @@ the server stops: listener closed, every chat ended, every goroutine done
 `
 
 // defaults is the config the flags choose when none is given, for the demo.
-var defaults = config{wait: demoWait, delay: demoDelay, writeTimeout: 10 * time.Second, maxConns: 1000}
+var defaults = config{wait: 300 * time.Millisecond, delay: 100 * time.Millisecond, writeTimeout: 10 * time.Second, maxConns: 1000}
 
 // The demo pinned in virtual time: the same server and script as the real
 // run, over in-memory connections instead of loopback TCP.
@@ -87,7 +87,7 @@ func TestDemoWithDefaultFlagsPrintsThePageSample(t *testing.T) {
 			t.Errorf("the demo printed:\n%s\nwant:\n%s", out.String(), wantDemo)
 		}
 		// -wait alone for carol, then two answers a -delay apart.
-		if took, want := time.Since(start), demoWait+2*demoDelay; took != want {
+		if took, want := time.Since(start), defaults.wait+2*defaults.delay; took != want {
 			t.Errorf("the demo took %v, want -wait and two bot -delays, %v", took, want)
 		}
 		if n := bubbled() - before; n != 0 {
@@ -164,9 +164,9 @@ func TestDemoKeepsTheDurationsTheFlagsSet(t *testing.T) {
 		args        []string
 		wait, delay time.Duration
 	}{
-		{nil, demoWait, demoDelay},
-		{[]string{"-wait", "5s"}, 5 * time.Second, demoDelay},
-		{[]string{"-delay", "1s"}, demoWait, time.Second},
+		{nil, defaults.wait, defaults.delay},
+		{[]string{"-wait", "5s"}, 5 * time.Second, defaults.delay},
+		{[]string{"-delay", "1s"}, defaults.wait, time.Second},
 	} {
 		fs := flag.NewFlagSet("chatroulette", flag.ContinueOnError)
 		var c config
