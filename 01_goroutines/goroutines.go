@@ -6,13 +6,13 @@
 // Patterns, 2012).
 //
 // Watch the order: boring talks while main listens, before main says "You're
-// boring; I'm leaving.", so both run at once. By default boring never stops:
-// the program's last line counts it, still sleeping in boring, and main's
-// return then ends it, which is the lesson. Every other program of the
-// collection ends with "goroutines still running: 0"; 08_quit_channel shows
-// how to tell a goroutine to stop. With -listen 0s ("Ignoring it") main
-// returns at once, and the closing count finds boring before or just after
-// its first word.
+// boring; I'm leaving.", so both run at once. boring would talk for about
+// 50s, far longer than main listens: the program's last line counts it, still
+// sleeping in boring, and main's return then ends it, which is the lesson.
+// Every other program of the collection ends with "goroutines still running:
+// 0"; 08_quit_channel shows how to tell a goroutine to stop. With -listen 0s
+// ("Ignoring it") main returns at once, and the closing count finds boring
+// before or just after its first word.
 package main
 
 import (
@@ -23,9 +23,9 @@ import (
 
 // boring is the talk's boring function ("Slightly less boring"): it says msg
 // with a counter, then pauses. Called plainly, as in "Running it", it makes
-// its caller wait until it is done: with the talk's endless loop, for ever.
+// its caller wait until it is done.
 func boring(w io.Writer, msg string, n int, pause func() time.Duration) {
-	for i := 0; n < 0 || i < n; i++ { // n < 0: never stops, like the talk's loop
+	for i := range n {
 		fmt.Fprintln(w, msg, i)
 		time.Sleep(pause())
 	}

@@ -1,8 +1,6 @@
 package main
 
 import (
-	"io"
-	"runtime"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -21,29 +19,6 @@ func TestBoringSaysThenPausesAndStopsAfterN(t *testing.T) {
 		}
 		if want := "   0ms boring! 0\n  10ms boring! 1\n  20ms boring! 2\n"; out.String() != want {
 			t.Errorf("boring said:\n%s\nwant each message, then a pause:\n%s", out.String(), want)
-		}
-	})
-}
-
-// With n < 0 boring, like the talk's loop, never stops by itself: it is still
-// talking after 100 messages, where its pause source ends it.
-func TestBoringWithNegativeNTalksOn(t *testing.T) {
-	t.Parallel()
-	synctest.Test(t, func(t *testing.T) {
-		calls := 0
-		done := make(chan bool)
-		go func() {
-			defer close(done)
-			boring(io.Discard, "boring!", -1, func() time.Duration {
-				if calls++; calls > 100 {
-					runtime.Goexit() // ends boring's goroutine: nothing else would
-				}
-				return ms(1)
-			})
-		}()
-		<-done
-		if calls != 101 {
-			t.Errorf("boring with n = -1 said %d messages and returned, want it to talk on, like the talk's endless loop", calls)
 		}
 	})
 }
