@@ -16,50 +16,43 @@ import (
 )
 
 const (
-	maxLatency = 100 * time.Millisecond // the fake services answer within the talk's 100ms
-	// maxQueries bounds -queries: a 3.0 search runs 1 + 3×(1 + replicas)
-	// goroutines, so 10,000 at once with 5 replicas are 190,000.
-	maxQueries  = 10_000
-	maxReplicas = 5 // bounds -replicas (the talk has two)
+	maxLatency  = 100 * time.Millisecond // the fake services answer within the talk's 100ms
+	maxReplicas = 5                      // bounds -replicas (the talk has two)
 )
 
 func main() {
-	queries := flag.Int("queries", 100, fmt.Sprintf("searches of each version at once for the table, 0 for none (0 to %d)", maxQueries))
 	replicas := flag.Int("replicas", 2, fmt.Sprintf("replicas of each service in 3.0 (1 to %d)", maxReplicas))
 	seed := flag.Uint64("seed", 28, "seed for the services' latencies")
 	flag.Usage = func() {
-		fmt.Fprintln(os.Stderr, "The talk's fake Google search, version 1.0 to 3.0, then measured over many searches.")
+		fmt.Fprintln(os.Stderr, "The talk's fake Google search, version 1.0 to 3.0, each asked once.")
 		fmt.Fprintln(os.Stderr, "usage: go run ./10_system_interactions [flags]")
 		flag.PrintDefaults()
 	}
 	flag.Parse()
-	if err := check(*queries, *replicas, flag.Args()); err != nil {
+	if err := check(*replicas, flag.Args()); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		flag.Usage()
 		os.Exit(2)
 	}
-	show(os.Stdout, *queries, *replicas, *seed)
+	show(os.Stdout, *replicas, *seed)
 	ledger(os.Stdout, 100*time.Millisecond)
 }
 
-// check returns an error unless queries and replicas are in range and no
-// argument follows the flags.
-func check(queries, replicas int, args []string) error {
-	if queries < 0 || queries > maxQueries {
-		return fmt.Errorf("-queries must be between 0 and %d, got %d", maxQueries, queries)
-	}
-	if replicas < 1 || replicas > maxReplicas {
+// check returns an error unless replicas is in range and no argument follows
+// the flags.
+func check(replicas int, args []string) error {
+	switch {
+	case replicas < 1 || replicas > maxReplicas:
 		return fmt.Errorf("-replicas must be between 1 and %d, got %d", maxReplicas, replicas)
-	}
-	if len(args) > 0 {
+	case len(args) > 0:
 		return fmt.Errorf("unexpected argument %q", args[0])
 	}
 	return nil
 }
 
-// show is the whole program but its flags: each version of the search, then
-// the table, with the latencies drawn from seed.
-func show(w io.Writer, queries, replicas int, seed uint64) {
+// show is the whole program but its flags: each version of the search, with
+// the latencies drawn from seed.
+func show(w io.Writer, replicas int, seed uint64) {
 	fmt.Fprintf(w, "The talk's fake Google search, version by version, each asking for \"golang\" (services answer within %v):\n", maxLatency)
 	latency := latencies(seed)
 	// step shows one slide's program on services of its own, whose searches
@@ -68,7 +61,7 @@ func show(w io.Writer, queries, replicas int, seed uint64) {
 		fmt.Fprintf(w, "\n%s\n", title)
 		s := watch(w, replicas, latency, searches)
 		version(s)
-		s.late(w, true)
+		s.late(w)
 	}
 	step("Google Search 1.0: Web, Image and Video, one after another", 3, func(s *watched) { search(w, s.Google10) })
 	step("Google Search 2.0: all three at once", 3, func(s *watched) { search(w, s.Google20) })
@@ -82,25 +75,17 @@ func show(w io.Writer, queries, replicas int, seed uint64) {
 		func(s *watched) {
 			search(w, func(query string) []Result { return s.context.Google30Context(context.Background(), query) })
 		})
-	if queries > 0 {
-		fmt.Fprintf(w, "\n%d searches of each version at once (services answer within %v; timeout 80ms; %d replicas in 3.0):\n",
-			queries, maxLatency, replicas)
-		s := watch(io.Discard, replicas, latency, queries*(3+3+3+3*replicas)) // a hundred "timed out"s would say nothing
-		table(w, s.Services, queries)
-		s.late(w, false)
-	}
 }
 
 // watched are services whose every search, once it ends, notes when.
 type watched struct {
 	*Services
-	context  *ContextServices // the same replicas, able to stop
-	searches int              // how many searches the step starts
-	start    time.Time        // when watch made them
+	context *ContextServices // the same replicas, able to stop
+	start   time.Time        // when watch made them
+	running sync.WaitGroup   // the searches the step starts, until each has ended
 
-	mu    sync.Mutex
-	ends  []end         // guarded by mu
-	ended chan struct{} // a wake-up for late after each end, unless one is pending
+	mu   sync.Mutex
+	ends []end // guarded by mu
 }
 
 // An end is a search's end: which service, when, and whether it answered (a
@@ -114,7 +99,8 @@ type end struct {
 // watch makes services with the given replicas and latency whose searches,
 // the given number of them, note their ends.
 func watch(w io.Writer, replicas int, latency func(kind, query string) time.Duration, searches int) *watched {
-	s := &watched{Services: newServices(w, replicas, latency), searches: searches, start: time.Now(), ended: make(chan struct{}, 1)}
+	s := &watched{Services: newServices(w, replicas, latency), start: time.Now()}
+	s.running.Add(searches)
 	s.context = s.withContext()
 	s.Web, s.Image, s.Video = s.report("web", s.Web), s.report("image", s.Image), s.report("video", s.Video)
 	for i := range replicas {
@@ -136,10 +122,7 @@ func (s *watched) report(kind string, search Search) Search {
 		s.mu.Lock()
 		s.ends = append(s.ends, end{kind, time.Now(), r != ""})
 		s.mu.Unlock()
-		select {
-		case s.ended <- struct{}{}:
-		default: // a wake-up is pending: late counts this end too
-		}
+		s.running.Done()
 		return r
 	}
 }
@@ -152,42 +135,22 @@ func (s *watched) reportContext(kind string, search SearchContext) SearchContext
 }
 
 // late, called as the version returns, waits until every search has ended
-// or maxLatency has passed (every search that can end has ended by then).
-// Then it names the searches that answered after the return (nobody reads
-// those answers) and those that stopped without an answer, each with the time
-// since watch. With each false it only counts the late answers.
-func (s *watched) late(w io.Writer, each bool) {
+// (each ends within maxLatency: it answers, or stops when told). Then it
+// names the searches that answered after the return (nobody reads those
+// answers) and those that stopped without an answer, each with the time
+// since watch.
+func (s *watched) late(w io.Writer) {
 	returned := time.Now()
-	timeout := time.After(maxLatency)
-	for waiting := true; waiting; {
-		s.mu.Lock()
-		waiting = len(s.ends) < s.searches
-		s.mu.Unlock()
-		if waiting {
-			select {
-			case <-s.ended:
-			case <-timeout:
-				waiting = false
-			}
-		}
-	}
-	s.mu.Lock()
-	ends := slices.Clone(s.ends)
-	s.mu.Unlock()
-	slices.SortFunc(ends, func(a, b end) int { return cmp.Or(a.at.Compare(b.at), strings.Compare(a.kind, b.kind)) })
+	s.running.Wait() // after it, every end is in s.ends: no lock is needed
+	slices.SortFunc(s.ends, func(a, b end) int { return cmp.Or(a.at.Compare(b.at), strings.Compare(a.kind, b.kind)) })
 	var answered, stopped []string
-	var last time.Time // the last late answer
-	for _, e := range ends {
+	for _, e := range s.ends {
 		at := fmt.Sprintf("%s at %v", e.kind, e.at.Sub(s.start).Round(100*time.Microsecond))
 		if !e.answered {
 			stopped = append(stopped, at)
 		} else if e.at.After(returned) {
-			answered, last = append(answered, at), e.at
+			answered = append(answered, at)
 		}
-	}
-	if !each && len(answered) > 0 {
-		fmt.Fprintf(w, "  %d searches answered after it returned, the last %v later\n", len(answered), last.Sub(returned).Round(100*time.Microsecond))
-		return
 	}
 	if len(answered) > 0 {
 		fmt.Fprintf(w, "  late answers, which nobody reads: %s\n", strings.Join(answered, ", "))

@@ -36,20 +36,17 @@ func results(kinds ...string) []Result {
 // after watch the last one ended.
 func lastEnd(t *testing.T, s *watched) time.Duration {
 	t.Helper()
-	timeout := time.After(time.Hour)
-	for {
-		s.mu.Lock()
-		ends := s.ends
-		s.mu.Unlock()
-		if len(ends) >= s.searches {
-			return slices.MaxFunc(ends, func(a, b end) int { return a.at.Compare(b.at) }).at.Sub(s.start)
-		}
-		select {
-		case <-s.ended:
-		case <-timeout:
-			t.Fatalf("%d of %d searches still running an hour later", s.searches-len(ends), s.searches)
-		}
+	ended := make(chan struct{})
+	go func() {
+		s.running.Wait()
+		close(ended)
+	}()
+	select {
+	case <-ended:
+	case <-time.After(time.Hour):
+		t.Fatalf("a search is still running an hour later")
 	}
+	return slices.MaxFunc(s.ends, func(a, b end) int { return a.at.Compare(b.at) }).at.Sub(s.start)
 }
 
 // noneLeft fails the test, naming version, unless every goroutine that the

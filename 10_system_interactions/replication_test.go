@@ -1,9 +1,10 @@
 package main
 
 import (
-	"bytes"
 	"fmt"
 	"io"
+	"slices"
+	"sync"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -19,22 +20,28 @@ func byQuery(kind, query string) time.Duration {
 	return ms(i+1) + time.Millisecond/2
 }
 
-func TestTableOfKnownLatencies(t *testing.T) {
+func TestMeasureOfKnownLatencies(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		s := newServices(io.Discard, 2, byQuery)
-		var out bytes.Buffer
 		// 1.0 takes 3 × (i+1.5ms): 4.5ms ... 301.5ms; 2.0 i+1.5ms. 2.1 and
 		// 3.0 take i+1.5ms, complete when that is under 80ms (79 of 100),
 		// else 80ms.
-		table(&out, s, 100)
-		want := "" +
-			"  version  complete      p50      p95      p99      max\n" +
-			"  1.0        100.0%  151.5ms  286.5ms  298.5ms  301.5ms\n" +
-			"  2.0        100.0%   50.5ms   95.5ms   99.5ms  100.5ms\n" +
-			"  2.1         79.0%   50.5ms   80.0ms   80.0ms   80.0ms\n" +
-			"  3.0         79.0%   50.5ms   80.0ms   80.0ms   80.0ms\n"
-		if out.String() != want {
-			t.Errorf("the table is:\n%s\nwant:\n%s", out.String(), want)
+		for _, tc := range []struct {
+			version       string
+			google        func(string) []Result
+			complete      float64
+			fastest, last time.Duration
+		}{
+			{"1.0", s.Google10, 1, ms(4) + time.Millisecond/2, ms(301) + time.Millisecond/2},
+			{"2.0", s.Google20, 1, ms(1) + time.Millisecond/2, ms(100) + time.Millisecond/2},
+			{"2.1", s.Google21, 0.79, ms(1) + time.Millisecond/2, ms(80)},
+			{"3.0", s.Google30, 0.79, ms(1) + time.Millisecond/2, ms(80)},
+		} {
+			complete, sorted := measure(tc.google, 100)
+			if complete != tc.complete || sorted[0] != tc.fastest || sorted[99] != tc.last {
+				t.Errorf("%s: %.0f%% complete, latencies %v to %v; want %.0f%%, %v to %v",
+					tc.version, 100*complete, sorted[0], sorted[99], 100*tc.complete, tc.fastest, tc.last)
+			}
 		}
 		time.Sleep(maxLatency) // 2.1's and 3.0's late searches end
 	})
@@ -71,4 +78,28 @@ func TestReplicationBeatsTimeoutAlone(t *testing.T) {
 			t.Errorf("medians should fall from 1.0 to 2.0 to 3.0 and 3.0's be under 2.1's: %v, %v, %v, %v", p50(l10), p50(l20), p50(l21), p50(l30))
 		}
 	})
+}
+
+// measure runs n > 0 searches of google at once, with the queries "golang 0",
+// "golang 1", ..., and returns the share that is complete (all three kinds of
+// result) and the latencies, sorted.
+func measure(google func(query string) []Result, n int) (complete float64, latencies []time.Duration) {
+	latencies, full := make([]time.Duration, n), 0
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() {
+			start := time.Now()
+			results := google(fmt.Sprintf("golang %d", i))
+			mu.Lock()
+			latencies[i] = time.Since(start)
+			if len(results) == 3 {
+				full++
+			}
+			mu.Unlock()
+		})
+	}
+	wg.Wait()
+	slices.Sort(latencies)
+	return float64(full) / float64(n), latencies
 }
