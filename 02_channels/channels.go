@@ -45,8 +45,8 @@ func boring(msg string, c chan string, n int, pause func() time.Duration) {
 
 // handOff makes a channel with the given capacity and sends n values on it as
 // fast as it can, while a receiver takes one value every gap. It returns the
-// moments, since the start, at which each send completed, once the receiver
-// has taken every value.
+// moments, since the start and to the millisecond, at which each send
+// completed, once the receiver has taken every value.
 func handOff(capacity, n int, gap time.Duration) []time.Duration {
 	start := time.Now()
 	c := make(chan int, capacity)
@@ -61,7 +61,7 @@ func handOff(capacity, n int, gap time.Duration) []time.Duration {
 	var sent []time.Duration
 	for i := range n {
 		c <- i // unbuffered, or with a full buffer, this waits for the receiver
-		sent = append(sent, time.Since(start))
+		sent = append(sent, time.Since(start).Round(time.Millisecond))
 	}
 	<-done // the last send may complete before its value is received
 	return sent

@@ -8,8 +8,6 @@ import (
 	"time"
 )
 
-const maxPause = 100 * time.Millisecond // boring's longest: the talk's rand.Intn(1e3) ms over ten
-
 func main() {
 	n := flag.Int("n", 5, "messages main receives from boring (0 to 1000)")
 	seed := flag.Uint64("seed", 9, "seed for boring's random pauses")
@@ -40,21 +38,18 @@ func check(n int, args []string) error {
 }
 
 // show is the whole program but its flags: main hears n messages from boring,
-// pausing as seed draws; then the aside times sends, buffer by buffer.
+// pausing as seed draws up to the talk's 1s over ten; then the aside times
+// sends, buffer by buffer.
 func show(w io.Writer, n int, seed uint64) {
 	fmt.Fprintf(w, "main receives %d messages from boring on an unbuffered channel, then leaves:\n", n)
-	usingChannels(newStampWriter(w), n, randomPauses(seed, 1, maxPause))
+	usingChannels(newStampWriter(w), n, randomPauses(seed, 1, 100*time.Millisecond))
 
 	// boring is still in its last pause, under 100ms; the aside takes 270ms,
 	// so boring has returned before show does.
 	fmt.Fprintln(w, "\nAn aside about buffered channels: a sender sends 3 values as fast as it can;")
 	fmt.Fprintln(w, "a receiver takes one every 30ms.")
 	for _, capacity := range []int{0, 1, 3} {
-		fmt.Fprintf(w, "  buffer %d: sends completed at", capacity)
-		for _, d := range handOff(capacity, 3, 30*time.Millisecond) {
-			fmt.Fprintf(w, " %dms", d.Milliseconds())
-		}
-		fmt.Fprintln(w)
+		fmt.Fprintf(w, "  buffer %d: sends completed at %v\n", capacity, handOff(capacity, 3, 30*time.Millisecond))
 	}
 	fmt.Fprintln(w, "Unbuffered, each send waits for its receive; a buffer of k lets k sends go ahead.")
 }

@@ -56,9 +56,9 @@ func TestShowWithDefaultFlagsPrintsThePageSample(t *testing.T) {
 
 An aside about buffered channels: a sender sends 3 values as fast as it can;
 a receiver takes one every 30ms.
-  buffer 0: sends completed at 30ms 60ms 90ms
-  buffer 1: sends completed at 0ms 30ms 60ms
-  buffer 3: sends completed at 0ms 0ms 0ms
+  buffer 0: sends completed at [30ms 60ms 90ms]
+  buffer 1: sends completed at [0s 30ms 60ms]
+  buffer 3: sends completed at [0s 0s 0s]
 Unbuffered, each send waits for its receive; a buffer of k lets k sends go ahead.
 `
 		var out bytes.Buffer
