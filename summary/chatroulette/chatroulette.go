@@ -2,12 +2,13 @@
 // partner, two meet through one unbuffered channel, and everything one types
 // reaches the other; if nobody comes, a Markov-chain bot keeps them company.
 //
-// Slides: "Modifying echo to create chat", "\"Chat roulette\"", "Design",
-// "The matcher", "The conversation", "Error handling", "Relieving
-// loneliness", "Generating text with markov chains", "Feeding the chain",
-// "The markov bot", "Integrating the markov bot" (Andrew Gerrand, Go: code
-// that grows with grace, 2012); Go Concurrency Patterns names the program
-// among its "More party tricks".
+// Slides: "\"Chat roulette\"", "Design", "Modifying echo to create chat",
+// "The matcher", "The conversation", "Error handling", "Adding a socket
+// type", "Relieving loneliness", "Generating text with markov chains",
+// "Feeding the chain", "The markov bot", "Integrating the markov bot", "TCP
+// and HTTP at the same time" (Andrew Gerrand, Go: code that grows with grace,
+// 2012); Go Concurrency Patterns names the program among its "More party
+// tricks".
 //
 // What to notice: match offers its connection on the partner channel and, in
 // the same select, tries to take one from it. The channel is unbuffered, so

@@ -14,9 +14,10 @@
 // A consumer that stops short leaves a sender blocked for ever; closing one
 // done channel is a broadcast that lets every stage return. The three MD5Alls
 // return the same map; the bounded one reads at most numDigesters files at
-// once, however big the tree. On an error MD5All returns at once and closes
-// done: no goroutine stays blocked, but reads already under way run to their
-// end before their goroutines see done and return.
+// once, however big the tree. On an error the parallel and bounded MD5Alls
+// return at once and close done: no goroutine stays blocked, but reads
+// already under way run to their end before their goroutines see done and
+// return.
 //
 // The article's done channel stays, rather than a context.Context: the lesson
 // is that closing a channel is a broadcast, and ctx.Done() is such a channel;
