@@ -10,59 +10,41 @@ import (
 	"time"
 )
 
-const (
-	maxGoroutines = 1000      // bounds -goroutines
-	maxIncrements = 1_000_000 // bounds -increments, each goroutine's
-	maxWorkers    = 1000      // bounds -workers
-	// maxJobs bounds -jobs. The sum of the first n squares, n(n+1)(2n+1)/6,
-	// is computed in int64, whose numerator overflows from n = 1,664,511;
-	// a million stays well clear.
-	maxJobs = 1_000_000
-)
-
 func main() {
-	goroutines := flag.Int("goroutines", 4, fmt.Sprintf("goroutines incrementing each counter (1 to %d)", maxGoroutines))
-	increments := flag.Int("increments", 100_000, fmt.Sprintf("increments by each goroutine (1 to %d)", maxIncrements))
-	jobs := flag.Int("jobs", 1000, fmt.Sprintf("numbers to square in the working-together example (0 to %d)", maxJobs))
-	workers := flag.Int("workers", 4, fmt.Sprintf("workers in the working-together example (1 to %d)", maxWorkers))
+	goroutines := flag.Int("goroutines", 4, "goroutines incrementing each counter (1 to 1000)")
+	increments := flag.Int("increments", 10_000, "increments by each goroutine (1 to 1000000)")
 	flag.Usage = func() {
 		fmt.Fprintln(os.Stderr, "Don't overdo it: a counter three ways (channels, mutex, atomic) measured, then sync and channels together.")
 		fmt.Fprintln(os.Stderr, "usage: go run ./summary [flags]")
 		flag.PrintDefaults()
 	}
 	flag.Parse()
-	if err := check(*goroutines, *increments, *jobs, *workers, flag.Args()); err != nil {
+	if err := check(*goroutines, *increments, flag.Args()); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		flag.Usage()
 		os.Exit(2)
 	}
-	show(os.Stdout, *goroutines, *increments, *jobs, *workers)
+	show(os.Stdout, *goroutines, *increments)
 	ledger(os.Stdout, 100*time.Millisecond)
 }
 
 // check returns an error unless every value is in range and no argument
 // follows the flags.
-func check(goroutines, increments, jobs, workers int, args []string) error {
-	for _, f := range []struct {
-		name      string
-		v, lo, hi int
-	}{
-		{"goroutines", goroutines, 1, maxGoroutines}, {"increments", increments, 1, maxIncrements},
-		{"jobs", jobs, 0, maxJobs}, {"workers", workers, 1, maxWorkers},
-	} {
-		if f.v < f.lo || f.v > f.hi {
-			return fmt.Errorf("-%s must be between %d and %d, got %d", f.name, f.lo, f.hi, f.v)
-		}
-	}
-	if len(args) > 0 {
+func check(goroutines, increments int, args []string) error {
+	switch {
+	case goroutines < 1 || goroutines > 1000:
+		return fmt.Errorf("-goroutines must be between 1 and 1000, got %d", goroutines)
+	case increments < 1 || increments > 1_000_000:
+		return fmt.Errorf("-increments must be between 1 and 1000000, got %d", increments)
+	case len(args) > 0:
 		return fmt.Errorf("unexpected argument %q", args[0])
 	}
 	return nil
 }
 
 // show is the whole program but its flags: the three counters, hammered and
-// measured, then squares.
-func show(w io.Writer, goroutines, increments, jobs, workers int) {
+// measured, then 4 workers square the numbers 1 to 1000.
+func show(w io.Writer, goroutines, increments int) {
 	fmt.Fprintln(w, "Don't overdo it: a reference counter three ways, what an increment cost, then channels and sync together.")
 	fmt.Fprintf(w, "\nA reference counter, %d goroutines × %d increments = %d:\n", goroutines, increments, goroutines*increments)
 	ch := newChanCounter()
@@ -76,22 +58,15 @@ func show(w io.Writer, goroutines, increments, jobs, workers int) {
 	ch.Close() // its goroutine ends
 	fmt.Fprintln(w, advice(names, costs))
 
+	const jobs, workers = 1000, 4
 	var processed atomic.Int64
 	sum := 0
 	for sq := range squares(jobs, workers, &processed) {
 		sum += sq
 	}
-	fmt.Fprintf(w, "\nWorking together: %d workers squared the numbers 1 to %d; the squares sum to %d (n(n+1)(2n+1)/6 = %d).\n",
-		workers, jobs, sum, sumOfSquares(jobs))
+	fmt.Fprintf(w, "\nWorking together: %d workers squared the numbers 1 to %d; the squares sum to %d.\n", workers, jobs, sum)
 	// results is closed, so every worker has returned: the count is now jobs.
 	fmt.Fprintf(w, "Channels carried the work, a WaitGroup closed the results, an atomic counted %d squares handed over.\n", processed.Load())
-}
-
-// sumOfSquares is 1² + 2² + ... + n², in closed form. n must be at most
-// maxJobs (beyond 1,664,510 the product overflows int64).
-func sumOfSquares(n int) int64 {
-	m := int64(n)
-	return m * (m + 1) * (2*m + 1) / 6
 }
 
 // advice draws one line of advice from what an increment cost with each

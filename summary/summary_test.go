@@ -190,25 +190,6 @@ func TestSquaresCountsOnlyWhatWasHandedOver(t *testing.T) {
 	})
 }
 
-func TestSumOfSquares(t *testing.T) {
-	// One running sum up to the bound, checked against the closed form at
-	// each n of ns. The sum cannot overflow: at maxJobs it is about 3.3e17,
-	// the int64 limit 9.2e18. (The closed form's product m(m+1)(2m+1), six
-	// times larger, is what would overflow past 1,664,510.)
-	ns := []int{0, 1, 2, 10, 1000, maxJobs}
-	var want int64
-	for n := 0; len(ns) > 0; n++ {
-		want += int64(n) * int64(n)
-		if n < ns[0] {
-			continue
-		}
-		if got := sumOfSquares(n); got != want {
-			t.Errorf("sumOfSquares(%d) = %d, want %d", n, got, want)
-		}
-		ns = ns[1:]
-	}
-}
-
 func TestAdvice(t *testing.T) {
 	names := []string{"channels", "mutex", "atomic"}
 	for _, tc := range []struct {
