@@ -9,13 +9,8 @@ import (
 	"time"
 )
 
-// maxTerms bounds -n: Mul starts goroutines for every coefficient it gives
-// and exact coefficients grow long: 200 terms of each series take most of a
-// second (the page has the measurements).
-const maxTerms = 200
-
 func main() {
-	n := flag.Int("n", 10, fmt.Sprintf("coefficients of each series to print (0 to %d)", maxTerms))
+	n := flag.Int("n", 10, "coefficients of each series to print (0 to 200)")
 	flag.Usage = func() {
 		fmt.Fprintln(os.Stderr, "McIlroy's power series: exact coefficients from networks of goroutines.")
 		fmt.Fprintln(os.Stderr, "usage: go run ./summary/power_series [flags]")
@@ -31,10 +26,13 @@ func main() {
 	ledger(os.Stdout, 100*time.Millisecond)
 }
 
-// check returns an error unless n is in range and no argument follows the flags.
+// check returns an error unless n is in range and no argument follows the
+// flags. Mul starts goroutines for every coefficient it gives and exact
+// coefficients grow long: 200 terms of each series take most of a second
+// (the page has the measurements).
 func check(n int, args []string) error {
-	if n < 0 || n > maxTerms {
-		return fmt.Errorf("-n must be between 0 and %d, got %d", maxTerms, n)
+	if n < 0 || n > 200 {
+		return fmt.Errorf("-n must be between 0 and 200, got %d", n)
 	}
 	if len(args) > 0 {
 		return fmt.Errorf("unexpected argument %q", args[0])
@@ -51,8 +49,7 @@ func show(w io.Writer, n int) {
 		var coefficients strings.Builder
 		printn(&coefficients, s.build(net), n)
 		net.Close() // every goroutine of this series' network has returned
-		line := fmt.Sprintf("%-12s = %-22s  %s", s.math, s.code, strings.TrimSuffix(coefficients.String(), "\n"))
-		fmt.Fprintln(w, strings.TrimRight(line, " "))
+		fmt.Fprintln(w, strings.TrimSpace(fmt.Sprintf("%-12s = %-22s  %s", s.math, s.code, coefficients.String())))
 	}
 }
 
