@@ -360,7 +360,7 @@ func TestRoundRobinDispatchTakesTurnsWhateverTheLoad(t *testing.T) {
 // skewedWorkload: most requests work 1ms, one in eight about 40ms, drawn in
 // nanoseconds so no two events coincide.
 func skewedWorkload(seed uint64) workload {
-	return func(i int) (func() time.Duration, func() int) {
+	return func(i int) load {
 		pauses := rand.New(rand.NewPCG(seed, uint64(2*i+1)))
 		work := rand.New(rand.NewPCG(seed, uint64(2*i+2)))
 		pause := func() time.Duration { return time.Duration(pauses.Int64N(int64(10 * time.Millisecond))) }
@@ -372,7 +372,7 @@ func skewedWorkload(seed uint64) workload {
 			time.Sleep(d)
 			return int(d)
 		}
-		return pause, op
+		return load{pause: pause, workFn: op}
 	}
 }
 
@@ -438,12 +438,10 @@ func TestTalkWorkloadIsTheTalksShape(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		const nWorker = 4
 		wl := talkWorkload(9, nWorker)
-		pause0, op0 := wl(0)
-		pause1, _ := wl(1)
-		again0, _ := wl(0)
+		l0, l1, again0 := wl(0), wl(1), wl(0)
 		var p0, p1, a0 []time.Duration
 		for range 100 {
-			p0, p1, a0 = append(p0, pause0()), append(p1, pause1()), append(a0, again0())
+			p0, p1, a0 = append(p0, l0.pause()), append(p1, l1.pause()), append(a0, again0.pause())
 		}
 		if !slices.Equal(p0, a0) || slices.Equal(p0, p1) {
 			t.Error("one seed must give requester 0 one workload, and requester 1 another")
@@ -454,7 +452,7 @@ func TestTalkWorkloadIsTheTalksShape(t *testing.T) {
 		// The work sleeps nWorker times what it returns, a draw under one unit.
 		for range 20 {
 			start := time.Now()
-			n := op0()
+			n := l0.workFn()
 			if n < 0 || time.Duration(n) >= unit || time.Since(start) != nWorker*time.Duration(n) {
 				t.Fatalf("op returned %d after %v, want a draw under %v and %d times it", n, time.Since(start), unit, nWorker)
 			}
