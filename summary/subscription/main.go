@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"regexp"
 	"runtime/debug"
+	"slices"
 	"strings"
 	"time"
 )
@@ -101,12 +102,7 @@ func showDeadlock(w io.Writer) error {
 // cannot detect the deadlock, and the child would wait for ever.
 func raced() bool {
 	bi, _ := debug.ReadBuildInfo()
-	for _, s := range bi.Settings {
-		if s.Key == "-race" {
-			return s.Value == "true"
-		}
-	}
-	return false
+	return slices.Contains(bi.Settings, debug.BuildSetting{Key: "-race", Value: "true"})
 }
 
 // A goroutine's dump starts with a header such as "goroutine 7 [chan
