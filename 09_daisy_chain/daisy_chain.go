@@ -6,11 +6,11 @@
 //
 // Each gopher is a goroutine running f, blocked until the whisper reaches it.
 // daisyChain, the slide's main, links n gophers with n+1 channels, feeds 0 in
-// at the right and prints what comes out at the left: n. Below that the
-// program prints what the chain cost while every gopher waited (cost.go): the
-// time to build it, the whisper's trip and, in a chain of 1000 or more, the
-// time, stack and heap of each gopher. -n sets the length; the default is the
-// slide's 10,000.
+// at the right and prints what comes out at the left: n. In a chain of 1000
+// or more the program then prints what the chain cost while every gopher
+// waited (cost.go): the time to build it and the whisper's trip, in all and
+// for each gopher, and each gopher's stack and heap. -n sets the length; the
+// default is the slide's 10,000.
 package main
 
 import (

@@ -3,7 +3,6 @@ package main
 import (
 	"flag"
 	"fmt"
-	"io"
 	"os"
 	"time"
 )
@@ -32,22 +31,11 @@ func main() {
 
 // check returns an error unless n is in range and no argument follows the flags.
 func check(n int, args []string) error {
-	if n < 0 || n > maxN {
+	switch {
+	case n < 0 || n > maxN:
 		return fmt.Errorf("-n must be between 0 and %d, got %d", maxN, n)
-	}
-	if len(args) > 0 {
+	case len(args) > 0:
 		return fmt.Errorf("unexpected argument %q", args[0])
 	}
 	return nil
-}
-
-// show is the whole program but its flags: a chain of n gophers, what comes
-// out of it, and what it cost.
-func show(w io.Writer, n int) {
-	who := fmt.Sprintf("%d gophers, each", n)
-	if n == 1 {
-		who = "1 gopher,"
-	}
-	fmt.Fprintf(w, "A chain of %s adding one: 0 goes in at the right, out at the left comes\n", who)
-	measureChain(w, n)
 }

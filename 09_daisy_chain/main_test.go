@@ -40,9 +40,8 @@ func bubbled() int {
 }
 
 // costs is the shape of the lines that follow the result of a chain of at
-// least fewGophers: their figures are measured, so they vary from run to run.
-var costs = regexp.MustCompile(`^  building the chain: \S+, \S+ a gopher
-  the whisper's trip: \S+, \S+ a hop
+// least 1000 gophers: their figures are measured, so they vary from run to run.
+var costs = regexp.MustCompile(`^  built in \S+, \S+ a gopher; the whisper's trip took \S+, \S+ a hop
   memory: \d+ bytes a gopher \(-?\d+ of stack, \d+ of heap for the goroutine and its channel\)
 $`)
 
@@ -51,7 +50,7 @@ $`)
 func TestShowWithDefaultFlagsPrintsThePageSample(t *testing.T) {
 	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
-		const want = "A chain of 10000 gophers, each adding one: 0 goes in at the right, out at the left comes\n10000\n"
+		const want = "Gophers in the chain: 10000, each adding one. 0 goes in at the right; out at the left comes\n10000\n"
 		var out bytes.Buffer
 		show(&out, 10_000)
 		got, rest, ok := strings.Cut(out.String(), "10000\n")
@@ -61,24 +60,15 @@ func TestShowWithDefaultFlagsPrintsThePageSample(t *testing.T) {
 	})
 }
 
-// Chains shorter than fewGophers print their two times but no cost a gopher;
-// one gopher is one, not "1 gophers". In a bubble no time passes, so the
-// times are exactly 0.
+// Chains shorter than 1000 gophers print no costs: their fixed costs would
+// swamp the gophers'.
 func TestShowOfShortChains(t *testing.T) {
 	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
-		for n, want := range map[int]string{
-			0: "A chain of 0 gophers, each adding one: 0 goes in at the right, out at the left comes\n0\n",
-			1: "A chain of 1 gopher, adding one: 0 goes in at the right, out at the left comes\n1\n" +
-				"  building the chain: 0s\n  the whisper's trip: 0s\n" +
-				"  a gopher's cost: not shown under 1000 gophers, where the chain's fixed costs swamp it\n",
-			999: "A chain of 999 gophers, each adding one: 0 goes in at the right, out at the left comes\n999\n" +
-				"  building the chain: 0s\n  the whisper's trip: 0s\n" +
-				"  a gopher's cost: not shown under 1000 gophers, where the chain's fixed costs swamp it\n",
-		} {
+		for _, n := range []int{0, 1, 999} {
 			var out bytes.Buffer
 			show(&out, n)
-			if out.String() != want {
+			if want := fmt.Sprintf("Gophers in the chain: %d, each adding one. 0 goes in at the right; out at the left comes\n%d\n", n, n); out.String() != want {
 				t.Errorf("-n %d printed:\n%s\nwant:\n%s", n, out.String(), want)
 			}
 		}
@@ -109,43 +99,33 @@ func TestCheckAcceptsTheStatedBoundsOnly(t *testing.T) {
 	}
 }
 
-func TestSig3KeepsThreeSignificantDigits(t *testing.T) {
-	t.Parallel()
-	for d, want := range map[time.Duration]string{
-		0: "0s", 999: "999ns", 6460: "6.46µs", 6464: "6.46µs", 21_345_678: "21.3ms", 2_345_678_901: "2.35s",
-	} {
-		if got := sig3(d).String(); got != want {
-			t.Errorf("sig3(%d) = %s, want %s", int64(d), got, want)
-		}
-	}
-}
-
-// measureChain in real time: the figures must agree with each other and be
-// what a goroutine costs, within loose bounds; no timing is asserted.
-func TestMeasureChainPrintsWhatEachGopherCost(t *testing.T) {
+// show in real time: the figures must agree with each other and be what a
+// goroutine costs, within loose bounds; no timing is asserted.
+func TestShowPrintsWhatEachGopherCost(t *testing.T) {
 	// Not parallel, so no other test's gophers come or go meanwhile. Ended
 	// goroutines' stacks stay cached for reuse until a collection frees their
 	// spans: collect first, so that the new gophers need new stacks.
 	runtime.GC()
 	const n = 1000
 	var out bytes.Buffer
-	measureChain(&out, n) // in real time: a bubble's clock would read 0s
+	show(&out, n) // in real time: a bubble's clock would read 0s
 	var buildText, buildEachText, tripText, tripEachText string
 	var total, stack, heap float64
-	_, err := fmt.Sscanf(out.String(), "1000\n  building the chain: %s %s a gopher\n  the whisper's trip: %s %s a hop\n"+
+	_, rest, _ := strings.Cut(out.String(), "\n")
+	_, err := fmt.Sscanf(rest, "1000\n  built in %s %s a gopher; the whisper's trip took %s %s a hop\n"+
 		"  memory: %f bytes a gopher (%f of stack, %f of heap", &buildText, &buildEachText, &tripText, &tripEachText, &total, &stack, &heap)
 	if err != nil {
-		t.Fatalf("measureChain(%d) printed:\n%s\n%v", n, out.String(), err)
+		t.Fatalf("show(%d) printed:\n%s\n%v", n, out.String(), err)
 	}
 	var d [4]time.Duration
 	for i, s := range []string{strings.TrimSuffix(buildText, ","), buildEachText, strings.TrimSuffix(tripText, ","), tripEachText} {
 		if d[i], err = time.ParseDuration(s); err != nil {
-			t.Fatalf("measureChain(%d) printed:\n%s\n%v", n, out.String(), err)
+			t.Fatalf("show(%d) printed:\n%s\n%v", n, out.String(), err)
 		}
 	}
-	// Each figure has three significant digits: a total over n is its figure
-	// a gopher within 1%.
-	near := func(total, each time.Duration) bool { return (total/n - each).Abs() <= each/100+1 }
+	// A total is rounded to the microsecond: over n it is its figure a
+	// gopher within a nanosecond.
+	near := func(total, each time.Duration) bool { return (total/n - each).Abs() <= 1 }
 	if !near(d[0], d[1]) || !near(d[2], d[3]) {
 		t.Errorf("build %v is not %v a gopher, or trip %v not %v a hop", d[0], d[1], d[2], d[3])
 	}
