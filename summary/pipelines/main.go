@@ -78,8 +78,16 @@ func show(w io.Writer, digesters int, slow time.Duration) error {
 	fmt.Fprintf(w, "MD5All of a temporary tree of %d files, each read waiting %v first (a slow disk):\n", treeFiles, slow)
 	fmt.Fprintln(w, "  way        time  most reads at once")
 	var reads inFlight
+	f := files{reads.counted(slow)}
 	var first map[string][md5.Size]byte
-	for i, way := range threeWays(files{reads.counted(slow)}, digesters) {
+	for i, way := range []struct {
+		name, how string
+		md5All    func(root string) (map[string][md5.Size]byte, error)
+	}{
+		{"serial", "one file after another", serial{f}.MD5All},
+		{"parallel", "a goroutine per file", parallel{f}.MD5All},
+		{"bounded", fmt.Sprintf("%d digesters", digesters), bounded{f, digesters}.MD5All},
+	} {
 		reads.most = 0 // the MD5All before this one has returned with all its reads ended
 		start := time.Now()
 		m, err := way.md5All(dir)
@@ -95,22 +103,6 @@ func show(w io.Writer, digesters int, slow time.Duration) error {
 	}
 	fmt.Fprintf(w, "the three agree on all %d sums\n", len(first))
 	return nil
-}
-
-// A way is one of the three MD5Alls, with what to call it in the table.
-type way struct {
-	name, how string
-	md5All    func(root string) (map[string][md5.Size]byte, error)
-}
-
-// threeWays returns the three MD5Alls, each reading with f, the bounded one
-// with that many digesters.
-func threeWays(f files, digesters int) []way {
-	return []way{
-		{"serial", "one file after another", serial{f}.MD5All},
-		{"parallel", "a goroutine per file", parallel{f}.MD5All},
-		{"bounded", fmt.Sprintf("%d digesters", digesters), bounded{f, digesters}.MD5All},
-	}
 }
 
 // inFlight counts the reads under way and remembers the most at once.

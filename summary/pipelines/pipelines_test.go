@@ -207,14 +207,13 @@ func makeTree(t testing.TB, dir string, n int) map[string][md5.Size]byte {
 	return want
 }
 
-// ways returns the three MD5Alls that show uses (main.go's threeWays),
-// reading with readFile, by name.
+// ways returns the three MD5Alls that show uses, reading with readFile, by
+// name.
 func ways(readFile func(string) ([]byte, error), numDigesters int) map[string]func(string) (map[string][md5.Size]byte, error) {
-	m := make(map[string]func(string) (map[string][md5.Size]byte, error))
-	for _, w := range threeWays(files{readFile}, numDigesters) {
-		m[w.name] = w.md5All
+	f := files{readFile}
+	return map[string]func(string) (map[string][md5.Size]byte, error){
+		"serial": serial{f}.MD5All, "parallel": parallel{f}.MD5All, "bounded": bounded{f, numDigesters}.MD5All,
 	}
-	return m
 }
 
 func TestMD5AllThreeWaysAgreeOn500Files(t *testing.T) {
