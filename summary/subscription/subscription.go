@@ -173,10 +173,11 @@ func (s *sub) Updates() <-chan Item {
 
 // Close asks loop to exit and waits for its answer: the error of the last
 // Fetch. It must be called once: a second Close would wait for ever, as loop
-// has returned and nobody receives on s.closing. Close does not wait for a Fetch in flight:
-// that goroutine ends when Fetch returns, and a Fetch that never returns
-// outlives the subscription, since the talk's Fetcher has no way to be told
-// to stop (a Fetch that took a context.Context could be cancelled by loop).
+// has returned and nobody receives on s.closing. Close does not wait for a
+// Fetch in flight: that goroutine ends when Fetch returns, and a Fetch that
+// never returns outlives the subscription, since the talk's Fetcher has no
+// way to be told to stop (a Fetch that took a context.Context could be
+// cancelled by loop).
 func (s *sub) Close() error {
 	errc := make(chan error)
 	s.closing <- errc // a request to loop: exit, and reply on errc
