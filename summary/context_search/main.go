@@ -36,7 +36,10 @@ func main() {
 		flag.Usage()
 		os.Exit(2)
 	}
-	if err := show(os.Stdout, new(loopNet), *listen, *latency, *today); err != nil {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM) // Ctrl-C stops -listen
+	err := show(ctx, os.Stdout, new(loopback), *listen, *latency, *today)
+	stop()
+	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
@@ -55,64 +58,58 @@ func check(latency time.Duration, args []string) error {
 	return nil
 }
 
-// show runs the demo, with both servers on nw, or, with listen, serves the
-// frontend there and the backend on a loopback port until Ctrl-C, logging
-// what the backend sees. It returns an error if a server cannot listen.
-func show(w io.Writer, nw network, listen string, latency time.Duration, today bool) error {
+// show runs the demo, with both servers on nw (127.0.0.1 when run for real),
+// or, with listen, serves the frontend there and the backend on nw until ctx
+// is done, logging how the backend's requests end. It returns an error if a
+// server cannot listen.
+func show(ctx context.Context, w io.Writer, nw network, listen string, latency time.Duration, today bool) error {
+	events := newBackendLog()
+	l := log.New(w, "", 0)
+	report := events.report
+	var front net.Listener
+	var err error
 	if listen == "" {
-		front, err := nw.Listen("frontend:80")
-		if err != nil {
-			return err
-		}
-		back, err := nw.Listen("backend:80")
-		if err != nil {
-			front.Close()
-			return err
-		}
-		events := newBackendLog()
-		sys := startSystem(front, back, nw.DialContext, &fakeBackend{latency, events.report}, today)
-		searchDemo(w, sys, nw, events, latency, today)
-		sys.Close()
-		fmt.Fprintln(w, "both servers stopped")
-		return nil
+		front, err = nw.Listen("frontend:80")
+	} else {
+		// The backend's handlers log as requests end; a Logger takes one line at a time.
+		report = func(_, seen string) { l.Print("backend: ", seen) }
+		front, err = net.Listen("tcp", listen)
 	}
-	front, err := net.Listen("tcp", listen)
 	if err != nil {
-		return fmt.Errorf("-listen: %w", err)
-	}
-	back, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		front.Close()
 		return err
 	}
-	l := log.New(w, "", 0) // the backend's handlers print as requests come; a Logger takes one line at a time
-	sys := startSystem(front, back, nil, &fakeBackend{latency, func(e backendEvent) { l.Print("backend: ", e.text) }}, today)
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	l.Printf("frontend %s, fake backend %s answering after %v; Ctrl-C stops both", sys.URL, sys.backendURL, latency)
-	l.Printf("try: curl '%s/search?q=golang&timeout=80ms'", sys.URL)
-	<-ctx.Done()
-	sys.Close()
+	stop, err := startSystem(nw, front, fakeBackend(latency, report), today)
+	if err != nil {
+		return err
+	}
+	if listen == "" {
+		searchDemo(w, nw, events, latency, today)
+	} else {
+		l.Printf("frontend http://%s, its fake backend answering after %v; Ctrl-C stops both", front.Addr(), latency)
+		l.Printf("try: curl 'http://%s/search?q=golang&timeout=80ms'", front.Addr())
+		<-ctx.Done()
+	}
+	stop()
 	l.Print("both servers stopped")
 	return nil
 }
 
-// searchDemo makes three requests of the frontend: a fast one, one that
-// times out, and one whose client gives up half a latency after the backend
-// has it, dialling through nw. For each it prints what the client got, then
-// how the backend's own request ended, as events reports it.
-func searchDemo(w io.Writer, sys *system, nw network, events *backendLog, latency time.Duration, today bool) {
+// searchDemo makes three requests of the frontend, dialling through nw: a
+// fast one, one that times out, and one whose client gives up half a latency
+// after it asked. For each it prints what the client got, then how the
+// backend's own request ended, as events reports it.
+func searchDemo(w io.Writer, nw network, events *backendLog, latency time.Duration, today bool) {
 	how := "the article's httpDo"
 	if today {
 		how = "http.NewRequestWithContext"
 	}
 	fmt.Fprintf(w, "context_search: /search derives its context from the request's, so the backend sees every cancellation (searching with %s)\n", how)
-	fmt.Fprintf(w, "frontend %s and fake backend %s, %v; the backend answers after %v\n", sys.URL, sys.backendURL, nw, latency)
+	fmt.Fprintf(w, "frontend http://frontend:80 and fake backend http://backend:80; the backend answers after %v\n", latency)
 	client := &http.Client{Transport: &http.Transport{DisableKeepAlives: true, DialContext: nw.DialContext}}
 	half := latency / 2
 	for _, r := range []struct {
 		what, query, timeout string
-		giveUp               time.Duration // the client cancels this long after the backend has the request; 0: it waits
+		giveUp               time.Duration // the client cancels its request after this; 0: it waits
 	}{
 		{"fast", "golang", "&timeout=" + (10 * latency).String(), 0},
 		{"timed out", "gophers", "&timeout=" + half.String(), 0},
@@ -120,38 +117,14 @@ func searchDemo(w io.Writer, sys *system, nw network, events *backendLog, latenc
 	} {
 		path := "/search?q=" + r.query + r.timeout
 		fmt.Fprintf(w, "%s: GET %s\n", r.what, path)
-		if r.giveUp > 0 {
-			fmt.Fprintf(w, "  (the client gives up %v after the backend has the request)\n", r.giveUp)
-		}
 		ctx, cancel := context.WithCancel(context.Background())
-		answer := make(chan string, 1)
-		go func() { answer <- get(ctx, client, sys.URL+path) }()
-		// Wait for the client's answer and for the backend's report of the
-		// request's end; start the client's countdown when the backend
-		// reports its arrival. A backend that never had the request is given
-		// a latency after the answer, then named.
-		var got string
-		var noShow <-chan time.Time
-		var countdown *time.Timer
-		var seen backendEvent
-		for got == "" || !seen.ended {
-			select {
-			case got = <-answer:
-				noShow = time.After(latency)
-			case <-events.added:
-				seen, _ = events.last(r.query)
-				if countdown == nil && r.giveUp > 0 && seen.query != "" {
-					countdown = time.AfterFunc(r.giveUp, cancel)
-				}
-			case <-noShow:
-				seen = backendEvent{r.query, "never had the request", true}
-			}
+		if r.giveUp > 0 {
+			fmt.Fprintf(w, "  (the client gives up after %v, while the backend works)\n", r.giveUp)
+			time.AfterFunc(r.giveUp, cancel)
 		}
-		if countdown != nil {
-			countdown.Stop()
-		}
+		got := get(ctx, client, "http://frontend:80"+path)
 		cancel()
-		fmt.Fprintf(w, "%s  backend: %s\n", got, seen.text)
+		fmt.Fprintf(w, "%s  backend: %s\n", got, events.wait(r.query, latency))
 	}
 }
 

@@ -46,42 +46,40 @@ func bubbled() int {
 
 // The page's sample: what go run ./summary/url_poller prints with its default
 // flags, but for the ledger's line, with its servers on 127.0.0.1. Here they
-// run over net.Pipe in virtual time, which the header says instead, and every
-// time is exact; on 127.0.0.1 a time may be a few ms later.
+// run over net.Pipe in virtual time, and every time is exact; on 127.0.0.1 a
+// time may be a few ms later.
 func TestShowWithDefaultFlagsPrintsThePageSample(t *testing.T) {
 	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
-		nw := new(memNet)
-		want := strings.Replace(pageSample, "servers on 127.0.0.1:", fmt.Sprintf("servers %v:", nw), 1)
 		var out bytes.Buffer
-		if err := show(context.Background(), &out, nw, time.Second, nil); err != nil {
+		if err := show(context.Background(), &out, new(memNet), time.Second, nil); err != nil {
 			t.Fatal(err)
 		}
-		if out.String() != want {
-			t.Fatalf("output:\n%s\nwant:\n%s", out.String(), want)
+		if out.String() != pageSample {
+			t.Fatalf("output:\n%s\nwant:\n%s", out.String(), pageSample)
 		}
 	})
 }
 
 const pageSample = `Share Memory by Communicating: 2 pollers HEAD each URL every 250ms, plus 100ms for each
 connection error in a row; a monitor goroutine owns each URL's last status and reports
-them when one has changed. Stop after 1s. Polling servers on 127.0.0.1:
+them when one has changed. Stop after 1s. Polling local servers:
 fast, slow (50ms), 404, 500, and one that is down until 700ms:
   http://local/fast
   http://local/slow
   http://local/missing
   http://local/broken
-  http://late/
-   0ms Error http://late/ dial tcp late:80: connection refused: 1 in a row, next poll in 350ms
+  http://late/fast
+   0ms Error http://late/fast dial tcp late:80: connection refused: 1 in a row, next poll in 350ms
  300ms Current state:
- 300ms  http://late/ dial tcp late:80: connection refused
+ 300ms  http://late/fast dial tcp late:80: connection refused
  300ms  http://local/broken 500 Internal Server Error
  300ms  http://local/fast 200 OK
  300ms  http://local/missing 404 Not Found
  300ms  http://local/slow 200 OK
- 350ms Error http://late/ dial tcp late:80: connection refused: 2 in a row, next poll in 450ms
+ 350ms Error http://late/fast dial tcp late:80: connection refused: 2 in a row, next poll in 450ms
  900ms Current state:
- 900ms  http://late/ 200 OK
+ 900ms  http://late/fast 200 OK
  900ms  http://local/broken 500 Internal Server Error
  900ms  http://local/fast 200 OK
  900ms  http://local/missing 404 Not Found
@@ -159,24 +157,16 @@ func (n *failingNet) Listen(name string) (net.Listener, error) {
 
 func TestCheckAcceptsTheStatedBoundsOnly(t *testing.T) {
 	t.Parallel()
-	twenty := make([]string, maxURLs)
-	for i := range twenty {
-		twenty[i] = fmt.Sprintf("http://127.0.0.1:1/%d", i)
-	}
 	for _, c := range []struct {
 		d    time.Duration
-		urls []string
 		args []string
 		ok   bool
 	}{
-		{0, nil, nil, true}, {time.Minute, nil, nil, true}, {-time.Nanosecond, nil, nil, false}, {time.Minute + time.Nanosecond, nil, nil, false},
-		{time.Second, twenty, nil, true}, {time.Second, append(twenty, "http://x/"), nil, false},
-		{time.Second, []string{"https://example.com/"}, nil, true},
-		{time.Second, []string{"ftp://example.com/"}, nil, false}, {time.Second, []string{"http://"}, nil, false}, {time.Second, []string{"%"}, nil, false},
-		{time.Second, nil, []string{"extra"}, false},
+		{0, nil, true}, {time.Minute, nil, true}, {-time.Nanosecond, nil, false}, {time.Minute + time.Nanosecond, nil, false},
+		{time.Second, []string{"extra"}, false},
 	} {
-		if err := check(c.d, c.urls, c.args); (err == nil) != c.ok {
-			t.Errorf("check(%v, %d URLs %.1q, %q) = %v, want ok %t", c.d, len(c.urls), c.urls, c.args, err, c.ok)
+		if err := check(c.d, c.args); (err == nil) != c.ok {
+			t.Errorf("check(%v, %q) = %v, want ok %t", c.d, c.args, err, c.ok)
 		}
 	}
 }
@@ -194,7 +184,7 @@ func TestRealShowOnLoopbackPrintsWhatEveryRunPrints(t *testing.T) {
 	t.Parallel()
 	var out bytes.Buffer
 	done := make(chan error, 1)
-	go func() { done <- show(t.Context(), &out, new(loopNet), time.Second, nil) }()
+	go func() { done <- show(t.Context(), &out, new(loopback), time.Second, nil) }()
 	select {
 	case err := <-done:
 		if err != nil {
@@ -209,7 +199,7 @@ func TestRealShowOnLoopbackPrintsWhatEveryRunPrints(t *testing.T) {
 		t.Errorf("output:\n%s\nwant it to begin with:\n%s", got, header)
 	}
 	for _, want := range []string{
-		"ms Error http://late/ dial tcp late:80: connection refused: 1 in a row, next poll in 350ms\n",
+		"ms Error http://late/fast dial tcp late:80: connection refused: 1 in a row, next poll in 350ms\n",
 		"ms Current state:\n",
 		"ms  http://local/broken 500 Internal Server Error\n",
 		"ms  http://local/fast 200 OK\n",
