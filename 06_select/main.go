@@ -32,10 +32,10 @@ func main() {
 
 // check returns an error unless n is in range and no argument follows the flags.
 func check(n int, args []string) error {
-	if n < 0 || n > 1000 {
+	switch {
+	case n < 0 || n > 1000:
 		return fmt.Errorf("-n must be between 0 and 1000, got %d", n)
-	}
-	if len(args) > 0 {
+	case len(args) > 0:
 		return fmt.Errorf("unexpected argument %q", args[0])
 	}
 	return nil
@@ -45,7 +45,6 @@ func check(n int, args []string) error {
 // then Joe and Ann through the select version of fanIn, with pauses drawn
 // from seed, each line after the time since the start; then going further.
 func show(w io.Writer, n int, seed uint64) {
-	fmt.Fprintln(w, "The rules of select, each shown by a select at work; then fan-in using select.")
 	rules(w)
 	fmt.Fprintln(w, "Fan-in using select: one goroutine serves both Joe and Ann.")
 	// Joe and Ann draw from two streams of one seed: each goroutine needs its own source.

@@ -62,8 +62,7 @@ func TestShowWithDefaultFlagsPrintsThePageSample(t *testing.T) {
 		// here, 200ms there): Joe's 15, 77, 14, 85, 9ms and Ann's 50, 88, 88,
 		// 60, 2ms. Joe speaks twice in a row twice, Ann three times at the
 		// end; no two speakers' lines come within 5ms.
-		want := `The rules of select, each shown by a select at work; then fan-in using select.
-1. All channels are evaluated: 4 of 4 expressions ran on entry, then "received 1 from c1".
+		want := `1. All channels are evaluated: 4 of 4 expressions ran on entry, then "received 1 from c1".
 2. It blocks until one can proceed: it waited 20ms, then "received 2 from c2".
 3. If several can proceed, it picks pseudo-randomly: c1 N, c2 N times.
 4. A default runs at once if none can: "no one was ready to communicate".

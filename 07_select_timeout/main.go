@@ -9,15 +9,14 @@ import (
 	"time"
 )
 
-const (
-	// defaultN keeps a run, which lasts until both Joes have made all their pauses, under 2s
-	// but once in 40 million; the second Joe runs out before 500ms once in 28.
-	defaultN = 10
-	maxPause = 150 * time.Millisecond // the talk's rand.Intn(1500) milliseconds, divided by ten
-)
+// maxPause is the longest pause Joe takes: the talk's rand.Intn(1500)
+// milliseconds, divided by ten.
+const maxPause = 150 * time.Millisecond
 
 func main() {
-	n := flag.Int("n", defaultN, "most messages Joe says in each part (0 to 1000)")
+	// 10 keeps a run, which lasts until both Joes have made all their pauses, under 2s
+	// but once in 40 million; the second Joe runs out before 500ms once in 28.
+	n := flag.Int("n", 10, "most messages Joe says in each part (0 to 1000)")
 	seed := flag.Uint64("seed", 173, "seed for Joe's random pauses")
 	flag.Usage = func() {
 		fmt.Fprintln(os.Stderr, "main stops listening to Joe after 100ms for one message, then after 500ms in all.")
@@ -36,10 +35,10 @@ func main() {
 
 // check returns an error unless n is in range and no argument follows the flags.
 func check(n int, args []string) error {
-	if n < 0 || n > 1000 { // 1000 is far more than either timeout lets through
+	switch {
+	case n < 0 || n > 1000: // 1000 is far more than either timeout lets through
 		return fmt.Errorf("-n must be between 0 and 1000, got %d", n)
-	}
-	if len(args) > 0 {
+	case len(args) > 0:
 		return fmt.Errorf("unexpected argument %q", args[0])
 	}
 	return nil
@@ -47,14 +46,12 @@ func check(n int, args []string) error {
 
 // show is the whole program but its flags: the two slides' mains, one after
 // the other, each Joe with pauses drawn from his own stream of seed; then it
-// waits for both Joes to end.
+// waits until both Joes have said their last message to their drains.
 func show(w io.Writer, n int, seed uint64) {
-	fmt.Fprintf(w, "Joe pauses up to 150ms after each of at most %d messages; main stops listening at a timeout.\n", n)
 	var drains sync.WaitGroup // each drain runs while main goes on; main waits for them all at the end
-	fmt.Fprintln(w, "Timeout using select: 100ms for each message.")
+	fmt.Fprintln(w, "Timeout using select: 100ms for each message (Joe pauses up to 150ms after each).")
 	timeoutEachMessage(newStampWriter(w), n, randomPauses(seed, 1, maxPause), &drains)
 	fmt.Fprintln(w, "Timeout for whole conversation using select: 500ms in all.")
 	timeoutWholeConversation(newStampWriter(w), n, randomPauses(seed, 2, maxPause), &drains)
 	drains.Wait()
-	fmt.Fprintln(w, "Every Joe has said his last message; main returns.")
 }

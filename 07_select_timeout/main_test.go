@@ -47,8 +47,7 @@ func TestShowWithDefaultFlagsPrintsThePageSample(t *testing.T) {
 	// 124, 83, 81ms: each over 100ms but the last, yet heard, until 500ms.
 	// No pause main waits out comes within 5ms of 100ms, no message within
 	// 5ms of 500ms (the next would come at 509ms).
-	const want = `Joe pauses up to 150ms after each of at most 10 messages; main stops listening at a timeout.
-Timeout using select: 100ms for each message.
+	const want = `Timeout using select: 100ms for each message (Joe pauses up to 150ms after each).
    0ms Joe: 0
   31ms Joe: 1
   55ms Joe: 2
@@ -65,12 +64,11 @@ Timeout for whole conversation using select: 500ms in all.
  345ms Joe: 3
  428ms Joe: 4
  500ms You talk too much.
-Every Joe has said his last message; main returns.
 `
 	synctest.Test(t, func(t *testing.T) {
 		start := time.Now()
 		var out bytes.Buffer
-		show(&out, defaultN, 173)
+		show(&out, 10, 173)
 		if out.String() != want {
 			t.Errorf("show printed:\n%s\nwant:\n%s", out.String(), want)
 		}
@@ -89,7 +87,7 @@ func TestShowLeavesNoGoroutineBehind(t *testing.T) {
 	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
 		before := bubbled()
-		show(new(bytes.Buffer), defaultN, 1)
+		show(new(bytes.Buffer), 10, 1)
 		if n := bubbled() - before; n != 0 {
 			t.Fatalf("show returned with %d goroutines still sleeping or blocked, want 0: "+
 				"a Joe is still talking to his drain (does main wait for the drains?)", n)
@@ -99,12 +97,10 @@ func TestShowLeavesNoGoroutineBehind(t *testing.T) {
 
 func TestShowWithNoMessages(t *testing.T) {
 	t.Parallel()
-	const want = `Joe pauses up to 150ms after each of at most 0 messages; main stops listening at a timeout.
-Timeout using select: 100ms for each message.
+	const want = `Timeout using select: 100ms for each message (Joe pauses up to 150ms after each).
    0ms Joe has nothing more to say.
 Timeout for whole conversation using select: 500ms in all.
    0ms Joe has nothing more to say.
-Every Joe has said his last message; main returns.
 `
 	synctest.Test(t, func(t *testing.T) {
 		var out bytes.Buffer
@@ -169,7 +165,7 @@ func TestDefaultNKeepsARunUnder2s(t *testing.T) {
 		}
 		return c
 	}
-	const n, limit = defaultN, 2000
+	const n, limit = 10, 2000
 	none := []float64{1}
 	s2 := add(none, n, 0, 150)
 	var inTime float64     // P(the run ends before 2s)
