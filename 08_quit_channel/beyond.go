@@ -22,11 +22,11 @@ import (
 // Both speakers here also listen while they pause, so they stop at once
 // instead of finishing the pause.
 
-// cancelStopsEveryone starts Joe and Ann on one context, listens to each
-// twice, then stops both with one cancel and waits until both have closed
-// their channels.
-func cancelStopsEveryone(w io.Writer, joePause, annPause func() time.Duration) {
-	ctx, cancel := context.WithCancel(context.Background())
+// cancelStopsEveryone starts Joe and Ann on one context, made from its
+// caller's, listens to each twice, then stops both with one cancel and waits
+// until both have closed their channels.
+func cancelStopsEveryone(ctx context.Context, w io.Writer, joePause, annPause func() time.Duration) {
+	ctx, cancel := context.WithCancel(ctx)
 	joe := boringContext(ctx, "Joe", joePause)
 	ann := boringContext(ctx, "Ann", annPause)
 	for range 2 {

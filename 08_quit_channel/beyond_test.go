@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"runtime"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -39,15 +38,15 @@ func TestOneCancelStopsEverySpeakerSharingTheContext(t *testing.T) {
 	})
 }
 
-// atMost returns a pause source that pauses d up to n times; asked for more,
-// it fails the test and ends the speaker's goroutine, so that a speaker that
-// does not stop fails the test at once instead of hanging it.
-func atMost(t *testing.T, n int, d time.Duration) func() time.Duration {
+// atMost returns a pause source that pauses d; asked for more than n pauses,
+// it fails the test and calls stop, so that a speaker who was not stopped
+// stops now instead of hanging the test.
+func atMost(t *testing.T, n int, d time.Duration, stop context.CancelFunc) func() time.Duration {
 	limit := n
 	return func() time.Duration {
 		if n == 0 {
 			t.Errorf("a speaker still talks after %d pauses: cancel() did not stop him", limit)
-			runtime.Goexit() // deferred calls run: boringContext closes its channel
+			stop()
 		}
 		n--
 		return d
@@ -59,10 +58,13 @@ func TestCancelStopsEveryoneShowsBothStopping(t *testing.T) {
 		begin := time.Now()
 		var out bytes.Buffer
 		// If cancel did not stop them, Joe and Ann would talk for ever and
-		// main would never leave its loops: atMost ends them after 10 pauses.
+		// main would never leave its loops: after 10 pauses atMost cancels
+		// the context that cancelStopsEveryone's is made from.
+		ctx, stop := context.WithCancel(context.Background())
+		defer stop()
 		done := make(chan struct{})
 		go func() {
-			cancelStopsEveryone(&out, atMost(t, 10, ms(10)), atMost(t, 10, ms(15)))
+			cancelStopsEveryone(ctx, &out, atMost(t, 10, ms(10), stop), atMost(t, 10, ms(15), stop))
 			close(done)
 		}()
 		select {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"flag"
 	"fmt"
@@ -48,13 +49,10 @@ func show(w io.Writer, seed uint64) {
 	quitChannel(s, r, randomPauses(seed, 1, maxPause))
 	fmt.Fprintln(s, "main: quit <- true returned: Joe took it after his pause, and returns.")
 	fmt.Fprintln(w, "\nReceive on quit channel: main sends \"Bye!\" on quit; Joe cleans up, then answers.")
-	receiveOnQuit(s, r, randomPauses(seed, 2, maxPause), func() {
-		fmt.Fprintln(s, "Joe: (cleaning up)") // while main waits for the answer: one writer at a time
-	})
+	// Joe cleans up while main waits for his answer: one writer at a time.
+	receiveOnQuit(s, r, randomPauses(seed, 2, maxPause), func() { fmt.Fprintln(s, "Joe: (cleaning up)") })
 	fmt.Fprintln(w, "\nGoing further, a context: one cancel() stops every speaker sharing it.")
-	cancelStopsEveryone(s, randomPauses(seed, 3, maxPause), randomPauses(seed, 4, maxPause))
+	cancelStopsEveryone(context.Background(), s, randomPauses(seed, 3, maxPause), randomPauses(seed, 4, maxPause))
 	fmt.Fprintln(w, "\nGoing further, Close() error: Joe's cleanup fails on purpose, to show that Close() returns its error.")
-	closeReturnsTheError(s, randomPauses(seed, 5, maxPause), func() error {
-		return errors.New("could not flush the notes (made up for this demo)")
-	})
+	closeReturnsTheError(s, randomPauses(seed, 5, maxPause), func() error { return errors.New("could not flush the notes (made up for this demo)") })
 }
