@@ -72,12 +72,12 @@ func TestLedgerNamesAChainLeftBehind(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		done := make(chan struct{})
 		ch, ch1 := make(chan int), make(chan int)
-		go generate(ch, done)
-		go filter(ch, ch1, 2, done)
+		go Generate(ch, done)
+		go Filter(ch, ch1, 2, done)
 		synctest.Wait() // both are blocked: nobody reads ch1
 		var out bytes.Buffer
 		ledger(&out, 0)
-		for _, want := range []string{"goroutines still running: ", "waiting in a select in generate at prime_sieve.go:", "waiting in a select in filter at prime_sieve.go:"} {
+		for _, want := range []string{"goroutines still running: ", "waiting in a select in Generate at prime_sieve.go:", "waiting in a select in Filter at prime_sieve.go:"} {
 			if !strings.Contains(out.String(), want) {
 				t.Errorf("ledger printed:\n%s\nwant a line with %q", out.String(), want)
 			}

@@ -78,13 +78,13 @@ func TestSieveFindsTheFirst300PrimesInOrder(t *testing.T) {
 	}
 }
 
-// chainLength is how many goroutines run generate or filter now, counted as
+// chainLength is how many goroutines run Generate or Filter now, counted as
 // the ledger counts: from the goroutine profile, by the functions on each
 // stack. A goroutine told to stop that has not yet run still counts.
 func chainLength() int {
 	n := 0
 	for _, pcs := range others() {
-		if runs(pcs, program+"generate") || runs(pcs, program+"filter") {
+		if runs(pcs, program+"Generate") || runs(pcs, program+"Filter") {
 			n++
 		}
 	}
@@ -114,14 +114,14 @@ func TestChainIsOneGeneratorAndOneFilterPerPrimeFound(t *testing.T) {
 				// While the (k+1)th prime is printed, the chain is the
 				// generator and a filter for each of the k primes before it.
 				if chain != 1+k {
-					t.Fatalf("as prime %d was printed, the chain had %d goroutines, want %d (generate and %d filters)", k+1, chain, 1+k, k)
+					t.Fatalf("as prime %d was printed, the chain had %d goroutines, want %d (Generate and %d filters)", k+1, chain, 1+k, k)
 				}
 			}
 		})
 	}
 }
 
-// sieve closes done, so that generate and every filter return, and waits
+// sieve closes done, so that Generate and every filter return, and waits
 // for them: when it returns, no goroutine of its chain is left, not even one
 // that has been told to stop and has not yet run.
 func TestSieveReturnsOnlyOnceEveryGoroutineOfItsChainHasEnded(t *testing.T) {
@@ -138,7 +138,7 @@ func TestSieveReturnsOnlyOnceEveryGoroutineOfItsChainHasEnded(t *testing.T) {
 					t.Fatalf("sieve(%d) returned with goroutines of its chain still running (%d): it must wait for them", n, l)
 				}
 			case <-time.After(time.Hour):
-				t.Fatalf("sieve(%d) never returned: generate or a filter never ended (did sieve close done?)", n)
+				t.Fatalf("sieve(%d) never returned: Generate or a filter never ended (did sieve close done?)", n)
 			}
 		})
 	}
@@ -159,7 +159,7 @@ func FuzzSieveAgreesWithTrialDivision(f *testing.F) {
 }
 
 // handoffs counts the channel sends a sieve of n primes makes (ignoring the
-// few numbers in flight when it stops): a number m is sent once by generate
+// few numbers in flight when it stops): a number m is sent once by Generate
 // and once by each filter it passes, up to the filter of its smallest prime
 // factor or, for a prime, to sieve itself. So m takes k sends, where its
 // smallest prime factor is the k-th prime, and the k-th prime takes k.
@@ -185,7 +185,7 @@ func handoffs(n int) int {
 }
 
 func TestHandoffs(t *testing.T) {
-	// n = 3: 2 is sent once (generate to sieve); 3 twice; 4 once (to filter
+	// n = 3: 2 is sent once (Generate to sieve); 3 twice; 4 once (to filter
 	// 2, which drops it); 5 three times.
 	for n, want := range map[int]int{0: 0, 1: 1, 2: 1 + 2, 3: 1 + 2 + 1 + 3} {
 		if got := handoffs(n); got != want {
