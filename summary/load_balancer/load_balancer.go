@@ -138,6 +138,9 @@ func (p Pool) Less(i, j int) bool {
 
 // Len, Swap, Push and Pop complete heap.Interface; Swap, Push and Pop keep each
 // worker's index current, so completed can find it in the heap.
+// Changed: Swap has a value receiver and Push appends (the talk's balance.go
+// swaps through a *Pool and reslices within the pool's capacity): the same
+// effect, written the way container/heap's own example writes it.
 func (p Pool) Len() int { return len(p) }
 
 func (p Pool) Swap(i, j int) {
