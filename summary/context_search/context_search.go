@@ -22,7 +22,7 @@
 // same search as written today, without httpDo. The backend is a fake
 // (servers.go) speaking the JSON of the Google Web Search API, which Google
 // has since turned off; the demo runs both servers on 127.0.0.1, dialled by
-// name (loopnet.go), and its tests run them over net.Pipe (memnet.go).
+// name (loopback.go), and its tests run them over net.Pipe (memnet_test.go).
 package main
 
 import (
@@ -37,7 +37,7 @@ import (
 // A searcher serves /search by querying a search backend.
 // Changed: the backend's URL and the client are fields instead of the
 // article's Google URL and http.DefaultClient, so each run has its own; the
-// article's handleSearch and google.Search are its methods.
+// article's handleSearch, google.Search and httpDo are its methods.
 type searcher struct {
 	backend string
 	client  *http.Client

@@ -45,13 +45,13 @@ type State struct {
 }
 
 // StateMonitor maintains a map that stores the state of the URLs being
-// polled, and prints the current state every updateInterval. It returns a
-// chan State to which resource state should be sent.
+// polled, and prints the current state every updateInterval in which one has
+// changed. It returns a chan State to which resource state should be sent.
 func StateMonitor(ctx context.Context, wg *sync.WaitGroup, l *log.Logger, updateInterval time.Duration) chan<- State {
 	updates := make(chan State)
 	ticker := time.NewTicker(updateInterval)
 	wg.Go(func() { // Changed: counted, so that poll returns only when it has ended.
-		defer ticker.Stop()
+		defer ticker.Stop()                  // Changed: the ticker stops when the goroutine ends.
 		urlStatus := make(map[string]string) // Changed: made here, not before the goroutine, so no one else can name it.
 		changed := false                     // Changed: a report only when a status has changed, so each shows something new.
 		for {
