@@ -94,8 +94,9 @@ func TestChanCounterGoroutineEndsOnClose(t *testing.T) {
 	})
 }
 
-// The mutex counter's goroutines really run at once here, outside a bubble,
-// where a goroutine waiting for a mutex would stop virtual time.
+// The mutex counter's goroutines really run at once here, outside a bubble:
+// inside one, a goroutine waiting for a mutex is not durably blocked, so
+// virtual time would never move on to the timeout.
 func TestMutexCounterUnlocksAfterEachIncrement(t *testing.T) {
 	t.Parallel()
 	c := &mutexCounter{}
