@@ -2,7 +2,8 @@
 // channel: each Message carries its speaker's wait channel, and the speaker
 // goes on only when main sends on it.
 //
-// Slides: "Restoring sequencing" (Go Concurrency Patterns, 2012).
+// Slides: "Restoring sequencing", two of that name (Go Concurrency Patterns,
+// 2012).
 //
 // main receives two Messages, msg1 and msg2, whoever is ready first coming
 // first, prints both, then sends on msg1.wait and msg2.wait. Watch the time
