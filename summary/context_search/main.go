@@ -128,7 +128,8 @@ func searchDemo(w io.Writer, nw network, events *backendLog, latency time.Durati
 	}
 }
 
-// get sends a GET for u and returns what the client got, as demo prints it.
+// get sends a GET for u and returns what the client got, as searchDemo
+// prints it.
 func get(ctx context.Context, client *http.Client, u string) string {
 	start := time.Now()
 	req, _ := http.NewRequestWithContext(ctx, "GET", u, nil) // u is demo's, well formed

@@ -23,8 +23,8 @@ const (
 	// writeTimeout of sending its request (the answer repeats q, so a peer
 	// that never reads could hold a handler too), or that keeps a connection
 	// idle for idleTimeout. readTimeout also ends a request's context then:
-	// far beyond maxLatency. When they stop, a connection still open after grace
-	// is closed.
+	// far beyond maxLatency. When the servers stop, a connection still open
+	// after grace is closed.
 	readTimeout  = 5 * time.Second
 	writeTimeout = 10 * time.Second
 	idleTimeout  = time.Minute

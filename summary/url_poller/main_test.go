@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log"
 	"net"
 	"net/http"
@@ -167,6 +168,19 @@ func TestCheckAcceptsTheStatedBoundsOnly(t *testing.T) {
 	} {
 		if err := check(c.d, c.args); (err == nil) != c.ok {
 			t.Errorf("check(%v, %q) = %v, want ok %t", c.d, c.args, err, c.ok)
+		}
+	}
+}
+
+// A -url that is not an http or https URL is polled like any other, and each
+// poll shows why it cannot be made, counted as a connection error.
+func TestAURLThatIsNotOneShowsAsTheErrorOfItsPolls(t *testing.T) {
+	t.Parallel()
+	head := httpHead(&http.Transport{})
+	for url, want := range map[string]string{"ftp://x/": `unsupported protocol scheme "ftp"`, "%": `invalid URL escape "%"`, "http://": "no Host in request URL"} {
+		r := &Resource{url: url}
+		if s := r.Poll(context.Background(), head, log.New(io.Discard, "", 0)); !strings.Contains(s, want) || r.errCount != 1 {
+			t.Errorf("Poll %q = %q, errCount %d; want %q, 1: check lets it through, and each poll shows why it cannot be made", url, s, r.errCount, want)
 		}
 	}
 }
