@@ -24,6 +24,9 @@ import (
 // Select.
 
 // slideSelect is the slide's select on c1, c2 and c3.
+// Changed: the channels are arguments, so a caller chooses which is ready (the
+// talk's select.go declares them in main, all nil: its select always takes
+// the default).
 func slideSelect(c1, c2, c3 chan int) string {
 	select { // each case returns the line the slide prints, for the caller to write to w
 	case v1 := <-c1:
