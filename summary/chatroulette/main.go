@@ -63,26 +63,21 @@ func demoDurations(c *config, fs *flag.FlagSet) {
 // after the flags. -listen takes only a loopback host:port: this toy has no
 // authentication.
 func check(c config, args []string) error {
-	if host, _, err := net.SplitHostPort(c.listen); c.listen != "" && (err != nil || host != "localhost" && !net.ParseIP(host).IsLoopback()) {
+	host, _, err := net.SplitHostPort(c.listen)
+	switch {
+	case c.listen != "" && (err != nil || host != "localhost" && !net.ParseIP(host).IsLoopback()):
 		return fmt.Errorf("-listen must be a loopback host:port such as localhost:4000, 127.0.0.1:4000 or [::1]:4000 (this toy has no authentication), got %q", c.listen)
-	}
-	for _, d := range []struct {
-		flag      string
-		v, lo, hi time.Duration
-	}{
-		{"-wait", c.wait, time.Millisecond, time.Hour},
-		{"-delay", c.delay, 0, time.Minute},
-		{"-writetimeout", c.writeTimeout, time.Millisecond, time.Hour},
-		{"-idle", c.idle, 0, time.Hour},
-	} {
-		if d.v < d.lo || d.v > d.hi {
-			return fmt.Errorf("%s must be between %v and %v, got %v", d.flag, d.lo, d.hi, d.v)
-		}
-	}
-	if c.maxConns < 1 || c.maxConns > 100_000 {
+	case c.wait < time.Millisecond || c.wait > time.Hour:
+		return fmt.Errorf("-wait must be between 1ms and 1h0m0s, got %v", c.wait)
+	case c.delay < 0 || c.delay > time.Minute:
+		return fmt.Errorf("-delay must be between 0s and 1m0s, got %v", c.delay)
+	case c.writeTimeout < time.Millisecond || c.writeTimeout > time.Hour:
+		return fmt.Errorf("-writetimeout must be between 1ms and 1h0m0s, got %v", c.writeTimeout)
+	case c.idle < 0 || c.idle > time.Hour:
+		return fmt.Errorf("-idle must be between 0s and 1h0m0s, got %v", c.idle)
+	case c.maxConns < 1 || c.maxConns > 100_000:
 		return fmt.Errorf("-maxconns must be between 1 and 100000, got %d", c.maxConns)
-	}
-	if len(args) > 0 {
+	case len(args) > 0:
 		return fmt.Errorf("unexpected argument %q", args[0])
 	}
 	return nil

@@ -41,13 +41,12 @@ func main() {
 // check returns an error unless the flags are in range and no argument
 // follows them.
 func check(digesters int, slow time.Duration, args []string) error {
-	if digesters < 1 || digesters > 1000 {
+	switch {
+	case digesters < 1 || digesters > 1000:
 		return fmt.Errorf("-digesters must be between 1 and 1000, got %d", digesters)
-	}
-	if slow < 0 || slow > 100*time.Millisecond {
+	case slow < 0 || slow > 100*time.Millisecond:
 		return fmt.Errorf("-slow must be between 0s and 100ms, got %v", slow)
-	}
-	if len(args) > 0 {
+	case len(args) > 0:
 		return fmt.Errorf("unexpected argument %q", args[0])
 	}
 	return nil

@@ -45,10 +45,10 @@ func main() {
 // check returns an error unless closeAfter is in range and no argument
 // follows the flags.
 func check(closeAfter time.Duration, args []string) error {
-	if closeAfter < 0 || closeAfter > 10*time.Second {
+	switch {
+	case closeAfter < 0 || closeAfter > 10*time.Second:
 		return fmt.Errorf("-close must be between 0s and 10s, got %v", closeAfter)
-	}
-	if len(args) > 0 {
+	case len(args) > 0:
 		return fmt.Errorf("unexpected argument %q", args[0])
 	}
 	return nil
