@@ -31,8 +31,7 @@ func show(w io.Writer, c config, seed uint64) error {
 	out := log.New(w, "", 0)
 	s := newServer(newSeededChain(seed), c, out)
 	if c.listen == "" {
-		addr := l.Addr().String()
-		return demo(out, s, l, func(name string) (*client, error) { return dial(addr, name) })
+		return demo(out, s, l, func(name string) (*client, error) { return dial(l.Addr().String(), name) })
 	}
 	s.events = true
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)

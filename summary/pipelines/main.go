@@ -114,18 +114,19 @@ type inFlight struct {
 // as a slow disk would, and is counted by r from its start to its end.
 func (r *inFlight) counted(slow time.Duration) func(name string) ([]byte, error) {
 	return func(name string) ([]byte, error) {
-		r.mu.Lock()
-		r.now++
-		r.most = max(r.most, r.now)
-		r.mu.Unlock()
-		defer func() {
-			r.mu.Lock()
-			r.now--
-			r.mu.Unlock()
-		}()
+		r.add(1)
+		defer r.add(-1)
 		time.Sleep(slow)
 		return os.ReadFile(name)
 	}
+}
+
+// add changes the number of reads under way by d, noting the most at once.
+func (r *inFlight) add(d int) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.now += d
+	r.most = max(r.most, r.now)
 }
 
 // writeTree writes n small files with distinct contents under dir, in seven
