@@ -320,13 +320,30 @@ func TestStopIsBoundedByGrace(t *testing.T) {
 				t.Fatalf("a peer that sent half a request saw its connection end %v after stop began, want %v", after, grace)
 			}
 		}
-		if seen := events.wait("inflight", 0); !strings.HasSuffix(seen, "(the servers are stopping), so it stopped") {
-			t.Errorf("the in-flight search's backend request: %q, want its context canceled by the stop", seen)
+		if seen := events.wait("inflight", 0); !strings.HasSuffix(seen, "so it stopped") {
+			t.Errorf("the in-flight search's backend request: %q, want its context canceled", seen)
 		}
 		// stop cancels the search before it closes any connection: the
 		// handler still answers, with the cancellation.
 		if s := <-status; !strings.HasPrefix(s, "  500 Internal Server Error after 0s") {
 			t.Errorf("the in-flight search got %q, want a 500 from its handler at once", s)
+		}
+	})
+}
+
+// When the servers stop, a request the backend is still working on ends with
+// the stop's cause, which the backend prints.
+func TestStopTellsTheBackendWhy(t *testing.T) {
+	t.Parallel()
+	synctest.Test(t, func(t *testing.T) {
+		stop, pn, events := inBubble(time.Hour)
+		c := dialRaw(t, pn, "backend:80")
+		defer c.Close()
+		fmt.Fprint(c, "GET /?q=direct HTTP/1.1\r\nHost: x\r\n\r\n")
+		synctest.Wait() // the backend has the request
+		stop()
+		if seen := events.wait("direct", 0); !strings.HasSuffix(seen, "(the servers are stopping), so it stopped") {
+			t.Errorf("the backend reported %q, want its request's context ended with the stop's cause, errStopping", seen)
 		}
 	})
 }
