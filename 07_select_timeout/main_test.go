@@ -105,12 +105,12 @@ Timeout for whole conversation using select: 500ms in all.
 	synctest.Test(t, func(t *testing.T) {
 		var out bytes.Buffer
 		if show(&out, 0, 173); out.String() != want {
-			t.Errorf("-n 0 printed:\n%s\nwant:\n%s", out.String(), want)
+			t.Errorf("with no messages show printed:\n%s\nwant:\n%s", out.String(), want)
 		}
 	})
 }
 
-// With the most messages -n allows, each part ends at its timeout.
+// With many messages each part ends at its timeout.
 func TestShowWithTheMostMessages(t *testing.T) {
 	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
@@ -118,32 +118,29 @@ func TestShowWithTheMostMessages(t *testing.T) {
 		show(&out, 1000, 173)
 		for _, want := range []string{"ms You're too slow.\n", "ms You talk too much.\n"} {
 			if !strings.Contains(out.String(), want) {
-				t.Errorf("-n 1000 printed:\n%s\nwant a line ending %q", out.String(), want)
+				t.Errorf("with 1000 messages show printed:\n%s\nwant a line ending %q", out.String(), want)
 			}
 		}
 	})
 }
 
-func TestCheckAcceptsTheStatedBoundsOnly(t *testing.T) {
+func TestCheckRejectsAnArgument(t *testing.T) {
 	t.Parallel()
-	for _, c := range []struct {
-		n    int
-		args []string
-		ok   bool
-	}{{0, nil, true}, {1000, nil, true}, {-1, nil, false}, {1001, nil, false}, {5, []string{"extra"}, false}} {
-		if err := check(c.n, c.args); (err == nil) != c.ok {
-			t.Errorf("check(%d, %q) = %v, want ok %t", c.n, c.args, err, c.ok)
-		}
+	if err := check(nil); err != nil {
+		t.Errorf("check(nil) = %v, want nil", err)
+	}
+	if err := check([]string{"extra"}); err == nil {
+		t.Errorf("check([extra]) = nil, want an error")
 	}
 }
 
-// TestDefaultNKeepsARunUnder2s computes, from the distribution of Joe's
-// pauses, how often a run with the default -n takes 2s or more, and how often
+// TestTenMessagesKeepARunUnder2s computes, from the distribution of Joe's
+// pauses, how often a run with main's 10 messages takes 2s or more, and how often
 // the second Joe runs out of messages before the 500ms timeout. A run lasts
 // until the later Joe ends: the first after all his pauses (S1), the second
 // once the first part has ended (end1) and he has made all his pauses (S2).
 // end1 is 100ms after the first pause of 100ms or more, or S1 if none is.
-func TestDefaultNKeepsARunUnder2s(t *testing.T) {
+func TestTenMessagesKeepARunUnder2s(t *testing.T) {
 	t.Parallel()
 	// add returns the distribution of a sum distributed as p plus k pauses,
 	// each uniform in [lo, hi) ms.
@@ -181,9 +178,9 @@ func TestDefaultNKeepsARunUnder2s(t *testing.T) {
 		}
 	}
 	slow, runsOut := 1-inTime, below(s2, 500)
-	t.Logf("-n %d: a run takes 2s or more with probability %.2g; the second Joe runs out before 500ms with probability %.4f", n, slow, runsOut)
+	t.Logf("%d messages: a run takes 2s or more with probability %.2g; the second Joe runs out before 500ms with probability %.4f", n, slow, runsOut)
 	if slow > 1e-7 || runsOut > 1.0/25 {
-		t.Errorf("-n %d: P(run >= 2s) = %.2g, want under 1e-7; P(runs out) = %.4f, want under 1/25", n, slow, runsOut)
+		t.Errorf("%d messages: P(run >= 2s) = %.2g, want under 1e-7; P(runs out) = %.4f, want under 1/25", n, slow, runsOut)
 	}
 }
 
