@@ -25,6 +25,7 @@ type network interface {
 // listened on to its listener's address. Its zero value has no listeners.
 type loopback struct{ addrs sync.Map }
 
+// Listen listens on a port the OS picks and records its address under name.
 func (n *loopback) Listen(name string) (net.Listener, error) {
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err == nil {
