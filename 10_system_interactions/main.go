@@ -55,8 +55,8 @@ func check(replicas int, args []string) error {
 func show(w io.Writer, replicas int, seed uint64) {
 	fmt.Fprintf(w, "The talk's fake Google search, version by version, each asking for \"golang\" (services answer within %v):\n", maxLatency)
 	latency := latencies(seed)
-	// step shows one slide's program on services of its own, whose searches
-	// (searches of them) note their ends, then names those that ended late.
+	// step runs one slide's program on services of its own, whose searches
+	// note their ends, then names those that answered late or stopped.
 	step := func(title string, searches int, version func(*watched)) {
 		fmt.Fprintf(w, "\n%s\n", title)
 		s := watch(w, replicas, latency, searches)
