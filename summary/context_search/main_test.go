@@ -87,10 +87,11 @@ client gives up: GET /search?q=channels
 both servers stopped
 `
 
-// The program's own run, on 127.0.0.1: show returns within 5s, with no error,
-// and prints the page's lines, every time in them aside: a time on a real
-// network is a few ms later than in virtual time, and not the same twice.
-func TestRealShowOnLoopbackPrintsThePageSampleButForTimes(t *testing.T) {
+// On 127.0.0.1 the demo's lines come in real time, so only what holds in
+// every run is checked: each search's outcome and the servers' stop. (Under
+// load the client may give up before the backend has its request, and the
+// backend's line then says so; the virtual-time test pins the whole sample.)
+func TestRealShowOnLoopbackGivesEachSearchItsOutcome(t *testing.T) {
 	t.Parallel()
 	const bound = 5 * time.Second
 	var out bytes.Buffer
@@ -104,10 +105,19 @@ func TestRealShowOnLoopbackPrintsThePageSampleButForTimes(t *testing.T) {
 	case <-time.After(bound):
 		t.Fatalf("show on 127.0.0.1 had not returned after %v: a search, handler or server did not stop", bound)
 	}
-	times := regexp.MustCompile(`(after|in) \d+ms`)
-	got := times.ReplaceAllString(out.String(), "$1 Nms")
-	if want := times.ReplaceAllString(fmt.Sprintf(pageSample, "the article's httpDo"), "$1 Nms"); got != want {
-		t.Fatalf("on 127.0.0.1, with each time after or in written Nms, show printed:\n%s\nwant:\n%s", got, want)
+	got := out.String()
+	for _, want := range []string{
+		"\n  200 OK after ",
+		"\n    3 results in ",
+		"\n  504 Gateway Timeout after ",
+		"\n  the client got no answer after ",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("on 127.0.0.1 show printed:\n%s\nwant a line starting %q", got, strings.TrimPrefix(want, "\n"))
+		}
+	}
+	if !strings.HasSuffix(got, "\nboth servers stopped\n") {
+		t.Errorf("on 127.0.0.1 show printed:\n%s\nwant it to end with the servers' stop", got)
 	}
 }
 
