@@ -62,9 +62,9 @@ func show(w io.Writer, digesters int, slow time.Duration) error {
 	var got strings.Builder
 	out := stopShort(&got)
 	held := <-out // the value a goroutine was still blocked trying to send
-	fmt.Fprintf(w, "stopping short: took %s; a sender was still blocked holding %d (a leak, had we not drained it here)\n",
+	fmt.Fprintf(w, "stopping short: took %s; %d was still on its way out of merge (a leak, had we not drained it here)\n",
 		strings.TrimSpace(got.String()), held)
-	fmt.Fprintf(w, "explicit cancellation: took %s; close(done) let every stage return\n", printed(cancellation))
+	fmt.Fprintf(w, "explicit cancellation: took %s; closing done releases every stage (the last line counts any left)\n", printed(cancellation))
 
 	dir, err := os.MkdirTemp("", "pipelines")
 	if err != nil {

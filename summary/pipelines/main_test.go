@@ -42,7 +42,7 @@ func bubbled() int {
 func inOneOrder(s string) string {
 	return strings.NewReplacer(
 		"fan-out, fan-in: 9 4", "fan-out, fan-in: 4 9",
-		"took 9; a sender was still blocked holding 4", "took 4; a sender was still blocked holding 9",
+		"took 9; 4 was still on its way out of merge", "took 4; 9 was still on its way out of merge",
 		"explicit cancellation: took 9", "explicit cancellation: took 4",
 	).Replace(s)
 }
@@ -55,8 +55,8 @@ func TestShowWithDefaultFlagsPrintsThePageSample(t *testing.T) {
 	const want = `Pipelines: squares through gen, sq and merge, stopped early with done; then MD5All three ways.
 square: 4 9
 fan-out, fan-in: 4 9 (two sq stages: either order)
-stopping short: took 4; a sender was still blocked holding 9 (a leak, had we not drained it here)
-explicit cancellation: took 4; close(done) let every stage return
+stopping short: took 4; 9 was still on its way out of merge (a leak, had we not drained it here)
+explicit cancellation: took 4; closing done releases every stage (the last line counts any left)
 MD5All of a temporary tree of 100 files, each read waiting 5ms first (a slow disk):
   way        time  most reads at once
   serial    500ms    1  one file after another
