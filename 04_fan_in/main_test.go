@@ -82,7 +82,7 @@ func TestShowLeavesNoGoroutineBehind(t *testing.T) {
 		show(new(bytes.Buffer), 5, 1)
 		if n := bubbled() - before; n != 0 {
 			t.Fatalf("show returned with %d goroutines still sleeping or blocked, want 0: "+
-				"a speaker or a fanIn goroutine still waits to send (did main receive every message?)", n)
+				"a speaker or a fanIn goroutine is still pausing or waiting (did main receive every message?)", n)
 		}
 	})
 }
